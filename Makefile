@@ -1,0 +1,45 @@
+# The contributor's entry points. `make test` on a fresh clone sets up everything and runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+COLLECTIONS := $(CURDIR)/.collections
+ANSIBLE_VERSION := 12.3.0
+PORT ?= 5123
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+export PATH := $(BIN):$(PATH)
+
+.PHONY: setup test unit integration emulator drill clean
+
+setup: $(VENV)/.installed $(COLLECTIONS)/.installed
+
+$(VENV)/.installed: tests/requirements.txt requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+	touch $@
+
+# amazon.aws from the `ansible` wheel (no Galaxy here), and this checkout linked in as recovery.aws_backup.
+$(COLLECTIONS)/.installed: $(VENV)/.installed tests/tools/install_collections.py
+	$(BIN)/python tests/tools/install_collections.py --ansible-version $(ANSIBLE_VERSION) \
+	  --collection amazon.aws --collections-path $(COLLECTIONS) --cache $(CURDIR)/.cache/wheels
+	mkdir -p $(COLLECTIONS)/ansible_collections/recovery
+	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/recovery/aws_backup
+	touch $@
+
+test: setup
+	$(BIN)/python -m pytest
+
+unit: setup
+	$(BIN)/python -m pytest tests/unit
+
+integration: setup
+	$(BIN)/python -m pytest tests/integration
+
+# The AWS emulator (moto + our AWS Backup extension) in the foreground on 127.0.0.1:$(PORT).
+emulator: setup
+	$(BIN)/python -m tests.emulator.server --port $(PORT)
+
+clean:
+	rm -rf $(VENV) $(COLLECTIONS) .cache .build .pytest_cache
