@@ -1,0 +1,127 @@
+"""The AWS emulator: moto plus AWS Backup jobs, recovery points and restore jobs.
+
+`install()` patches moto (in this process) so that both `mock_aws` and moto's server
+answer the operations in models.py/responses.py. The test controls (durations, faults,
+call counts, reset) are in control.py; the seeding helpers in seed.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import threading
+from typing import Any
+
+from .control import EmulatorControl, control
+from .settings import emulator_settings
+
+__all__ = ["install", "control", "EmulatorControl", "emulator_settings"]
+
+_install_lock = threading.Lock()
+_installed = False
+
+# The REST paths of the new operations (requestUri in botocore's backup service model).
+# moto picks the operation from the method and path with botocore's router; these
+# patterns only have to send the requests to BackupResponse.
+NEW_URL_PATHS = [
+    "{0}/backup-jobs/?$",
+    "{0}/backup-jobs/(?P<backupJobId>[^/]+)$",
+    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/?$",
+    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/(?P<recoveryPointArn>[^/]+)$",
+    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/(?P<recoveryPointArn>[^/]+)/restore-metadata$",
+    "{0}/resources/(?P<resourceArn>.+)/recovery-points/?$",
+    "{0}/resources/(?P<resourceArn>.+)/restore-jobs/?$",
+    "{0}/restore-testing/inferred-metadata$",
+    "{0}/restore-jobs/?$",
+    "{0}/restore-jobs/(?P<restoreJobId>[^/]+)$",
+    "{0}/restore-jobs/(?P<restoreJobId>[^/]+)/metadata$",
+]
+
+
+def _copy_functions(source: type, target: type) -> None:
+    for name, member in vars(source).items():
+        if inspect.isfunction(member):
+            setattr(target, name, member)
+
+
+def install() -> None:
+    """Patch moto's backup service with the emulator's operations. Idempotent."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        from moto.backup import urls as backup_urls
+        from moto.backup.models import BackupBackend, Vault, backup_backends
+        from moto.backup.responses import BackupResponse
+        from moto.core.responses import BaseResponse
+
+        from .models import BackupJobsBackendMixin
+        from .responses import BackupJobsResponseMixin
+
+        _copy_functions(BackupJobsBackendMixin, BackupBackend)
+        original_init = BackupBackend.__init__
+
+        @functools.wraps(original_init)
+        def __init__(self: Any, region_name: str, account_id: str) -> None:
+            original_init(self, region_name, account_id)
+            self.init_backup_jobs_state()
+
+        BackupBackend.__init__ = __init__  # type: ignore[method-assign]
+        # backends moto made before install() (reset() re-runs __init__ for them later)
+        for account_backends in backup_backends.values():
+            for backend in account_backends.values():
+                if not hasattr(backend, "restore_jobs"):
+                    backend.init_backup_jobs_state()
+
+        # DescribeBackupVault serializes the Vault by attribute name (NumberOfRecoveryPoints).
+        Vault.number_of_recovery_points = property(lambda vault: vault.num_of_recovery_points)  # type: ignore[attr-defined]
+        _copy_functions(BackupJobsResponseMixin, BackupResponse)
+        for path in NEW_URL_PATHS:
+            backup_urls.url_paths.setdefault(path, BackupResponse.dispatch)
+
+        BaseResponse.call_action = _counted_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
+        _installed = True
+
+
+def _counted_call_action(call_action: Any) -> Any:
+    """Count every API call, answer injected throttling, and let due restore jobs finish
+    before any service is read (so a restored resource exists whoever looks first)."""
+
+    @functools.wraps(call_action)
+    def counted_call_action(self: Any) -> Any:
+        service = self.service_name or ""
+        operation = self._get_action() or ""
+        if operation and emulator_settings.record_call(service, operation):
+            return _throttling_response(self.boto3_service_name)
+        _advance_restore_jobs()
+        return call_action(self)
+
+    return counted_call_action
+
+
+def _throttling_response(service_name: str) -> tuple[int, dict[str, str], str]:
+    """What AWS answers a throttled call: HTTP 400, code ThrottlingException ("Rate exceeded")
+    for JSON protocols; query/XML services (RDS, EC2) use the code Throttling."""
+    from moto.core.utils import get_service_model
+
+    protocol = get_service_model(service_name).protocol
+    if protocol in ("json", "rest-json"):
+        body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"})
+        return 400, {"Content-Type": "application/json", "x-amzn-ErrorType": "ThrottlingException"}, body
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type>'
+        "<Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
+        "<RequestId>throttled</RequestId></ErrorResponse>"
+    )
+    return 400, {"Content-Type": "text/xml"}, body
+
+
+def _advance_restore_jobs() -> None:
+    from moto.backup.models import backup_backends
+
+    with emulator_settings.lock:
+        for account_backends in list(backup_backends.values()):
+            for backend in list(account_backends.values()):
+                if getattr(backend, "restore_jobs", None):
+                    backend.advance_restore_jobs()

@@ -1,0 +1,133 @@
+"""Test controls of the emulator, in-process (`control`) and over HTTP (`/_emulator/...`).
+
+| HTTP                          | in-process                                   |
+|-------------------------------|----------------------------------------------|
+| POST /_emulator/config        | control.configure(restore_job_seconds=..., backup_job_seconds=...) |
+| POST /_emulator/faults        | control.throttle(operation, count, service="backup"),             |
+|                               | control.fail_restore_jobs(count, status_message)                  |
+| GET  /_emulator/calls?service | control.calls(service="backup") -> {operation: count}             |
+| POST /_emulator/reset         | control.reset()  (all moto state and our settings)                |
+
+POST /_emulator/faults takes {"throttle": {"operation": "StartRestoreJob", "count": 3,
+"service": "backup"}} and/or {"fail_restore_jobs": {"count": 1, "status_message": "..."}}.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+from .settings import emulator_settings
+
+DEFAULT_FAILURE_MESSAGE = "An internal error occurred while restoring the recovery point."
+
+
+class EmulatorControl:
+    """The controls tests use; the same methods exist over HTTP (see module docstring)."""
+
+    def configure(
+        self, restore_job_seconds: float | None = None, backup_job_seconds: float | None = None
+    ) -> dict[str, float]:
+        with emulator_settings.lock:
+            if restore_job_seconds is not None:
+                emulator_settings.restore_job_seconds = float(restore_job_seconds)
+            if backup_job_seconds is not None:
+                emulator_settings.backup_job_seconds = float(backup_job_seconds)
+            return self.config()
+
+    def config(self) -> dict[str, float]:
+        return {
+            "restore_job_seconds": emulator_settings.restore_job_seconds,
+            "backup_job_seconds": emulator_settings.backup_job_seconds,
+        }
+
+    def throttle(self, operation: str, count: int = 1, service: str = "backup") -> None:
+        """The next `count` calls of `operation` answer ThrottlingException (HTTP 400)."""
+        with emulator_settings.lock:
+            emulator_settings.throttling[(service, operation)] = int(count)
+
+    def fail_restore_jobs(self, count: int = 1, status_message: str = DEFAULT_FAILURE_MESSAGE) -> None:
+        """The next `count` restore jobs started end FAILED with `status_message`."""
+        with emulator_settings.lock:
+            emulator_settings.failing_restore_jobs.extend([status_message] * int(count))
+
+    def calls(self, service: str = "backup") -> dict[str, int]:
+        """Calls received per operation of `service` since the last reset, throttled ones included."""
+        with emulator_settings.lock:
+            return {op: n for (svc, op), n in emulator_settings.calls.items() if svc == service}
+
+    def reset_calls(self) -> None:
+        with emulator_settings.lock:
+            emulator_settings.calls.clear()
+
+    def reset(self) -> None:
+        """All moto state (every service) and the emulator's settings back to the start."""
+        from moto.moto_api._internal.models import moto_api_backend
+
+        with emulator_settings.lock:
+            moto_api_backend.reset()
+            emulator_settings.reset()
+
+
+control = EmulatorControl()
+
+
+# ---- HTTP -------------------------------------------------------------------------------
+
+PREFIX = "/_emulator/"
+
+
+def _json_response(start_response: Callable[..., Any], status: str, payload: Any) -> Iterable[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _handle(method: str, action: str, query: dict[str, list[str]], body: dict[str, Any]) -> Any:
+    if action == "health" and method == "GET":
+        return {"status": "ok"}
+    if action == "config" and method == "GET":
+        return control.config()
+    if action == "config" and method == "POST":
+        return control.configure(body.get("restore_job_seconds"), body.get("backup_job_seconds"))
+    if action == "faults" and method == "POST":
+        if "throttle" in body:
+            spec = body["throttle"]
+            control.throttle(spec["operation"], spec.get("count", 1), spec.get("service", "backup"))
+        if "fail_restore_jobs" in body:
+            spec = body["fail_restore_jobs"]
+            control.fail_restore_jobs(spec.get("count", 1), spec.get("status_message", DEFAULT_FAILURE_MESSAGE))
+        return {"status": "ok"}
+    if action == "calls" and method == "GET":
+        return {"calls": control.calls(query.get("service", ["backup"])[0])}
+    if action == "calls" and method == "DELETE":
+        control.reset_calls()
+        return {"status": "ok"}
+    if action == "reset" and method == "POST":
+        control.reset()
+        return {"status": "ok"}
+    raise LookupError(f"{method} {PREFIX}{action}")
+
+
+class ControlMiddleware:
+    """WSGI middleware serving /_emulator/* in front of moto's server application."""
+
+    def __init__(self, app: Callable[..., Any]):
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(PREFIX):
+            return self.app(environ, start_response)
+        method = environ.get("REQUEST_METHOD", "GET")
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length else b""
+            body = json.loads(raw) if raw else {}
+            return _json_response(start_response, "200 OK", _handle(method, path[len(PREFIX) :], query, body))
+        except LookupError as e:
+            return _json_response(start_response, "404 Not Found", {"error": f"unknown control {e}"})
+        except (ValueError, TypeError, KeyError) as e:
+            return _json_response(start_response, "400 Bad Request", {"error": f"bad control request: {e!r}"})

@@ -1,0 +1,658 @@
+"""Backup jobs, recovery points and restore jobs for moto's backup backend.
+
+Written in moto's model style (plain classes with to_dict(), a backend mixin whose
+methods raise moto exceptions) so it could be offered upstream. The backed-up and the
+restored resources are real moto resources: EFS file systems from moto's EFS backend,
+RDS instances/clusters and their snapshots from moto's RDS backend.
+
+Jobs advance with wall-clock time, moto style: their state is computed from the time
+elapsed since they started whenever somebody looks (no background threads). A restore
+job creates its resource the first time it is seen past its duration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from moto.backup.exceptions import (
+    InvalidParameterValueException,
+    InvalidRequestException,
+    ResourceNotFoundException,
+)
+from moto.backup.models import BackupBackend, Vault
+from moto.core.common_models import BaseModel
+from moto.utilities.paginator import paginate
+from moto.utilities.utils import get_partition
+
+from .exceptions import MissingParameterValueException
+from .resources import RESOURCE_HANDLERS, handler_for_arn, handler_for_type
+from .settings import emulator_settings
+
+RESTORE_JOB_STATUSES = ("PENDING", "RUNNING", "COMPLETED", "ABORTED", "FAILED")
+BACKUP_JOB_STATES = (
+    "CREATED", "PENDING", "RUNNING", "ABORTING", "ABORTED", "COMPLETED", "FAILED", "EXPIRED", "PARTIAL",
+)  # fmt: skip
+# Share of a restore job's duration spent PENDING before it starts RUNNING.
+PENDING_SHARE = 0.25
+
+# The service model allows MaxResults 1..1000 for these operations; AWS pages at most
+# 1000 items when MaxResults is not given.
+_PAGE = {"limit_key": "max_results", "limit_default": 1000, "fail_on_invalid_token": InvalidParameterValueException}
+PAGINATION_MODEL = {
+    "list_backup_jobs": {"input_token": "next_token", "unique_attribute": "backup_job_id", **_PAGE},
+    "list_recovery_points_by_backup_vault": {
+        "input_token": "next_token", "unique_attribute": "recovery_point_arn", **_PAGE,
+    },
+    "list_recovery_points_by_resource": {
+        "input_token": "next_token", "unique_attribute": "recovery_point_arn", **_PAGE,
+    },
+    "list_restore_jobs": {"input_token": "next_token", "unique_attribute": "restore_job_id", **_PAGE},
+    "list_restore_jobs_by_protected_resource": {
+        "input_token": "next_token", "unique_attribute": "restore_job_id", **_PAGE,
+    },
+}  # fmt: skip
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _job_id() -> str:
+    # AWS Backup job ids are upper-case UUIDs, e.g. "8CA3A4B1-4B6E-..." in the API reference.
+    return str(uuid.uuid4()).upper()
+
+
+def _percent(fraction: float) -> str:
+    # DescribeRestoreJob reports PercentDone as a string such as "45.00%".
+    return f"{max(0.0, min(fraction, 1.0)) * 100:.2f}%"
+
+
+def _without_none(dct: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in dct.items() if v is not None}
+
+
+class BackupJob(BaseModel):
+    def __init__(
+        self,
+        backend: BackupBackend,
+        vault: Vault,
+        resource_arn: str,
+        resource_type: str,
+        resource_name: str,
+        iam_role_arn: str,
+        idempotency_token: str | None,
+        lifecycle: dict[str, Any] | None,
+        backup_options: dict[str, str] | None,
+        duration_seconds: float,
+    ):
+        self.account_id = backend.account_id
+        self.backup_job_id = _job_id()
+        self.vault = vault
+        self.resource_arn = resource_arn
+        self.resource_type = resource_type
+        self.resource_name = resource_name
+        self.iam_role_arn = iam_role_arn
+        self.idempotency_token = idempotency_token
+        self.lifecycle = lifecycle
+        self.backup_options = backup_options
+        self.creation_date = _now()
+        self.duration = timedelta(seconds=duration_seconds)
+        self.recovery_point: RecoveryPoint | None = None
+
+    @property
+    def state(self) -> str:
+        return "COMPLETED" if _now() >= self.creation_date + self.duration else "RUNNING"
+
+    @property
+    def completion_date(self) -> datetime | None:
+        return self.creation_date + self.duration if self.state == "COMPLETED" else None
+
+    @property
+    def percent_done(self) -> str:
+        if self.duration.total_seconds() <= 0:
+            return _percent(1.0)
+        return _percent((_now() - self.creation_date) / self.duration)
+
+    def to_dict(self) -> dict[str, Any]:
+        point = self.recovery_point
+        return _without_none(
+            {
+                "AccountId": self.account_id,
+                "BackupJobId": self.backup_job_id,
+                "BackupVaultName": self.vault.backup_vault_name,
+                "BackupVaultArn": self.vault.backup_vault_arn,
+                "VaultType": "BACKUP_VAULT",
+                "RecoveryPointArn": point.recovery_point_arn if point else None,
+                "RecoveryPointLifecycle": self.lifecycle,
+                "EncryptionKeyArn": point.encryption_key_arn if point else None,
+                "IsEncrypted": point.is_encrypted if point else None,
+                "ResourceArn": self.resource_arn,
+                "CreationDate": self.creation_date,
+                "CompletionDate": self.completion_date,
+                "State": self.state,
+                "PercentDone": self.percent_done,
+                "BackupSizeInBytes": point.backup_size_in_bytes if point else None,
+                "IamRoleArn": self.iam_role_arn,
+                "ExpectedCompletionDate": self.creation_date + self.duration,
+                "ResourceType": self.resource_type,
+                "BackupOptions": self.backup_options,
+                "BackupType": "",
+                "IsParent": False,
+                "ResourceName": self.resource_name,
+                "InitiationDate": self.creation_date,
+            }
+        )
+
+
+class RecoveryPoint(BaseModel):
+    def __init__(
+        self,
+        recovery_point_arn: str,
+        backup_job: BackupJob,
+        restore_metadata: dict[str, str],
+        encryption_key_arn: str,
+        is_encrypted: bool,
+        backup_size_in_bytes: int,
+        source_snapshot_id: str | None = None,
+    ):
+        self.recovery_point_arn = recovery_point_arn
+        self.backup_job = backup_job
+        self.vault = backup_job.vault
+        self.resource_arn = backup_job.resource_arn
+        self.resource_type = backup_job.resource_type
+        self.resource_name = backup_job.resource_name
+        self.iam_role_arn = backup_job.iam_role_arn
+        self.creation_date = backup_job.creation_date
+        self.lifecycle = backup_job.lifecycle
+        self.restore_metadata = restore_metadata
+        self.encryption_key_arn = encryption_key_arn
+        self.is_encrypted = is_encrypted
+        self.backup_size_in_bytes = backup_size_in_bytes
+        # the RDS (cluster) snapshot identifier a recovery point of RDS/Aurora *is*
+        self.source_snapshot_id = source_snapshot_id
+        self.last_restore_time: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        return "COMPLETED" if self.backup_job.state == "COMPLETED" else "CREATING"
+
+    @property
+    def completion_date(self) -> datetime | None:
+        return self.backup_job.completion_date
+
+    @property
+    def calculated_lifecycle(self) -> dict[str, Any] | None:
+        lifecycle = self.lifecycle or {}
+        calculated = {}
+        if lifecycle.get("MoveToColdStorageAfterDays"):
+            calculated["MoveToColdStorageAt"] = self.creation_date + timedelta(
+                days=lifecycle["MoveToColdStorageAfterDays"]
+            )
+        if lifecycle.get("DeleteAfterDays"):
+            calculated["DeleteAt"] = self.creation_date + timedelta(days=lifecycle["DeleteAfterDays"])
+        return calculated or None
+
+    def to_dict(self) -> dict[str, Any]:
+        """DescribeRecoveryPoint and ListRecoveryPointsByBackupVault members."""
+        return _without_none(
+            {
+                "RecoveryPointArn": self.recovery_point_arn,
+                "BackupVaultName": self.vault.backup_vault_name,
+                "BackupVaultArn": self.vault.backup_vault_arn,
+                "ResourceArn": self.resource_arn,
+                "ResourceType": self.resource_type,
+                "CreatedBy": None,
+                "IamRoleArn": self.iam_role_arn,
+                "Status": self.status,
+                "CreationDate": self.creation_date,
+                "InitiationDate": self.creation_date,
+                "CompletionDate": self.completion_date,
+                "BackupSizeInBytes": self.backup_size_in_bytes,
+                "CalculatedLifecycle": self.calculated_lifecycle,
+                "Lifecycle": self.lifecycle,
+                "EncryptionKeyArn": self.encryption_key_arn,
+                "IsEncrypted": self.is_encrypted,
+                "StorageClass": "WARM",
+                "LastRestoreTime": self.last_restore_time,
+                "IsParent": False,
+                "ResourceName": self.resource_name,
+                "VaultType": "BACKUP_VAULT",
+                "EncryptionKeyType": "AWS_OWNED_KMS_KEY" if not self.is_encrypted else "CUSTOMER_MANAGED_KMS_KEY",
+            }
+        )
+
+    def to_resource_dict(self) -> dict[str, Any]:
+        """A ListRecoveryPointsByResource member (a different, shorter shape)."""
+        return _without_none(
+            {
+                "RecoveryPointArn": self.recovery_point_arn,
+                "CreationDate": self.creation_date,
+                "Status": self.status,
+                "EncryptionKeyArn": self.encryption_key_arn,
+                "BackupSizeBytes": self.backup_size_in_bytes,
+                "BackupVaultName": self.vault.backup_vault_name,
+                "IsParent": False,
+                "ResourceName": self.resource_name,
+                "VaultType": "BACKUP_VAULT",
+            }
+        )
+
+
+class RestoreJob(BaseModel):
+    def __init__(
+        self,
+        backend: BackupBackend,
+        recovery_point: RecoveryPoint,
+        metadata: dict[str, str],
+        resource_type: str,
+        iam_role_arn: str | None,
+        idempotency_token: str | None,
+        copy_source_tags: bool,
+        duration_seconds: float,
+        failure_message: str | None,
+    ):
+        self.account_id = backend.account_id
+        self.restore_job_id = _job_id()
+        self.recovery_point = recovery_point
+        self.metadata = metadata
+        self.resource_type = resource_type
+        self.iam_role_arn = iam_role_arn
+        self.idempotency_token = idempotency_token
+        self.copy_source_tags = copy_source_tags
+        self.creation_date = _now()
+        self.duration = timedelta(seconds=duration_seconds)
+        self.injected_failure = failure_message
+        # set once, when the job is first seen past its duration (see finish_restore_job)
+        self.final_status: str | None = None
+        self.status_message: str | None = None
+        self.created_resource_arn: str | None = None
+
+    @property
+    def due(self) -> bool:
+        return self.final_status is None and _now() >= self.creation_date + self.duration
+
+    @property
+    def completion_date(self) -> datetime | None:
+        return self.creation_date + self.duration if self.final_status else None
+
+    @property
+    def status(self) -> str:
+        if self.final_status:
+            return self.final_status
+        elapsed = _now() - self.creation_date
+        return "PENDING" if elapsed < self.duration * PENDING_SHARE else "RUNNING"
+
+    @property
+    def percent_done(self) -> str:
+        if self.final_status == "COMPLETED" or self.duration.total_seconds() <= 0:
+            return _percent(1.0)
+        return _percent(min((_now() - self.creation_date) / self.duration, 0.99))
+
+    def to_dict(self) -> dict[str, Any]:
+        point = self.recovery_point
+        return _without_none(
+            {
+                "AccountId": self.account_id,
+                "RestoreJobId": self.restore_job_id,
+                "RecoveryPointArn": point.recovery_point_arn,
+                "SourceResourceArn": point.resource_arn,
+                "BackupVaultArn": point.vault.backup_vault_arn,
+                "CreationDate": self.creation_date,
+                "CompletionDate": self.completion_date,
+                "Status": self.status,
+                "StatusMessage": self.status_message,
+                "PercentDone": self.percent_done,
+                "BackupSizeInBytes": point.backup_size_in_bytes,
+                "IamRoleArn": self.iam_role_arn,
+                "ExpectedCompletionTimeMinutes": max(1, round(self.duration.total_seconds() / 60)),
+                "CreatedResourceArn": self.created_resource_arn,
+                "ResourceType": self.resource_type,
+                "RecoveryPointCreationDate": point.creation_date,
+                "IsParent": False,
+            }
+        )
+
+
+def _in_window(value: datetime | None, after: datetime | None, before: datetime | None) -> bool:
+    if after is None and before is None:
+        return True
+    if value is None:
+        return False
+    return (after is None or value >= after) and (before is None or value <= before)
+
+
+class BackupJobsBackendMixin:
+    """Methods added to moto's BackupBackend by tests.emulator.install()."""
+
+    # state attributes, created by init_backup_jobs_state() from BackupBackend.__init__
+    backup_jobs: dict[str, BackupJob]
+    recovery_points: dict[str, RecoveryPoint]
+    restore_jobs: dict[str, RestoreJob]
+    backup_idempotency_tokens: dict[str, str]
+    restore_idempotency_tokens: dict[str, str]
+
+    def init_backup_jobs_state(self: Any) -> None:
+        self.backup_jobs = {}
+        self.recovery_points = {}
+        self.restore_jobs = {}
+        self.backup_idempotency_tokens = {}
+        self.restore_idempotency_tokens = {}
+
+    # ---- helpers -------------------------------------------------------------------------
+
+    def default_backup_key_arn(self: Any) -> str:
+        """The ARN of the AWS managed key aws/backup that encrypts a vault without its own key."""
+        key_id = uuid.uuid5(uuid.NAMESPACE_URL, f"aws/backup/{self.account_id}/{self.region_name}")
+        return f"arn:{get_partition(self.region_name)}:kms:{self.region_name}:{self.account_id}:key/{key_id}"
+
+    def _vault(self: Any, backup_vault_name: str | None) -> Vault:
+        if not backup_vault_name:
+            raise MissingParameterValueException("BackupVaultName is required")
+        vault = self.vaults.get(backup_vault_name)
+        if vault is None:
+            # AWS's message for an unknown vault
+            raise ResourceNotFoundException(f"Backup vault {backup_vault_name} does not exist")
+        return vault
+
+    def _recovery_point(self: Any, recovery_point_arn: str | None, vault: Vault | None = None) -> RecoveryPoint:
+        if not recovery_point_arn:
+            raise MissingParameterValueException("RecoveryPointArn is required")
+        if not recovery_point_arn.startswith("arn:"):
+            raise InvalidParameterValueException(f"Invalid ARN: {recovery_point_arn}")
+        point = self.recovery_points.get(recovery_point_arn)
+        if point is None or (vault is not None and point.vault is not vault):
+            raise ResourceNotFoundException(f"Recovery point {recovery_point_arn} not found")
+        return point
+
+    def advance_restore_jobs(self: Any) -> None:
+        """Finish every restore job whose time is up (creates the restored resources)."""
+        for job in list(self.restore_jobs.values()):
+            if job.due:
+                self.finish_restore_job(job)
+
+    def finish_restore_job(self: Any, job: RestoreJob) -> None:
+        if job.injected_failure is not None:
+            job.final_status, job.status_message = "FAILED", job.injected_failure
+            return
+        handler = handler_for_type(job.resource_type)
+        outcome = handler.restore(self, job.recovery_point, job.metadata)
+        if outcome.error:
+            job.final_status, job.status_message = "FAILED", outcome.error
+            return
+        job.final_status = "COMPLETED"
+        job.created_resource_arn = outcome.created_resource_arn
+        job.recovery_point.last_restore_time = job.creation_date + job.duration
+
+    # ---- backup jobs ---------------------------------------------------------------------
+
+    def start_backup_job(
+        self: Any,
+        backup_vault_name: str,
+        resource_arn: str,
+        iam_role_arn: str,
+        idempotency_token: str | None = None,
+        lifecycle: dict[str, Any] | None = None,
+        recovery_point_tags: dict[str, str] | None = None,
+        backup_options: dict[str, str] | None = None,
+    ) -> BackupJob:
+        if not resource_arn:
+            raise MissingParameterValueException("ResourceArn is required")
+        if not iam_role_arn:
+            raise MissingParameterValueException("IamRoleArn is required")
+        if not iam_role_arn.startswith("arn:") or ":role/" not in iam_role_arn:
+            raise InvalidParameterValueException(f"Invalid IAM role ARN: {iam_role_arn}")
+        vault = self._vault(backup_vault_name)
+        # "Retrying a successful request with the same idempotency token results in a success
+        # message with no action taken." (StartBackupJob IdempotencyToken, service model)
+        if idempotency_token and idempotency_token in self.backup_idempotency_tokens:
+            return self.backup_jobs[self.backup_idempotency_tokens[idempotency_token]]
+        handler = handler_for_arn(resource_arn)
+        if handler is None:
+            raise InvalidParameterValueException(f"Invalid resource ARN or unsupported resource type: {resource_arn}")
+        source = handler.describe_source(self, resource_arn)
+        job = BackupJob(
+            self,
+            vault,
+            resource_arn=resource_arn,
+            resource_type=source.resource_type,
+            resource_name=source.resource_name,
+            iam_role_arn=iam_role_arn,
+            idempotency_token=idempotency_token,
+            lifecycle=lifecycle,
+            backup_options=backup_options,
+            duration_seconds=emulator_settings.backup_job_seconds,
+        )
+        point = handler.create_recovery_point(self, job, source)
+        job.recovery_point = point
+        self.backup_jobs[job.backup_job_id] = job
+        self.recovery_points[point.recovery_point_arn] = point
+        vault.num_of_recovery_points += 1
+        if recovery_point_tags:
+            self.tag_resource(point.recovery_point_arn, recovery_point_tags)
+        if idempotency_token:
+            self.backup_idempotency_tokens[idempotency_token] = job.backup_job_id
+        return job
+
+    def describe_backup_job(self: Any, backup_job_id: str) -> BackupJob:
+        if not backup_job_id:
+            raise MissingParameterValueException("BackupJobId is required")
+        if backup_job_id not in self.backup_jobs:
+            raise ResourceNotFoundException(f"Backup job {backup_job_id} not found")
+        return self.backup_jobs[backup_job_id]
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def list_backup_jobs(
+        self: Any,
+        by_resource_arn: str | None = None,
+        by_state: str | None = None,
+        by_backup_vault_name: str | None = None,
+        by_created_before: datetime | None = None,
+        by_created_after: datetime | None = None,
+        by_resource_type: str | None = None,
+        by_account_id: str | None = None,
+        by_complete_after: datetime | None = None,
+        by_complete_before: datetime | None = None,
+    ) -> list[BackupJob]:
+        if by_state and by_state not in BACKUP_JOB_STATES:
+            raise InvalidParameterValueException(f"Invalid state: {by_state}")
+        jobs = [
+            job
+            for job in self.backup_jobs.values()
+            if (not by_resource_arn or job.resource_arn == by_resource_arn)
+            and (not by_state or job.state == by_state)
+            and (not by_backup_vault_name or job.vault.backup_vault_name == by_backup_vault_name)
+            and (not by_resource_type or job.resource_type == by_resource_type)
+            and (not by_account_id or by_account_id in ("*", job.account_id))
+            and _in_window(job.creation_date, by_created_after, by_created_before)
+            and _in_window(job.completion_date, by_complete_after, by_complete_before)
+        ]
+        return sorted(jobs, key=lambda j: j.creation_date, reverse=True)
+
+    # ---- recovery points -----------------------------------------------------------------
+
+    def describe_recovery_point(self: Any, backup_vault_name: str, recovery_point_arn: str) -> RecoveryPoint:
+        return self._recovery_point(recovery_point_arn, self._vault(backup_vault_name))
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def list_recovery_points_by_backup_vault(
+        self: Any,
+        backup_vault_name: str,
+        by_resource_arn: str | None = None,
+        by_resource_type: str | None = None,
+        by_backup_plan_id: str | None = None,
+        by_created_before: datetime | None = None,
+        by_created_after: datetime | None = None,
+        by_parent_recovery_point_arn: str | None = None,
+    ) -> list[RecoveryPoint]:
+        vault = self._vault(backup_vault_name)
+        points = [
+            point
+            for point in self.recovery_points.values()
+            if point.vault is vault
+            and (not by_resource_arn or point.resource_arn == by_resource_arn)
+            and (not by_resource_type or point.resource_type == by_resource_type)
+            # on-demand backups belong to no plan; nothing here is a composite child
+            and not by_backup_plan_id
+            and not by_parent_recovery_point_arn
+            and _in_window(point.creation_date, by_created_after, by_created_before)
+        ]
+        return sorted(points, key=lambda p: p.creation_date, reverse=True)
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def list_recovery_points_by_resource(
+        self: Any, resource_arn: str, managed_by_aws_backup_only: bool = False
+    ) -> list[RecoveryPoint]:
+        if not resource_arn:
+            raise MissingParameterValueException("ResourceArn is required")
+        points = [p for p in self.recovery_points.values() if p.resource_arn == resource_arn]
+        return sorted(points, key=lambda p: p.creation_date, reverse=True)
+
+    def get_recovery_point_restore_metadata(
+        self: Any, backup_vault_name: str, recovery_point_arn: str
+    ) -> RecoveryPoint:
+        return self.describe_recovery_point(backup_vault_name, recovery_point_arn)
+
+    def get_restore_testing_inferred_metadata(
+        self: Any, backup_vault_name: str, recovery_point_arn: str
+    ) -> dict[str, str]:
+        point = self.describe_recovery_point(backup_vault_name, recovery_point_arn)
+        return handler_for_type(point.resource_type).inferred_metadata(self, point)
+
+    # ---- restore jobs --------------------------------------------------------------------
+
+    def start_restore_job(
+        self: Any,
+        recovery_point_arn: str,
+        metadata: dict[str, str] | None,
+        iam_role_arn: str | None = None,
+        idempotency_token: str | None = None,
+        resource_type: str | None = None,
+        copy_source_tags_to_restored_resource: bool = False,
+    ) -> RestoreJob:
+        if metadata is None:
+            raise MissingParameterValueException("Metadata is required")
+        if iam_role_arn is not None and (not iam_role_arn.startswith("arn:") or ":role/" not in iam_role_arn):
+            raise InvalidParameterValueException(f"Invalid IAM role ARN: {iam_role_arn}")
+        # "Retrying a successful request with the same idempotency token results in a success
+        # message with no action taken." (StartRestoreJob IdempotencyToken, service model)
+        if idempotency_token and idempotency_token in self.restore_idempotency_tokens:
+            return self.restore_jobs[self.restore_idempotency_tokens[idempotency_token]]
+        point = self._recovery_point(recovery_point_arn)
+        if point.status != "COMPLETED":
+            raise InvalidRequestException(f"Recovery point {recovery_point_arn} is not in COMPLETED state")
+        if resource_type and resource_type != point.resource_type:
+            raise InvalidParameterValueException(
+                f"Resource type {resource_type} does not match the recovery point's type {point.resource_type}"
+            )
+        handler = handler_for_type(point.resource_type)
+        handler.validate_restore_metadata(metadata)
+        job = RestoreJob(
+            self,
+            point,
+            metadata=dict(metadata),
+            resource_type=point.resource_type,
+            iam_role_arn=iam_role_arn,
+            idempotency_token=idempotency_token,
+            copy_source_tags=copy_source_tags_to_restored_resource,
+            duration_seconds=emulator_settings.restore_job_seconds,
+            failure_message=emulator_settings.take_restore_failure(),
+        )
+        self.restore_jobs[job.restore_job_id] = job
+        if idempotency_token:
+            self.restore_idempotency_tokens[idempotency_token] = job.restore_job_id
+        if job.due:
+            self.finish_restore_job(job)
+        return job
+
+    def describe_restore_job(self: Any, restore_job_id: str) -> RestoreJob:
+        if not restore_job_id:
+            raise MissingParameterValueException("RestoreJobId is required")
+        job = self.restore_jobs.get(restore_job_id)
+        if job is None:
+            raise ResourceNotFoundException(f"Restore job {restore_job_id} not found")
+        if job.due:
+            self.finish_restore_job(job)
+        return job
+
+    def get_restore_job_metadata(self: Any, restore_job_id: str) -> RestoreJob:
+        return self.describe_restore_job(restore_job_id)
+
+    def _filtered_restore_jobs(
+        self: Any,
+        by_status: str | None,
+        by_resource_type: str | None = None,
+        by_account_id: str | None = None,
+        by_created_before: datetime | None = None,
+        by_created_after: datetime | None = None,
+        by_complete_before: datetime | None = None,
+        by_complete_after: datetime | None = None,
+        source_resource_arn: str | None = None,
+        by_recovery_point_creation_date_after: datetime | None = None,
+        by_recovery_point_creation_date_before: datetime | None = None,
+    ) -> list[RestoreJob]:
+        if by_status and by_status not in RESTORE_JOB_STATUSES:
+            raise InvalidParameterValueException(f"Invalid status: {by_status}")
+        self.advance_restore_jobs()
+        jobs = [
+            job
+            for job in self.restore_jobs.values()
+            if (not by_status or job.status == by_status)
+            and (not by_resource_type or job.resource_type == by_resource_type)
+            and (not by_account_id or by_account_id in ("*", job.account_id))
+            and (not source_resource_arn or job.recovery_point.resource_arn == source_resource_arn)
+            and _in_window(job.creation_date, by_created_after, by_created_before)
+            and _in_window(job.completion_date, by_complete_after, by_complete_before)
+            and _in_window(
+                job.recovery_point.creation_date,
+                by_recovery_point_creation_date_after,
+                by_recovery_point_creation_date_before,
+            )
+        ]
+        return sorted(jobs, key=lambda j: j.creation_date, reverse=True)
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def list_restore_jobs(
+        self: Any,
+        by_account_id: str | None = None,
+        by_resource_type: str | None = None,
+        by_created_before: datetime | None = None,
+        by_created_after: datetime | None = None,
+        by_status: str | None = None,
+        by_complete_before: datetime | None = None,
+        by_complete_after: datetime | None = None,
+        by_restore_testing_plan_arn: str | None = None,
+        by_parent_job_id: str | None = None,
+    ) -> list[RestoreJob]:
+        if by_restore_testing_plan_arn or by_parent_job_id:
+            return []  # no restore testing plans and no composite jobs here
+        return self._filtered_restore_jobs(
+            by_status,
+            by_resource_type=by_resource_type,
+            by_account_id=by_account_id,
+            by_created_before=by_created_before,
+            by_created_after=by_created_after,
+            by_complete_before=by_complete_before,
+            by_complete_after=by_complete_after,
+        )
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def list_restore_jobs_by_protected_resource(
+        self: Any,
+        resource_arn: str,
+        by_status: str | None = None,
+        by_recovery_point_creation_date_after: datetime | None = None,
+        by_recovery_point_creation_date_before: datetime | None = None,
+    ) -> list[RestoreJob]:
+        if not resource_arn:
+            raise MissingParameterValueException("ResourceArn is required")
+        return self._filtered_restore_jobs(
+            by_status,
+            source_resource_arn=resource_arn,
+            by_recovery_point_creation_date_after=by_recovery_point_creation_date_after,
+            by_recovery_point_creation_date_before=by_recovery_point_creation_date_before,
+        )
+
+
+__all__ = ["BackupJob", "RecoveryPoint", "RestoreJob", "BackupJobsBackendMixin", "RESOURCE_HANDLERS"]

@@ -1,0 +1,180 @@
+"""Seed AWS state for tests and demos through the ordinary AWS API, as one would on AWS.
+
+Every function takes the boto3 client(s) it needs, so the same code seeds the in-process
+emulator (`aws.client("efs")`), the emulator server (`emulator_server.client("efs")`) or
+a real account.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+BACKUP_ROLE_NAME = "AWSBackupDefaultServiceRole"
+# The trust policy of AWS Backup's default service role (AWS Backup developer guide, "IAM
+# service roles": the role is assumable by backup.amazonaws.com).
+BACKUP_ROLE_TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+
+@dataclass
+class BackupResult:
+    backup_job_id: str
+    recovery_point_arn: str
+    resource_arn: str
+    backup_vault_name: str
+
+
+def ensure_backup_role(iam: Any, role_name: str = BACKUP_ROLE_NAME) -> str:
+    """The ARN of the IAM role AWS Backup assumes, created when missing."""
+    try:
+        return iam.get_role(RoleName=role_name)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        role = iam.create_role(
+            RoleName=role_name,
+            Path="/service-role/",
+            AssumeRolePolicyDocument=json.dumps(BACKUP_ROLE_TRUST_POLICY),
+        )
+        return role["Role"]["Arn"]
+
+
+def create_vault(backup: Any, name: str = "test-vault", encryption_key_arn: str | None = None) -> str:
+    """Create a backup vault; returns its ARN."""
+    kwargs: dict[str, Any] = {"BackupVaultName": name}
+    if encryption_key_arn:
+        kwargs["EncryptionKeyArn"] = encryption_key_arn
+    return backup.create_backup_vault(**kwargs)["BackupVaultArn"]
+
+
+def create_efs(
+    efs: Any,
+    name: str | None = None,
+    encrypted: bool = False,
+    kms_key_id: str | None = None,
+    performance_mode: str = "generalPurpose",
+    creation_token: str | None = None,
+) -> dict[str, str]:
+    """Create an EFS file system; returns {"FileSystemId", "FileSystemArn", "CreationToken"}."""
+    kwargs: dict[str, Any] = {
+        "CreationToken": creation_token or str(uuid.uuid4()),
+        "PerformanceMode": performance_mode,
+        "Encrypted": encrypted,
+    }
+    if kms_key_id:
+        kwargs["KmsKeyId"] = kms_key_id
+    if name:
+        kwargs["Tags"] = [{"Key": "Name", "Value": name}]
+    fs = efs.create_file_system(**kwargs)
+    return {k: fs[k] for k in ("FileSystemId", "FileSystemArn", "CreationToken")}
+
+
+def create_rds_instance(
+    rds: Any,
+    identifier: str = "prod-db",
+    engine: str = "postgres",
+    instance_class: str = "db.t3.micro",
+    **extra: Any,
+) -> dict[str, str]:
+    """Create an RDS DB instance; returns {"DBInstanceIdentifier", "DBInstanceArn"}."""
+    db = rds.create_db_instance(
+        DBInstanceIdentifier=identifier,
+        Engine=engine,
+        DBInstanceClass=instance_class,
+        AllocatedStorage=extra.pop("AllocatedStorage", 20),
+        MasterUsername=extra.pop("MasterUsername", "admin_user"),
+        MasterUserPassword=extra.pop("MasterUserPassword", "not-a-real-secret-1"),
+        **extra,
+    )["DBInstance"]
+    return {k: db[k] for k in ("DBInstanceIdentifier", "DBInstanceArn")}
+
+
+def create_aurora_cluster(
+    rds: Any,
+    identifier: str = "prod-aurora",
+    engine: str = "aurora-postgresql",
+    **extra: Any,
+) -> dict[str, str]:
+    """Create an Aurora DB cluster; returns {"DBClusterIdentifier", "DBClusterArn"}."""
+    cluster = rds.create_db_cluster(
+        DBClusterIdentifier=identifier,
+        Engine=engine,
+        MasterUsername=extra.pop("MasterUsername", "admin_user"),
+        MasterUserPassword=extra.pop("MasterUserPassword", "not-a-real-secret-1"),
+        **extra,
+    )["DBCluster"]
+    return {k: cluster[k] for k in ("DBClusterIdentifier", "DBClusterArn")}
+
+
+def start_backup(
+    backup: Any, backup_vault_name: str, resource_arn: str, iam_role_arn: str, **extra: Any
+) -> BackupResult:
+    """StartBackupJob; returns the job id and the recovery point ARN it will produce."""
+    job = backup.start_backup_job(
+        BackupVaultName=backup_vault_name, ResourceArn=resource_arn, IamRoleArn=iam_role_arn, **extra
+    )
+    return BackupResult(job["BackupJobId"], job["RecoveryPointArn"], resource_arn, backup_vault_name)
+
+
+def wait_for_backup(backup: Any, backup_job_id: str, timeout: float = 120.0) -> dict[str, Any]:
+    """Poll DescribeBackupJob (with backoff) until it ends; fail unless COMPLETED."""
+    deadline = time.monotonic() + timeout
+    delay = 0.1
+    while True:
+        job = backup.describe_backup_job(BackupJobId=backup_job_id)
+        if job["State"] == "COMPLETED":
+            return job
+        if job["State"] in ("FAILED", "ABORTED", "EXPIRED", "PARTIAL"):
+            raise RuntimeError(f"backup job {backup_job_id} ended {job['State']}: {job.get('StatusMessage')}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"backup job {backup_job_id} still {job['State']} after {timeout}s")
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
+def backup_and_wait(
+    backup: Any, backup_vault_name: str, resource_arn: str, iam_role_arn: str, **extra: Any
+) -> BackupResult:
+    """StartBackupJob and wait until its recovery point is COMPLETED."""
+    result = start_backup(backup, backup_vault_name, resource_arn, iam_role_arn, **extra)
+    wait_for_backup(backup, result.backup_job_id)
+    return result
+
+
+def many_backups(
+    backup: Any, backup_vault_name: str, resource_arn: str, iam_role_arn: str, count: int
+) -> list[str]:
+    """`count` backups of one resource (a vault with thousands of points); returns their
+    recovery point ARNs, oldest first. Waits only for the last job: jobs of one resource
+    finish in the order they started."""
+    results = [start_backup(backup, backup_vault_name, resource_arn, iam_role_arn) for _ in range(count)]
+    if results:
+        wait_for_backup(backup, results[-1].backup_job_id)
+    return [r.recovery_point_arn for r in results]
+
+
+def seed_efs_recovery_point(
+    backup: Any, efs: Any, iam: Any, backup_vault_name: str = "test-vault", **efs_options: Any
+) -> dict[str, str]:
+    """A vault (created if missing), an EFS file system and one completed recovery point of it."""
+    try:
+        backup.describe_backup_vault(BackupVaultName=backup_vault_name)
+    except backup.exceptions.ResourceNotFoundException:
+        create_vault(backup, backup_vault_name)
+    role_arn = ensure_backup_role(iam)
+    fs = create_efs(efs, **efs_options)
+    result = backup_and_wait(backup, backup_vault_name, fs["FileSystemArn"], role_arn)
+    return {
+        "backup_vault_name": backup_vault_name,
+        "file_system_id": fs["FileSystemId"],
+        "resource_arn": fs["FileSystemArn"],
+        "recovery_point_arn": result.recovery_point_arn,
+        "backup_job_id": result.backup_job_id,
+        "iam_role_arn": role_arn,
+    }

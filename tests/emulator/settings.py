@@ -1,0 +1,54 @@
+"""Process-wide knobs of the emulator: job durations, injected faults, call counts.
+
+They are test controls, not AWS state, so they live outside moto's backends; `reset()`
+puts them back to their defaults together with moto's own state (see control.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+DEFAULT_RESTORE_JOB_SECONDS = 2.0
+# Backups finish at once by default so seeding a vault with thousands of points is quick.
+DEFAULT_BACKUP_JOB_SECONDS = 0.0
+
+
+@dataclass
+class EmulatorSettings:
+    restore_job_seconds: float = DEFAULT_RESTORE_JOB_SECONDS
+    backup_job_seconds: float = DEFAULT_BACKUP_JOB_SECONDS
+    # (service, operation) -> how many of the next calls answer ThrottlingException
+    throttling: dict[tuple[str, str], int] = field(default_factory=dict)
+    # status messages of the next restore jobs that are to FAIL, consumed in order
+    failing_restore_jobs: list[str] = field(default_factory=list)
+    # (service, operation) -> calls received, throttled ones included
+    calls: Counter[tuple[str, str]] = field(default_factory=Counter)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.restore_job_seconds = DEFAULT_RESTORE_JOB_SECONDS
+            self.backup_job_seconds = DEFAULT_BACKUP_JOB_SECONDS
+            self.throttling.clear()
+            self.failing_restore_jobs.clear()
+            self.calls.clear()
+
+    def record_call(self, service: str, operation: str) -> bool:
+        """Count a call; True when it is to be answered with ThrottlingException."""
+        with self.lock:
+            key = (service, operation)
+            self.calls[key] += 1
+            remaining = self.throttling.get(key, 0)
+            if remaining <= 0:
+                return False
+            self.throttling[key] = remaining - 1
+            return True
+
+    def take_restore_failure(self) -> str | None:
+        with self.lock:
+            return self.failing_restore_jobs.pop(0) if self.failing_restore_jobs else None
+
+
+emulator_settings = EmulatorSettings()
