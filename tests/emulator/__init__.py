@@ -25,15 +25,19 @@ _installed = False
 # moto picks the operation from the method and path with botocore's router; these
 # patterns only have to send the requests to BackupResponse.
 NEW_URL_PATHS = [
-    "{0}/backup-jobs/?$",
+    # PUT /backup-jobs (StartBackupJob) and GET /backup-jobs/ (ListBackupJobs): explicit
+    # with and without the slash, as the server's routing treats them as different paths.
+    "{0}/backup-jobs$",
+    "{0}/backup-jobs/$",
     "{0}/backup-jobs/(?P<backupJobId>[^/]+)$",
-    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/?$",
+    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/$",
     "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/(?P<recoveryPointArn>[^/]+)$",
     "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/(?P<recoveryPointArn>[^/]+)/restore-metadata$",
-    "{0}/resources/(?P<resourceArn>.+)/recovery-points/?$",
-    "{0}/resources/(?P<resourceArn>.+)/restore-jobs/?$",
+    "{0}/resources/(?P<resourceArn>.+)/recovery-points/$",
+    "{0}/resources/(?P<resourceArn>.+)/restore-jobs/$",
     "{0}/restore-testing/inferred-metadata$",
-    "{0}/restore-jobs/?$",
+    "{0}/restore-jobs$",
+    "{0}/restore-jobs/$",
     "{0}/restore-jobs/(?P<restoreJobId>[^/]+)$",
     "{0}/restore-jobs/(?P<restoreJobId>[^/]+)/metadata$",
 ]

@@ -28,3 +28,10 @@ class ThrottlingException(JsonRESTError):
 
     def __init__(self, msg: str = "Rate exceeded"):
         super().__init__("ThrottlingException", msg)
+
+
+class AccessDeniedException(JsonRESTError):
+    code = 403
+
+    def __init__(self, msg: str = "Insufficient privileges to perform this action."):
+        super().__init__("AccessDeniedException", msg)

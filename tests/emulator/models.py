@@ -26,7 +26,7 @@ from moto.core.common_models import BaseModel
 from moto.utilities.paginator import paginate
 from moto.utilities.utils import get_partition
 
-from .exceptions import MissingParameterValueException
+from .exceptions import AccessDeniedException, MissingParameterValueException
 from .resources import RESOURCE_HANDLERS, handler_for_arn, handler_for_type
 from .settings import emulator_settings
 
@@ -352,9 +352,16 @@ class BackupJobsBackendMixin:
             raise MissingParameterValueException("BackupVaultName is required")
         vault = self.vaults.get(backup_vault_name)
         if vault is None:
-            # AWS's message for an unknown vault
-            raise ResourceNotFoundException(f"Backup vault {backup_vault_name} does not exist")
+            # AWS answers a vault name it does not know with AccessDeniedException, "Insufficient
+            # privileges to perform this action." (HTTP 403), even with full permissions: see
+            # aws/aws-sdk-js#2625, boto/boto3#2269, and ansible-collections/amazon.aws#1436
+            # (backup_vault catches AccessDeniedException for a vault that does not exist).
+            raise AccessDeniedException()
         return vault
+
+    def describe_backup_vault(self: Any, backup_vault_name: str) -> Vault:
+        """Replaces moto's, which answers ResourceNotFoundException where AWS denies access."""
+        return self._vault(backup_vault_name)
 
     def _recovery_point(self: Any, recovery_point_arn: str | None, vault: Vault | None = None) -> RecoveryPoint:
         if not recovery_point_arn:

@@ -53,6 +53,16 @@ def create_vault(backup: Any, name: str = "test-vault", encryption_key_arn: str 
     return backup.create_backup_vault(**kwargs)["BackupVaultArn"]
 
 
+def ensure_vault(backup: Any, name: str) -> str:
+    """The vault's ARN, created when missing (AWS answers DescribeBackupVault of an unknown
+    vault with AccessDeniedException, so list instead)."""
+    for page in backup.get_paginator("list_backup_vaults").paginate():
+        for vault in page["BackupVaultList"]:
+            if vault["BackupVaultName"] == name:
+                return vault["BackupVaultArn"]
+    return create_vault(backup, name)
+
+
 def create_efs(
     efs: Any,
     name: str | None = None,
@@ -163,10 +173,7 @@ def seed_efs_recovery_point(
     backup: Any, efs: Any, iam: Any, backup_vault_name: str = "test-vault", **efs_options: Any
 ) -> dict[str, str]:
     """A vault (created if missing), an EFS file system and one completed recovery point of it."""
-    try:
-        backup.describe_backup_vault(BackupVaultName=backup_vault_name)
-    except backup.exceptions.ResourceNotFoundException:
-        create_vault(backup, backup_vault_name)
+    ensure_vault(backup, backup_vault_name)
     role_arn = ensure_backup_role(iam)
     fs = create_efs(efs, **efs_options)
     result = backup_and_wait(backup, backup_vault_name, fs["FileSystemArn"], role_arn)

@@ -132,10 +132,19 @@ def test_unknown_restore_job_and_backup_job(aws):
         assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
 
 
-def test_backup_job_of_missing_vault(aws):
+def test_unknown_vault_is_access_denied_as_in_aws(aws):
+    backup = aws.client("backup")
     efs = seed.create_efs(aws.client("efs"))
-    with pytest.raises(ClientError) as error:
-        aws.client("backup").start_backup_job(
-            BackupVaultName="missing", ResourceArn=efs["FileSystemArn"], IamRoleArn="arn:aws:iam::123456789012:role/r"
-        )
-    assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    calls = (
+        (backup.describe_backup_vault, {"BackupVaultName": "missing"}),
+        (backup.list_recovery_points_by_backup_vault, {"BackupVaultName": "missing"}),
+        (
+            backup.start_backup_job,
+            {"BackupVaultName": "missing", "ResourceArn": efs["FileSystemArn"], "IamRoleArn": "arn:aws:iam::123456789012:role/r"},
+        ),
+    )
+    for call, kwargs in calls:
+        with pytest.raises(ClientError) as error:
+            call(**kwargs)
+        assert error.value.response["Error"]["Code"] == "AccessDeniedException"
+        assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403

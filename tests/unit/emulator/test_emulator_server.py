@@ -1,0 +1,64 @@
+"""The emulator server: AWS Backup operations over HTTP, the /_emulator controls, run_playbook."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from tests.emulator import seed
+
+PLAYBOOKS = Path(__file__).parent / "playbooks"
+
+
+def test_efs_backup_and_restore_over_http(emulator_server):
+    emulator_server.configure(restore_job_seconds=0.5)
+    backup, efs = emulator_server.client("backup"), emulator_server.client("efs")
+    point = seed.seed_efs_recovery_point(backup, efs, emulator_server.client("iam"))
+    job_id = backup.start_restore_job(
+        RecoveryPointArn=point["recovery_point_arn"],
+        Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true"},
+    )["RestoreJobId"]
+    time.sleep(0.6)
+    job = backup.describe_restore_job(RestoreJobId=job_id)
+    assert job["Status"] == "COMPLETED"
+    restored_id = job["CreatedResourceArn"].rsplit("/", 1)[1]
+    assert efs.describe_file_systems(FileSystemId=restored_id)["FileSystems"]
+    by_resource = backup.list_recovery_points_by_resource(ResourceArn=point["resource_arn"])
+    assert [p["RecoveryPointArn"] for p in by_resource["RecoveryPoints"]] == [point["recovery_point_arn"]]
+    by_protected = backup.list_restore_jobs_by_protected_resource(ResourceArn=point["resource_arn"])
+    assert [j["RestoreJobId"] for j in by_protected["RestoreJobs"]] == [job_id]
+
+
+def test_reset_clears_state_and_counts(emulator_server):
+    backup = emulator_server.client("backup")
+    seed.create_vault(backup, "before-reset")
+    assert emulator_server.calls()["CreateBackupVault"] == 1
+    emulator_server.reset()
+    assert emulator_server.calls() == {}
+    assert backup.list_backup_vaults()["BackupVaultList"] == []
+
+
+def test_throttling_burst_over_http(emulator_server):
+    backup = emulator_server.client("backup", config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
+    emulator_server.throttle("ListBackupVaults", count=2)
+    for _ in range(2):
+        with pytest.raises(ClientError) as error:
+            backup.list_backup_vaults()
+        assert error.value.response["Error"]["Code"] == "ThrottlingException"
+        assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert backup.list_backup_vaults()["BackupVaultList"] == []
+    assert emulator_server.calls()["ListBackupVaults"] == 3
+
+
+def test_run_playbook_against_the_server(emulator_server, run_playbook):
+    result = run_playbook(PLAYBOOKS / "vault_info.yml")
+    assert result.rc == 0, result.stdout + result.stderr
+    info = result.load_json("vault_info.json")
+    assert [v["backup_vault_name"] for v in info["backup_vaults"]] == ["playbook-vault"]
+    # the playbook really talked to this server
+    vaults = emulator_server.client("backup").list_backup_vaults()["BackupVaultList"]
+    assert [v["BackupVaultName"] for v in vaults] == ["playbook-vault"]
