@@ -10,8 +10,8 @@ version_added: 1.0.0
 description:
   - Lists AWS Backup recovery points of a backup vault (ListRecoveryPointsByBackupVault), of a
     protected resource (ListRecoveryPointsByResource), or of a resource in one vault, newest first.
-  - Answers "which backup do I restore": the newest completed recovery point (O(select=latest)), or the
-    newest one created before an incident (O(latest_before)).
+  - Answers the question which backup to restore, the newest completed recovery point (O(select=latest)),
+    or the newest one created before an incident (O(latest_before)).
   - Filters the API offers server side (resource, resource type, creation time) are sent to AWS; the
     rest (status) are applied to the listed points. Every page is read; points are never described
     one by one.
@@ -74,7 +74,7 @@ options:
   include_restore_metadata:
     description:
       - Add RV(recovery_points[].restore_metadata), the backed-up configuration
-        (GetRecoveryPointRestoreMetadata), to each returned point: one extra AWS call per returned
+        (GetRecoveryPointRestoreMetadata), to each returned point. This is one extra AWS call per returned
         point, so combine with O(select=latest) or narrow filters on large vaults.
       - Values whose keys name credentials are masked, as in M(recovery.aws_backup.backup_restore_job).
     type: bool
@@ -88,7 +88,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
 author:
-  - recovery.aws_backup contributors
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 """
 
 EXAMPLES = r"""
@@ -219,7 +219,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata, sensitive_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
     RECOVERY_POINT_STATUSES,
     SELECT_CHOICES,
@@ -288,10 +288,9 @@ def main() -> None:
                 module.fail_json_aws(e, msg=f"Failed to get restore metadata of {point['RecoveryPointArn']}")
             except RecoveryPointOptionError as e:
                 module.fail_json(msg=str(e), option=e.option)
-            masked = mask_metadata(metadata)
-            # Whatever mask_metadata hid must not leak through Ansible's logs either.
-            module.no_log_values.update(str(v) for k, v in metadata.items() if masked.get(k) != v)
-            result["restore_metadata"] = masked
+            # What the result hides must not leak through Ansible's logs or callbacks either.
+            module.no_log_values.update(sensitive_values(metadata))
+            result["restore_metadata"] = mask_metadata(metadata)
         results.append(result)
 
     module.exit_json(changed=False, recovery_points=results)
