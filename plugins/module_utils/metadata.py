@@ -1,0 +1,269 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Restore metadata for StartRestoreJob: YAML values to the strings AWS takes, the
+documented per-resource-type rules, and masking of sensitive values.
+
+Pure functions, no AWS and no Ansible: they raise MetadataError (a ValueError) whose
+message names the option (`metadata.<key>`) so a module can fail with it unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable
+
+MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+
+# Keys naming credentials. Matched case-insensitively on the key with "-", "_", "." and
+# blanks removed, so MasterUserPassword, master-user-password and secret_access_key all match.
+SENSITIVE_KEY_PARTS = (
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "credential",
+    "privatekey",
+    "apikey",
+    "accesskey",
+)
+# EFS's CreationToken is the EFS idempotency value (AWS: "A user-supplied value that ensures
+# the uniqueness (idempotency) of the request"), not a credential: EFS itself returns it in
+# DescribeFileSystems. Masking it would hide what a restore was asked to do and, registered as
+# a no_log value, would blank that string everywhere in the output. It is never masked.
+NOT_SENSITIVE_KEYS = frozenset({"creationtoken"})
+
+# The resource types StartRestoreJob documents (ResourceType, AWS Backup API reference).
+DOCUMENTED_RESOURCE_TYPES = (
+    "Aurora",
+    "DocumentDB",
+    "CloudFormation",
+    "DynamoDB",
+    "EBS",
+    "EC2",
+    "EFS",
+    "FSx",
+    "Neptune",
+    "RDS",
+    "Redshift",
+    "Storage Gateway",
+    "S3",
+    "Timestream",
+    "VirtualMachine",
+)
+
+# EFS restore metadata (StartRestoreJob, Metadata): booleans, and ItemsToRestore holds one to
+# five file paths. Keys are lower-cased: AWS reads them case-insensitively.
+EFS_BOOLEAN_KEYS = ("encrypted", "newfilesystem")
+EFS_MAX_ITEMS_TO_RESTORE = 5
+
+
+class MetadataError(ValueError):
+    """Restore metadata a user gave is not what AWS accepts; the message names the key."""
+
+
+def _normalized_key(key: str) -> str:
+    return re.sub(r"[-_.\s]", "", key).lower()
+
+
+def is_sensitive_key(key: str) -> bool:
+    normalized = _normalized_key(str(key))
+    if normalized in NOT_SENSITIVE_KEYS:
+        return False
+    return any(part in normalized for part in SENSITIVE_KEY_PARTS)
+
+
+def to_aws_value(key: str, value: Any) -> str:
+    """One metadata value as AWS takes it: booleans "true"/"false", numbers as text, lists and
+    dicts as compact JSON (e.g. ItemsToRestore: ["/a"] -> '["/a"]'), strings unchanged."""
+    if value is None:
+        raise MetadataError(f"metadata.{key} has no value; give a value or leave the key out")
+    if isinstance(value, bool):  # before int: bool is an int in Python
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple, dict)):
+        try:
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        except (TypeError, ValueError) as e:
+            raise MetadataError(f"metadata.{key} cannot be written as JSON: {e}") from None
+    return str(value)
+
+
+def to_aws_metadata(metadata: dict[Any, Any] | None) -> dict[str, str]:
+    """The user's metadata dict as the string map StartRestoreJob takes."""
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise MetadataError(f"metadata must be a dictionary of keys and values, got {type(metadata).__name__}")
+    converted: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for raw_key, value in metadata.items():
+        key = str(raw_key).strip()
+        if not key:
+            raise MetadataError("metadata has an empty key")
+        # AWS reads keys case-insensitively, so two spellings of one key would contradict each other.
+        if key.lower() in seen:
+            raise MetadataError(
+                f"metadata gives {seen[key.lower()]!r} and {key!r}: AWS reads keys case-insensitively, give it once"
+            )
+        seen[key.lower()] = key
+        converted[key] = to_aws_value(key, value)
+    return converted
+
+
+def find_key(metadata: dict[str, Any], name: str) -> str | None:
+    """The key of `metadata` that AWS reads as `name` (case-insensitive), or None."""
+    wanted = name.lower()
+    for key in metadata:
+        if key.lower() == wanted:
+            return key
+    return None
+
+
+def _boolean_text(key: str, value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered not in ("true", "false"):
+        raise MetadataError(f"metadata.{key} must be a boolean (true or false), got {value!r}")
+    return lowered
+
+
+def _items_to_restore(key: str, value: str) -> list[Any]:
+    try:
+        items = json.loads(value)
+    except ValueError:
+        raise MetadataError(
+            f"metadata.{key} must be a list of one to {EFS_MAX_ITEMS_TO_RESTORE} file paths, e.g. ['/data/reports']"
+        ) from None
+    if not isinstance(items, list):
+        raise MetadataError(f"metadata.{key} must be a list of file paths, got {type(items).__name__}")
+    if not 1 <= len(items) <= EFS_MAX_ITEMS_TO_RESTORE:
+        raise MetadataError(
+            f"metadata.{key} must hold one to {EFS_MAX_ITEMS_TO_RESTORE} file paths, got {len(items)}"
+        )
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise MetadataError(f"metadata.{key} must hold file paths (non-empty strings), got {item!r}")
+    return items
+
+
+def validate_efs(metadata: dict[str, str]) -> dict[str, str]:
+    """Check the documented EFS rules on converted metadata; returns it with boolean values
+    normalized to "true"/"false". Keys are matched case-insensitively, as AWS reads them."""
+    result = dict(metadata)
+    fs_key = find_key(result, "file-system-id")
+    if fs_key is None or not result[fs_key].strip():
+        raise MetadataError("metadata.file-system-id is required to restore an EFS recovery point")
+    for name in EFS_BOOLEAN_KEYS:
+        key = find_key(result, name)
+        if key is not None:
+            result[key] = _boolean_text(key, result[key])
+    kms_key = find_key(result, "KmsKeyId")
+    if kms_key is not None:
+        encrypted_key = find_key(result, "Encrypted")
+        if encrypted_key is None or result[encrypted_key] != "true":
+            raise MetadataError(f"metadata.{kms_key} requires metadata.Encrypted to be true")
+    items_key = find_key(result, "ItemsToRestore")
+    if items_key is not None:
+        _items_to_restore(items_key, result[items_key])
+    return result
+
+
+VALIDATORS = {"EFS": validate_efs}
+
+
+def validate_metadata(metadata: dict[str, str], resource_type: str | None) -> dict[str, str]:
+    """Apply the rules AWS documents for `resource_type` (none known for other types)."""
+    validator = VALIDATORS.get(resource_type or "")
+    return validator(metadata) if validator else dict(metadata)
+
+
+def prepare_metadata(metadata: dict[Any, Any] | None, resource_type: str | None) -> dict[str, str]:
+    """Convert and validate: what StartRestoreJob is sent."""
+    return validate_metadata(to_aws_metadata(metadata), resource_type)
+
+
+def resource_type_warning(resource_type: str | None) -> str | None:
+    """A warning for a resource type AWS does not document (AWS adds types, so not an error)."""
+    if resource_type is None or resource_type in DOCUMENTED_RESOURCE_TYPES:
+        return None
+    near = [t for t in DOCUMENTED_RESOURCE_TYPES if t.lower() == resource_type.lower()]
+    hint = f" Did you mean {near[0]!r}?" if near else ""
+    return (
+        f"resource_type {resource_type!r} is not one of the types AWS documents "
+        f"({', '.join(DOCUMENTED_RESOURCE_TYPES)}); it is sent as given.{hint}"
+    )
+
+
+def _mask_structure(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (MASK if is_sensitive_key(k) else _mask_structure(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_structure(v) for v in value]
+    return value
+
+
+def _json_structure(value: Any) -> Any:
+    """A JSON object/array a structured value was written as, or None."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return None
+
+
+def mask_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """A copy safe to show: values of credential keys replaced by MASK, also inside
+    structured (JSON) values."""
+    masked: dict[str, Any] = {}
+    for key, value in (metadata or {}).items():
+        if is_sensitive_key(key):
+            masked[key] = MASK
+            continue
+        structure = _json_structure(value)
+        if structure is not None and _mask_structure(structure) != structure:
+            masked[key] = json.dumps(_mask_structure(structure), separators=(",", ":"), ensure_ascii=False)
+        else:
+            masked[key] = _mask_structure(value)
+    return masked
+
+
+def _sensitive_in_structure(value: Any) -> Iterable[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if is_sensitive_key(k):
+                yield from _leaf_strings(v)
+            else:
+                yield from _sensitive_in_structure(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _sensitive_in_structure(v)
+
+
+def _leaf_strings(value: Any) -> Iterable[str]:
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaf_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaf_strings(v)
+    elif value is not None:
+        yield to_aws_value("value", value)
+
+
+def sensitive_values(metadata: dict[Any, Any] | None) -> set[str]:
+    """The values to register in module.no_log_values, from raw or converted metadata."""
+    values: set[str] = set()
+    for key, value in (metadata or {}).items():
+        if is_sensitive_key(str(key)):
+            values.update(_leaf_strings(value))
+            if not isinstance(value, str) and value is not None:
+                values.add(to_aws_value(str(key), value))
+        else:
+            structure = value if isinstance(value, (dict, list)) else _json_structure(value)
+            values.update(_sensitive_in_structure(structure))
+    return {v for v in values if v}

@@ -1,0 +1,316 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: backup_restore_job
+short_description: Restore an AWS Backup recovery point, idempotently
+version_added: 1.0.0
+description:
+  - Starts an AWS Backup restore job (StartRestoreJob) for a recovery point, and optionally
+    waits until it ends.
+  - Idempotent. If a restore job of the same recovery point with the same I(resource_type) and
+    I(metadata) is C(PENDING), C(RUNNING) or C(COMPLETED), no job is started, C(changed) is
+    false and that job is returned. After such a job C(FAILED) or was C(ABORTED), the task starts
+    a new one.
+  - Two runs of the same task at the same moment start one job, because the module sends
+    an C(IdempotencyToken) derived from the request when I(idempotency_token) is not given.
+  - Supports check mode (nothing is started; the request that would be sent is returned) and
+    diff mode.
+  - Restore metadata is sensitive. Values of keys naming credentials (containing
+    C(password), C(passwd), C(passphrase), C(secret), C(token), C(credential), C(privatekey),
+    C(apikey) or C(accesskey), compared case-insensitively and ignoring C(-), C(_) and C(.)) are
+    masked in results, diffs, warnings and messages. EFS's C(CreationToken) is an idempotency
+    value, not a credential, and is not masked.
+author:
+  - recovery.aws_backup contributors
+options:
+  recovery_point_arn:
+    description:
+      - The ARN of the recovery point to restore.
+      - Its form depends on the resource type, for example
+        C(arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45) (EFS, DynamoDB, ...),
+        C(arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234) (RDS),
+        C(arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-1234) (Aurora),
+        C(arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0) (EBS). Any well-formed ARN is accepted.
+    type: str
+    required: true
+  metadata:
+    description:
+      - The restore metadata (StartRestoreJob C(Metadata)), for example C(file-system-id),
+        C(newFileSystem), C(Encrypted), C(KmsKeyId), C(PerformanceMode), C(CreationToken) and
+        C(ItemsToRestore) for EFS.
+      - AWS takes text values only. Values are converted the way AWS expects them - booleans to
+        C(true) / C(false), numbers to their text, lists and dictionaries to compact JSON (for
+        example I(ItemsToRestore=["/data/reports"]) is sent as C(["/data/reports"])); text is
+        sent unchanged.
+      - AWS reads keys case-insensitively, and so do the checks. Giving one key twice in two
+        spellings is an error.
+      - For I(resource_type=EFS) the documented rules are checked before any AWS call -
+        C(file-system-id) is given; C(KmsKeyId) requires C(Encrypted) to be true; C(Encrypted) and
+        C(newFileSystem) are booleans; C(ItemsToRestore) holds one to five file paths.
+      - StartRestoreJob requires metadata, so the task fails when it is empty.
+    type: dict
+  resource_type:
+    description:
+      - The type of the resource to restore, as AWS Backup names it - C(Aurora), C(DocumentDB),
+        C(CloudFormation), C(DynamoDB), C(EBS), C(EC2), C(EFS), C(FSx), C(Neptune), C(RDS),
+        C(Redshift), C(Storage Gateway), C(S3), C(Timestream), C(VirtualMachine).
+      - AWS keeps adding types, so another value only gives a warning and is sent as given.
+      - When given, only restore jobs of this type count as equal jobs.
+    type: str
+  iam_role_arn:
+    description:
+      - The ARN of the IAM role AWS Backup uses to create the restored resource, for example
+        C(arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole).
+    type: str
+  copy_source_tags_to_restored_resource:
+    description:
+      - Copy the tags of the backup to the restored resource. Sent only when given.
+      - Only for backups created through AWS Backup.
+    type: bool
+  idempotency_token:
+    description:
+      - The C(IdempotencyToken) to send. By default a token derived from the request (and from
+        the ids of earlier failed or aborted equal jobs) is sent, so concurrent runs of the
+        same task start one job.
+      - Mutually exclusive with I(force).
+    type: str
+  force:
+    description:
+      - Start a new restore job even when an equal one exists, with a fresh random token.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the job is C(COMPLETED). The task fails when the job ends C(FAILED) or
+        C(ABORTED), with AWS's status message and the job id.
+      - Polls DescribeRestoreJob after a few seconds, then less and less often, up to once a minute.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds to wait with I(wait=true). When they run out the task fails with the
+        job id, status and percent done; the job keeps running, and re-running the task waits for
+        the same job.
+    type: int
+    default: 3600
+notes:
+  - Needs C(backup:ListRestoreJobs), C(backup:GetRestoreJobMetadata), C(backup:DescribeRestoreJob),
+    C(backup:StartRestoreJob) and C(iam:PassRole) on I(iam_role_arn).
+  - Throttling and transient AWS errors are retried with jittered backoff.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Restore an EFS recovery point to a new encrypted file system and wait for it
+  recovery.aws_backup.backup_restore_job:
+    recovery_point_arn: arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45
+    resource_type: EFS
+    iam_role_arn: arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole
+    metadata:
+      file-system-id: fs-0123456789abcdef0
+      newFileSystem: true
+      Encrypted: true
+      KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+      PerformanceMode: generalPurpose
+      CreationToken: drill-2024-06
+    wait: true
+    wait_timeout: 7200
+  register: restore
+
+- name: Show the restored file system
+  ansible.builtin.debug:
+    msg: "{{ restore.restore_job.created_resource_arn }}"
+
+- name: Restore two directories only (EFS item-level restore)
+  recovery.aws_backup.backup_restore_job:
+    recovery_point_arn: "{{ recovery_point_arn }}"
+    resource_type: EFS
+    iam_role_arn: "{{ backup_role_arn }}"
+    metadata:
+      file-system-id: fs-0123456789abcdef0
+      newFileSystem: true
+      ItemsToRestore:
+        - /data/reports
+        - /home/alice
+
+- name: Start an RDS restore, then wait for it in a later task
+  recovery.aws_backup.backup_restore_job:
+    recovery_point_arn: arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234abcd
+    resource_type: RDS
+    iam_role_arn: "{{ backup_role_arn }}"
+    metadata:
+      DBInstanceIdentifier: prod-db-restored
+      DBInstanceClass: db.t3.micro
+  register: rds_restore
+
+- name: Wait for it (re-running the same task finds the same job)
+  recovery.aws_backup.backup_restore_job:
+    recovery_point_arn: arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234abcd
+    resource_type: RDS
+    iam_role_arn: "{{ backup_role_arn }}"
+    metadata:
+      DBInstanceIdentifier: prod-db-restored
+      DBInstanceClass: db.t3.micro
+    wait: true
+
+- name: Against an AWS-compatible endpoint, e.g. the emulator in this collection's tests
+  module_defaults:
+    group/recovery.aws_backup.aws:
+      endpoint_url: http://127.0.0.1:5123
+      region: us-east-1
+  block:
+    - name: Restore
+      recovery.aws_backup.backup_restore_job:
+        recovery_point_arn: "{{ recovery_point_arn }}"
+        resource_type: EFS
+        metadata:
+          file-system-id: "{{ file_system_id }}"
+          newFileSystem: true
+        wait: true
+"""
+
+RETURN = r"""
+restore_job:
+  description:
+    - The restore job started or found (DescribeRestoreJob, snake_case). Empty in check mode
+      when a job would be started.
+  returned: always
+  type: dict
+  contains:
+    restore_job_id:
+      description: The id of the restore job.
+      type: str
+      returned: when a job was started or found
+      sample: 9B0A3F9C-E1A3-4A6E-8E8C-8AEE4E1D1F2B
+    status:
+      description: C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED) or C(FAILED).
+      type: str
+      returned: when a job was started or found
+      sample: COMPLETED
+    status_message:
+      description: AWS's message about the status, for example why the job failed.
+      type: str
+      returned: when AWS gives one
+    percent_done:
+      description: How far the restore is.
+      type: str
+      returned: when a job was started or found
+      sample: "100.00%"
+    created_resource_arn:
+      description: The ARN of the restored resource.
+      type: str
+      returned: when the job is COMPLETED
+      sample: arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0fedcba9876543210
+    creation_date:
+      description: When the job was created (ISO 8601).
+      type: str
+      returned: when a job was started or found
+      sample: "2024-06-01T12:00:00.123000+00:00"
+    completion_date:
+      description: When the job ended (ISO 8601).
+      type: str
+      returned: when the job ended
+    recovery_point_arn:
+      description: The recovery point restored.
+      type: str
+      returned: when a job was started or found
+    resource_type:
+      description: The type of the restored resource.
+      type: str
+      returned: when a job was started or found
+      sample: EFS
+    iam_role_arn:
+      description: The role AWS Backup used.
+      type: str
+      returned: when given to the job
+    account_id:
+      description: The account of the job.
+      type: str
+      returned: when a job was started or found
+    backup_size_in_bytes:
+      description: The size of the restored data.
+      type: int
+      returned: when AWS gives it
+    expected_completion_time_minutes:
+      description: AWS's estimate of the job's duration.
+      type: int
+      returned: when AWS gives it
+    recovery_point_creation_date:
+      description: When the recovery point was created (ISO 8601).
+      type: str
+      returned: when AWS gives it
+restore_metadata:
+  description:
+    - The metadata sent (or, in check mode, that would be sent), as AWS takes it, with sensitive
+      values masked.
+  returned: always
+  type: dict
+  sample: {"file-system-id": "fs-0123456789abcdef0", "newFileSystem": "true", "Encrypted": "true"}
+restore_request:
+  description:
+    - The StartRestoreJob request sent or that would be sent (snake_case), with sensitive metadata
+      values masked. When an equal job was found, the request that was not sent.
+  returned: always
+  type: dict
+  contains:
+    recovery_point_arn:
+      description: The recovery point.
+      type: str
+      returned: always
+    metadata:
+      description: The metadata, masked as in I(restore_metadata).
+      type: dict
+      returned: always
+    resource_type:
+      description: The resource type.
+      type: str
+      returned: when given
+    iam_role_arn:
+      description: The role.
+      type: str
+      returned: when given
+    copy_source_tags_to_restored_resource:
+      description: Whether tags are copied.
+      type: bool
+      returned: when given
+    idempotency_token:
+      description: The IdempotencyToken.
+      type: str
+      returned: when a job would be started
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import run_module
+
+ARGUMENT_SPEC = dict(
+    recovery_point_arn=dict(type="str", required=True),
+    metadata=dict(type="dict"),
+    resource_type=dict(type="str"),
+    iam_role_arn=dict(type="str"),
+    copy_source_tags_to_restored_resource=dict(type="bool"),
+    idempotency_token=dict(type="str", no_log=False),
+    force=dict(type="bool", default=False),
+    wait=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=3600),
+)
+
+
+def main() -> None:
+    module = AnsibleAWSModule(
+        argument_spec=ARGUMENT_SPEC,
+        supports_check_mode=True,
+        mutually_exclusive=[("force", "idempotency_token")],
+    )
+    run_module(module, lambda: module.client("backup", retry_decorator=AWSRetry.jittered_backoff()))
+
+
+if __name__ == "__main__":
+    main()

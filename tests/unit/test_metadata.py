@@ -1,0 +1,140 @@
+"""metadata.py: YAML values to AWS strings, the EFS rules, masking. No AWS."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import (
+    MASK,
+    MetadataError,
+    is_sensitive_key,
+    mask_metadata,
+    prepare_metadata,
+    resource_type_warning,
+    sensitive_values,
+    to_aws_metadata,
+)
+
+
+def test_yaml_values_become_the_strings_aws_takes():
+    converted = to_aws_metadata(
+        {
+            "newFileSystem": True,
+            "Encrypted": False,
+            "Port": 5432,
+            "Ratio": 1.5,
+            "ItemsToRestore": ["/data/a", "/b"],
+            "Nested": {"k": "v", "n": 1},
+            "file-system-id": "fs-1",
+        }
+    )
+    assert converted == {
+        "newFileSystem": "true",
+        "Encrypted": "false",
+        "Port": "5432",
+        "Ratio": "1.5",
+        "ItemsToRestore": '["/data/a","/b"]',
+        "Nested": '{"k":"v","n":1}',
+        "file-system-id": "fs-1",
+    }
+    assert all(isinstance(v, str) for v in converted.values())
+
+
+def test_none_value_and_case_duplicates_are_rejected_naming_the_key():
+    with pytest.raises(MetadataError, match=r"metadata\.KmsKeyId has no value"):
+        to_aws_metadata({"KmsKeyId": None})
+    with pytest.raises(MetadataError, match="ItemsToRestore.*itemsToRestore|itemsToRestore.*ItemsToRestore"):
+        to_aws_metadata({"ItemsToRestore": ["/a"], "itemsToRestore": ["/b"]})
+    with pytest.raises(MetadataError, match="metadata must be a dictionary"):
+        to_aws_metadata(["file-system-id"])
+
+
+EFS_BASE = {"file-system-id": "fs-1", "newFileSystem": True}
+
+
+def test_efs_valid_metadata_passes_with_booleans_normalized():
+    prepared = prepare_metadata({**EFS_BASE, "Encrypted": "True", "KmsKeyId": "arn:aws:kms:us-east-1:1:key/x"}, "EFS")
+    assert prepared["Encrypted"] == "true"
+    assert prepared["newFileSystem"] == "true"
+
+
+@pytest.mark.parametrize(
+    "metadata, message",
+    [
+        ({"newFileSystem": True}, r"metadata\.file-system-id is required"),
+        ({"FILE-SYSTEM-ID": " ", "newFileSystem": True}, r"metadata\.file-system-id is required"),
+        ({**EFS_BASE, "KmsKeyId": "k"}, r"metadata\.KmsKeyId requires metadata\.Encrypted to be true"),
+        ({**EFS_BASE, "kmskeyid": "k", "encrypted": False}, r"metadata\.kmskeyid requires metadata\.Encrypted"),
+        ({**EFS_BASE, "Encrypted": "yes please"}, r"metadata\.Encrypted must be a boolean"),
+        ({"file-system-id": "fs-1", "newfilesystem": 1}, r"metadata\.newfilesystem must be a boolean"),
+        ({**EFS_BASE, "ItemsToRestore": []}, r"metadata\.ItemsToRestore must hold one to 5 file paths, got 0"),
+        ({**EFS_BASE, "itemsToRestore": ["/1", "/2", "/3", "/4", "/5", "/6"]}, r"metadata\.itemsToRestore must hold one to 5"),
+        ({**EFS_BASE, "ItemsToRestore": "/not/json"}, r"metadata\.ItemsToRestore must be a list"),
+        ({**EFS_BASE, "ItemsToRestore": [1]}, r"metadata\.ItemsToRestore must hold file paths"),
+    ],
+)
+def test_efs_rules_fail_naming_the_key(metadata, message):
+    with pytest.raises(MetadataError, match=message):
+        prepare_metadata(metadata, "EFS")
+
+
+def test_efs_keys_are_read_case_insensitively_like_aws():
+    # AWS's own example writes itemsToRestore (StartRestoreJob, Metadata).
+    prepared = prepare_metadata({"File-System-Id": "fs-1", "itemsToRestore": '["/my.test"]'}, "EFS")
+    assert json.loads(prepared["itemsToRestore"]) == ["/my.test"]
+    assert prepare_metadata({**EFS_BASE, "ItemsToRestore": ["/a"] * 5}, "EFS")["ItemsToRestore"].count("/a") == 5
+
+
+def test_other_types_are_only_converted():
+    assert prepare_metadata({"DBInstanceIdentifier": "db", "MultiAZ": False}, "RDS") == {
+        "DBInstanceIdentifier": "db",
+        "MultiAZ": "false",
+    }
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["MasterUserPassword", "master-user-password", "SecretAccessKey", "auth_token", "DbCredentials", "PrivateKey", "passwd"],
+)
+def test_credential_keys_are_sensitive(key):
+    assert is_sensitive_key(key)
+
+
+@pytest.mark.parametrize("key", ["CreationToken", "creation-token", "KmsKeyId", "file-system-id", "Encrypted"])
+def test_other_keys_including_creation_token_are_not(key):
+    assert not is_sensitive_key(key)
+
+
+def test_masking_hides_credentials_everywhere_and_keeps_the_rest():
+    metadata = to_aws_metadata(
+        {
+            "DBInstanceIdentifier": "db",
+            "MasterUserPassword": "hunter2-secret",
+            "CreationToken": "drill-1",
+            "Config": {"AuthToken": "tok-123", "Port": 1},
+        }
+    )
+    masked = mask_metadata(metadata)
+    assert masked["MasterUserPassword"] == MASK
+    assert masked["DBInstanceIdentifier"] == "db"
+    assert masked["CreationToken"] == "drill-1"
+    assert json.loads(masked["Config"]) == {"AuthToken": MASK, "Port": 1}
+    assert "hunter2-secret" not in json.dumps(masked) and "tok-123" not in json.dumps(masked)
+    assert metadata["MasterUserPassword"] == "hunter2-secret"  # the original is untouched
+
+
+def test_sensitive_values_from_raw_and_converted_metadata():
+    raw = {"MasterUserPassword": 12345, "Config": {"Secret": "s3"}, "CreationToken": "drill-1", "Name": "x"}
+    assert sensitive_values(raw) == {"12345", "s3"}
+    assert sensitive_values(to_aws_metadata(raw)) == {"12345", "s3"}
+
+
+def test_unknown_resource_type_warns_with_a_hint():
+    assert resource_type_warning("EFS") is None
+    assert resource_type_warning("Storage Gateway") is None
+    assert resource_type_warning(None) is None
+    warning = resource_type_warning("efs")
+    assert "not one of the types AWS documents" in warning and "Did you mean 'EFS'" in warning
+    assert "Did you mean" not in resource_type_warning("QuantumDB")
