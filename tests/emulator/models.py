@@ -380,6 +380,11 @@ class BackupJobsBackendMixin:
                 self.finish_restore_job(job)
 
     def finish_restore_job(self: Any, job: RestoreJob) -> None:
+        with emulator_settings.lock:
+            if job.final_status is None:
+                self._finish_restore_job(job)
+
+    def _finish_restore_job(self: Any, job: RestoreJob) -> None:
         if job.injected_failure is not None:
             job.final_status, job.status_message = "FAILED", job.injected_failure
             return

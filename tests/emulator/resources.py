@@ -196,7 +196,294 @@ class EfsHandler(ResourceHandler):
         }
 
 
-RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler()]
+# ---- RDS and Aurora -----------------------------------------------------------------------
+
+
+def _rds_backend(backend: Any) -> Any:
+    from moto.rds.models import rds_backends
+
+    return rds_backends[backend.account_id][backend.region_name]
+
+
+class _AwsBackupSnapshotLookup:
+    """Let moto's RDS restore find an AWS Backup snapshot.
+
+    moto's RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot look the snapshot
+    up among manual and automated snapshots only, while RDS restores its "awsbackup"
+    snapshots too (that is how AWS Backup restores RDS). For the duration of the restore,
+    the backend's lookup also sees the snapshot type "awsbackup"."""
+
+    def __init__(self, rds: Any, method_name: str):
+        self.rds, self.method_name = rds, method_name
+
+    def __enter__(self) -> None:
+        original = getattr(self.rds, self.method_name)
+
+        def lookup(*args: Any, **kwargs: Any) -> Any:
+            kwargs.setdefault("snapshot_type", "awsbackup")
+            return original(*args, **kwargs)
+
+        setattr(self.rds, self.method_name, lookup)
+
+    def __exit__(self, *exc: Any) -> None:
+        delattr(self.rds, self.method_name)
+
+
+def _snapshot_identifier(job: BackupJob) -> str:
+    # AWS Backup names the RDS snapshots it takes "awsbackup:job-<backup job id>", so their
+    # recovery point ARNs read arn:aws:rds:REGION:ACCOUNT:snapshot:awsbackup:job-<id>
+    # (cluster-snapshot:awsbackup:job-<id> for Aurora).
+    return f"awsbackup:job-{job.backup_job_id.lower()}"
+
+
+def _json_list(values: Any) -> str:
+    import json
+
+    return json.dumps(list(values or []))
+
+
+def _rds_restore_params(metadata: dict[str, str], names: tuple[str, ...]) -> dict[str, Any]:
+    """The restore metadata as RDS API parameters (AWS Backup hands its keys to RDS's
+    RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot, whose parameter names
+    they are), typed as that API types them."""
+    import json
+
+    params: dict[str, Any] = {}
+    for name in names:
+        value = metadata_value(metadata, name)
+        if value is None or value == "":
+            continue
+        if name in _RDS_BOOLEANS:
+            params[name] = value.lower() == "true"
+        elif name in _RDS_INTEGERS:
+            params[name] = int(value)
+        elif name in _RDS_LISTS:
+            params[name] = json.loads(value) if value.startswith("[") else [v.strip() for v in value.split(",")]
+        else:
+            params[name] = value
+    return params
+
+
+_RDS_BOOLEANS = {
+    "MultiAZ", "PubliclyAccessible", "AutoMinorVersionUpgrade", "CopyTagsToSnapshot",
+    "DeletionProtection", "EnableIAMDatabaseAuthentication", "StorageEncrypted",
+}  # fmt: skip
+_RDS_INTEGERS = {"Port", "Iops", "AllocatedStorage"}
+_RDS_LISTS = {"VpcSecurityGroupIds", "AvailabilityZones"}
+
+RDS_INSTANCE_RESTORE_KEYS = (
+    "DBInstanceIdentifier", "DBInstanceClass", "Engine", "DBSubnetGroupName", "VpcSecurityGroupIds",
+    "Port", "MultiAZ", "AvailabilityZone", "PubliclyAccessible", "AutoMinorVersionUpgrade", "LicenseModel",
+    "DBName", "OptionGroupName", "DBParameterGroupName", "StorageType", "Iops", "CopyTagsToSnapshot",
+    "DeletionProtection", "EnableIAMDatabaseAuthentication",
+)  # fmt: skip
+AURORA_CLUSTER_RESTORE_KEYS = (
+    "DBClusterIdentifier", "Engine", "EngineVersion", "EngineMode", "Port", "DBSubnetGroupName",
+    "VpcSecurityGroupIds", "AvailabilityZones", "DatabaseName", "OptionGroupName",
+    "DBClusterParameterGroupName", "KmsKeyId", "CopyTagsToSnapshot", "DeletionProtection",
+    "EnableIAMDatabaseAuthentication",
+)  # fmt: skip
+
+
+def _validate_rds_metadata(metadata: dict[str, str], identifier_key: str) -> None:
+    identifier = metadata_value(metadata, identifier_key)
+    if not identifier:
+        raise InvalidParameterValueException(f"Metadata key {identifier_key} is required")
+    # RDS identifier rules: 1-63 letters, digits or hyphens, starting with a letter, no
+    # trailing hyphen and no two consecutive hyphens (RDS CreateDBInstance/CreateDBCluster).
+    if not re.fullmatch(r"[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}", identifier) or identifier.endswith("-"):
+        raise InvalidParameterValueException(f"Invalid {identifier_key}: {identifier}")
+    for key in _RDS_BOOLEANS:
+        _bool_value(metadata, key, False)
+    for key in _RDS_INTEGERS:
+        value = metadata_value(metadata, key)
+        if value not in (None, "") and not value.isdigit():
+            raise InvalidParameterValueException(f"Invalid value for {key}: {value}")
+
+
+class RdsHandler(ResourceHandler):
+    resource_type = "RDS"
+    arn_pattern = re.compile(r"^arn:[\w-]+:rds:[\w-]+:\d{12}:db:([A-Za-z][A-Za-z0-9-]*)$")
+
+    def describe_source(self, backend: Any, arn: str) -> Source:
+        identifier = self.arn_pattern.match(arn).group(1)  # type: ignore[union-attr]
+        database = _rds_backend(backend).databases.get(identifier)
+        if database is None:
+            raise ResourceNotFoundException(f"Resource {arn} not found")
+        return Source(self.resource_type, identifier, database)
+
+    def create_recovery_point(self, backend: Any, job: BackupJob, source: Source) -> RecoveryPoint:
+        from .models import RecoveryPoint
+
+        db = source.resource
+        snapshot = _rds_backend(backend).create_db_snapshot(
+            db.db_instance_identifier, _snapshot_identifier(job), snapshot_type="awsbackup"
+        )
+        # The configuration at backup time, in RestoreDBInstanceFromDBSnapshot's parameter
+        # names, which StartRestoreJob takes for RDS (AWS Backup developer guide, "Restoring an
+        # Amazon RDS database": the restore metadata are the settings of that RDS call).
+        metadata = {
+            "DBInstanceIdentifier": db.db_instance_identifier,
+            "DBInstanceClass": db.db_instance_class,
+            "Engine": db.engine,
+            "EngineVersion": db.engine_version,
+            "DBSubnetGroupName": db._db_subnet_group_name or "",
+            "VpcSecurityGroupIds": _json_list(db.vpc_security_group_ids),
+            "Port": str(db.port),
+            "MultiAZ": _str_bool(db.multi_az),
+            "AvailabilityZone": db.availability_zone or "",
+            "PubliclyAccessible": _str_bool(db.publicly_accessible),
+            "AutoMinorVersionUpgrade": _str_bool(db.auto_minor_version_upgrade),
+            "LicenseModel": db.license_model or "",
+            "DBName": db.db_name or "",
+            "OptionGroupName": db.option_group_name if db.option_group_supplied else "",
+            "DBParameterGroupName": db.db_parameter_group_name or "",
+            "StorageType": db.storage_type or "",
+            "AllocatedStorage": str(db.allocated_storage),
+            "CopyTagsToSnapshot": _str_bool(db.copy_tags_to_snapshot),
+            "DeletionProtection": _str_bool(db.deletion_protection),
+            "EnableIAMDatabaseAuthentication": _str_bool(db.enable_iam_database_authentication),
+            "StorageEncrypted": _str_bool(db.storage_encrypted),
+            "KmsKeyId": db.kms_key_id if db.storage_encrypted else "",
+        }
+        if db.iops:
+            metadata["Iops"] = str(db.iops)
+        metadata = {k: v for k, v in metadata.items() if v not in (None, "")}
+        # An RDS recovery point *is* the snapshot, encrypted (or not) as its database.
+        return RecoveryPoint(
+            snapshot.arn,
+            job,
+            restore_metadata=metadata,
+            encryption_key_arn=db.kms_key_id if db.storage_encrypted else None,  # type: ignore[arg-type]
+            is_encrypted=bool(db.storage_encrypted),
+            backup_size_in_bytes=int(db.allocated_storage or 0) * 1024**3,
+            source_snapshot_id=_snapshot_identifier(job),
+        )
+
+    def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
+        _validate_rds_metadata(metadata, "DBInstanceIdentifier")
+
+    def restore(self, backend: Any, point: RecoveryPoint, metadata: dict[str, str]) -> RestoreOutcome:
+        from moto.core.parse import XFormedDict
+        from moto.rds.exceptions import RDSClientError
+
+        rds = _rds_backend(backend)
+        params = _rds_restore_params(metadata, RDS_INSTANCE_RESTORE_KEYS)
+        identifier = params["DBInstanceIdentifier"]
+        if identifier in rds.databases:
+            # what RDS answers AWS Backup's RestoreDBInstanceFromDBSnapshot; the job FAILS with it
+            return RestoreOutcome(error=f"DB instance already exists (Service: Rds, Status Code: 400, "
+                                  f"Error Code: DBInstanceAlreadyExists): {identifier}")
+        try:
+            with _AwsBackupSnapshotLookup(rds, "describe_db_snapshots"):
+                database = rds.restore_db_instance_from_db_snapshot(point.source_snapshot_id, XFormedDict(params))
+        except RDSClientError as error:
+            return RestoreOutcome(error=f"{error.code}: {error.message}")
+        return RestoreOutcome(created_resource_arn=database.db_instance_arn)
+
+    def inferred_metadata(self, backend: Any, point: RecoveryPoint) -> dict[str, str]:
+        # AWS Backup developer guide, "Restore testing inferred metadata", Amazon RDS:
+        # availabilityZone a random AZ, dbInstanceIdentifier a random value starting with
+        # awsbackup-restore-test-, deletionProtection false, multiAZ false, publiclyAccessible false.
+        zones = _availability_zones(backend)
+        return {
+            "availabilityZone": zones[uuid.uuid4().int % len(zones)],
+            "dbInstanceIdentifier": f"awsbackup-restore-test-{uuid.uuid4().hex[:16]}",
+            "deletionProtection": "false",
+            "multiAZ": "false",
+            "publiclyAccessible": "false",
+        }
+
+
+def _availability_zones(backend: Any) -> list[str]:
+    return [f"{backend.region_name}{zone}" for zone in "abc"]
+
+
+class AuroraHandler(ResourceHandler):
+    resource_type = "Aurora"
+    arn_pattern = re.compile(r"^arn:[\w-]+:rds:[\w-]+:\d{12}:cluster:([A-Za-z][A-Za-z0-9-]*)$")
+
+    def matches(self, backend: Any, arn: str) -> bool:
+        return bool(self.arn_pattern.match(arn))
+
+    def describe_source(self, backend: Any, arn: str) -> Source:
+        identifier = self.arn_pattern.match(arn).group(1)  # type: ignore[union-attr]
+        cluster = _rds_backend(backend).clusters.get(identifier)
+        if cluster is None:
+            raise ResourceNotFoundException(f"Resource {arn} not found")
+        if not cluster.engine.startswith("aurora"):
+            # DocumentDB and Neptune clusters share the ARN form; the emulator backs up Aurora only
+            raise InvalidParameterValueException(f"Unsupported resource type for {arn}: engine {cluster.engine}")
+        return Source(self.resource_type, identifier, cluster)
+
+    def create_recovery_point(self, backend: Any, job: BackupJob, source: Source) -> RecoveryPoint:
+        from .models import RecoveryPoint
+
+        cluster = source.resource
+        snapshot = _rds_backend(backend).create_db_cluster_snapshot(
+            cluster.db_cluster_identifier, _snapshot_identifier(job), snapshot_type="awsbackup"
+        )
+        # In RestoreDBClusterFromSnapshot's parameter names (see RdsHandler).
+        metadata = {
+            "DBClusterIdentifier": cluster.db_cluster_identifier,
+            "Engine": cluster.engine,
+            "EngineVersion": cluster.engine_version,
+            "EngineMode": cluster.engine_mode,
+            "Port": str(cluster.port),
+            "DBSubnetGroupName": cluster.db_subnet_group_name or "",
+            "VpcSecurityGroupIds": _json_list(cluster._vpc_security_group_ids),
+            "AvailabilityZones": _json_list(cluster.availability_zones),
+            "DatabaseName": cluster.database_name or "",
+            "CopyTagsToSnapshot": _str_bool(cluster.copy_tags_to_snapshot),
+            "DeletionProtection": _str_bool(cluster.deletion_protection),
+            "EnableIAMDatabaseAuthentication": _str_bool(cluster.iam_auth),
+            "StorageEncrypted": _str_bool(cluster.storage_encrypted),
+            "KmsKeyId": cluster.kms_key_id if cluster.storage_encrypted else "",
+        }
+        metadata = {k: v for k, v in metadata.items() if v not in (None, "")}
+        return RecoveryPoint(
+            snapshot.arn,
+            job,
+            restore_metadata=metadata,
+            encryption_key_arn=cluster.kms_key_id if cluster.storage_encrypted else None,  # type: ignore[arg-type]
+            is_encrypted=bool(cluster.storage_encrypted),
+            backup_size_in_bytes=0,
+            source_snapshot_id=_snapshot_identifier(job),
+        )
+
+    def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
+        _validate_rds_metadata(metadata, "DBClusterIdentifier")
+
+    def restore(self, backend: Any, point: RecoveryPoint, metadata: dict[str, str]) -> RestoreOutcome:
+        from moto.core.parse import XFormedDict
+        from moto.rds.exceptions import RDSClientError
+
+        rds = _rds_backend(backend)
+        params = _rds_restore_params(metadata, AURORA_CLUSTER_RESTORE_KEYS)
+        identifier = params["DBClusterIdentifier"]
+        if identifier in rds.clusters:
+            return RestoreOutcome(error=f"DB cluster already exists (Service: Rds, Status Code: 400, "
+                                  f"Error Code: DBClusterAlreadyExistsFault): {identifier}")
+        params.setdefault("Engine", point.restore_metadata.get("Engine"))
+        try:
+            # Only the cluster: AWS Backup creates no DB instances when it restores Aurora.
+            with _AwsBackupSnapshotLookup(rds, "describe_db_cluster_snapshots"):
+                cluster = rds.restore_db_cluster_from_snapshot(point.source_snapshot_id, XFormedDict(params))
+        except RDSClientError as error:
+            return RestoreOutcome(error=f"{error.code}: {error.message}")
+        return RestoreOutcome(created_resource_arn=cluster.db_cluster_arn)
+
+    def inferred_metadata(self, backend: Any, point: RecoveryPoint) -> dict[str, str]:
+        # "Restore testing inferred metadata", Amazon Aurora: availabilityZones (random AZs),
+        # dbClusterIdentifier awsbackup-restore-test-..., engine from the recovery point.
+        return {
+            "availabilityZones": _json_list(_availability_zones(backend)),
+            "dbClusterIdentifier": f"awsbackup-restore-test-{uuid.uuid4().hex[:16]}",
+            "engine": point.restore_metadata["Engine"],
+        }
+
+
+RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler()]
 
 
 def handler_for_arn(arn: str, backend: Any = None) -> ResourceHandler | None:

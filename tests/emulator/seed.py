@@ -96,7 +96,7 @@ def create_rds_instance(
     db = rds.create_db_instance(
         DBInstanceIdentifier=identifier,
         Engine=engine,
-        DBInstanceClass=instance_class,
+        DBInstanceClass=extra.pop("DBInstanceClass", instance_class),
         AllocatedStorage=extra.pop("AllocatedStorage", 20),
         MasterUsername=extra.pop("MasterUsername", "admin_user"),
         MasterUserPassword=extra.pop("MasterUserPassword", "not-a-real-secret-1"),
