@@ -62,3 +62,25 @@ def test_run_playbook_against_the_server(emulator_server, run_playbook):
     # the playbook really talked to this server
     vaults = emulator_server.client("backup").list_backup_vaults()["BackupVaultList"]
     assert [v["BackupVaultName"] for v in vaults] == ["playbook-vault"]
+
+
+def test_failing_restore_job_over_http(emulator_server):
+    emulator_server.configure(restore_job_seconds=0)
+    backup = emulator_server.client("backup")
+    point = seed.seed_efs_recovery_point(backup, emulator_server.client("efs"), emulator_server.client("iam"))
+    emulator_server.fail_restore_jobs(1, "Insufficient capacity")
+    job_id = backup.start_restore_job(
+        RecoveryPointArn=point["recovery_point_arn"],
+        Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true"},
+    )["RestoreJobId"]
+    job = backup.describe_restore_job(RestoreJobId=job_id)
+    assert (job["Status"], job["StatusMessage"]) == ("FAILED", "Insufficient capacity")
+    assert emulator_server.calls()["StartRestoreJob"] == 1
+
+
+def test_unknown_control_is_an_error(emulator_server):
+    import urllib.error
+
+    with pytest.raises(urllib.error.HTTPError) as error:
+        emulator_server._control("POST", "nonsense", {})
+    assert error.value.code == 404
