@@ -453,42 +453,75 @@ def fetch_base_metadata(
     return get_restore_testing_inferred_metadata(client, recovery_point_arn, backup_vault_name, backup_vault_account_id)
 
 
-# The metadata keys StartRestoreJob accepts for EFS, as the AWS Backup API reference lists
-# them: "You need to specify specific metadata to restore an Amazon EFS instance:
-# file-system-id, Encrypted, KmsKeyId, PerformanceMode, CreationToken, newFileSystem,
-# ItemsToRestore" (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html,
-# Metadata; same text in botocore's backup service-2.json StartRestoreJobInput.Metadata).
-# Anything else GetRecoveryPointRestoreMetadata hands back is not an EFS restore parameter.
+# Each rule names the keys of ``metadata`` StartRestoreJob must not receive for a resource
+# type, with the reason. Keys are compared case-insensitively, as AWS reads them ("Note that
+# key values are not case sensitive",
+# https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html;
+# metadata.py matches EFS keys the same way).
+
+# EFS: the keys the AWS Backup API reference lists for restoring an EFS file system, "You need
+# to specify specific metadata to restore an Amazon EFS instance: file-system-id, Encrypted,
+# KmsKeyId, PerformanceMode, CreationToken, newFileSystem, ItemsToRestore"
+# (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html, Metadata;
+# same text in botocore's backup service-2.json, StartRestoreJobInput.Metadata). Anything else
+# is not an EFS restore parameter.
 _EFS_RESTORE_KEYS = frozenset(
-    {"file-system-id", "Encrypted", "KmsKeyId", "PerformanceMode", "CreationToken", "newFileSystem", "ItemsToRestore"}
+    k.lower() for k in ("file-system-id", "Encrypted", "KmsKeyId", "PerformanceMode", "CreationToken", "newFileSystem", "ItemsToRestore")
 )
 _EFS_SOURCE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html"
 
-# RDS and Aurora: AWS's restore guides (restoring-rds.html, restoring-aur.html) describe the
-# restore metadata as the backed-up configuration; we found no published list of keys that
-# GetRecoveryPointRestoreMetadata returns but StartRestoreJob rejects for them, so nothing is
-# dropped for these types rather than inventing a rule. Add entries here with a source.
-_ALLOWED_KEYS: dict[str, tuple[frozenset[str], str]] = {
-    "EFS": (_EFS_RESTORE_KEYS, _EFS_SOURCE),
+
+def _efs_unsupported(metadata: dict[str, str]) -> list[tuple[str, str]]:
+    return [
+        (key, f"StartRestoreJob does not accept it for EFS (see {_EFS_SOURCE})")
+        for key in metadata
+        if key.lower() not in _EFS_RESTORE_KEYS
+    ]
+
+
+# RDS DB instances: AWS Backup restores them with RDS RestoreDBInstanceFromDBSnapshot, whose
+# parameter names the restore metadata uses. Its AvailabilityZone says "Constraint: You can't
+# specify the AvailabilityZone parameter if the DB instance is a Multi-AZ deployment"
+# (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html;
+# botocore rds service-2.json, RestoreDBInstanceFromDBSnapshotMessage.AvailabilityZone). The
+# backed-up configuration of a Multi-AZ instance records the AZ it ran in, so sending it back
+# unchanged would fail the restore job.
+_RDS_SOURCE = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html"
+
+
+def _find_key(metadata: dict[str, str], name: str) -> Optional[str]:
+    return next((k for k in metadata if k.lower() == name.lower()), None)
+
+
+def _rds_unsupported(metadata: dict[str, str]) -> list[tuple[str, str]]:
+    multi_az = _find_key(metadata, "MultiAZ")
+    zone = _find_key(metadata, "AvailabilityZone")
+    if multi_az is None or zone is None or str(metadata[multi_az]).strip().lower() != "true":
+        return []
+    return [(zone, f"RDS does not accept an Availability Zone for a Multi-AZ ({multi_az}=true) restore (see {_RDS_SOURCE})")]
+
+
+# Aurora (RestoreDBClusterFromSnapshot) and other types: we found no documented key that the
+# backed-up configuration holds but a restore rejects, so nothing is dropped rather than
+# inventing a rule. Add a rule here with its source.
+_UNSUPPORTED_KEY_RULES = {
+    "EFS": _efs_unsupported,
+    "RDS": _rds_unsupported,
 }
 
 
 def drop_unsupported_metadata_keys(resource_type: Optional[str], metadata: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Split metadata into what StartRestoreJob may receive for ``resource_type`` and a note
-    per dropped key (the notes name keys, never values: values may be secrets).
+    """Split metadata into what StartRestoreJob may receive for ``resource_type`` and one note
+    per dropped key. Notes name keys, never values: values may be secrets.
 
-    Unknown resource types and types without a documented rule pass through unchanged.
-    Key comparison is exact: the EFS keys are documented with mixed case
-    (``file-system-id``, ``newFileSystem``) and AWS Backup reads them as written.
+    Apply it to the merged metadata (base from ``fetch_base_metadata`` plus the user's
+    overrides) just before StartRestoreJob. Types without a documented rule pass unchanged;
+    kept keys keep the caller's spelling.
     """
-    rule = _ALLOWED_KEYS.get(resource_type or "")
+    rule = _UNSUPPORTED_KEY_RULES.get(resource_type or "")
     if rule is None:
         return dict(metadata), []
-    allowed, source = rule
-    kept = {k: v for k, v in metadata.items() if k in allowed}
-    notes = [
-        f"dropped metadata key {key!r}: StartRestoreJob does not accept it for {resource_type} (see {source})"
-        for key in sorted(metadata)
-        if key not in allowed
-    ]
+    dropped = dict(rule(metadata))
+    kept = {k: v for k, v in metadata.items() if k not in dropped}
+    notes = [f"dropped metadata key {key!r}: {dropped[key]}" for key in sorted(dropped)]
     return kept, notes

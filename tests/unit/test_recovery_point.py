@@ -210,9 +210,24 @@ def test_efs_keeps_documented_keys_and_notes_each_dropped_key_without_its_value(
     assert metadata["ThroughputMode"] == "bursting"  # input not mutated
 
 
+def test_efs_key_rule_ignores_case_as_aws_does() -> None:
+    kept, notes = drop_unsupported_metadata_keys("EFS", {"encrypted": "true", "NewFileSystem": "true", "FILE-SYSTEM-ID": "fs-1", "throughputmode": "x"})
+    assert kept == {"encrypted": "true", "NewFileSystem": "true", "FILE-SYSTEM-ID": "fs-1"}
+    assert len(notes) == 1 and "throughputmode" in notes[0]
+
+
+def test_rds_multi_az_drops_the_availability_zone_only() -> None:
+    metadata = {"DBInstanceIdentifier": "prod-db", "MultiAZ": "true", "AvailabilityZone": "us-east-1a", "Port": "5432"}
+    kept, notes = drop_unsupported_metadata_keys("RDS", metadata)
+    assert kept == {"DBInstanceIdentifier": "prod-db", "MultiAZ": "true", "Port": "5432"}
+    assert len(notes) == 1 and "AvailabilityZone" in notes[0] and "us-east-1a" not in notes[0]
+    single_az = dict(metadata, MultiAZ="false")
+    assert drop_unsupported_metadata_keys("RDS", single_az) == (single_az, [])
+
+
 @pytest.mark.parametrize("resource_type", ["RDS", "Aurora", None, "DynamoDB"])
 def test_types_without_a_documented_rule_pass_through(resource_type) -> None:
-    metadata = {"DBInstanceIdentifier": "prod-db", "Port": "5432"}
+    metadata = {"DBInstanceIdentifier": "prod-db", "Port": "5432", "AvailabilityZone": "us-east-1a"}
     kept, notes = drop_unsupported_metadata_keys(resource_type, metadata)
     assert kept == metadata and notes == []
 

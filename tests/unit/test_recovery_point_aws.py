@@ -205,3 +205,23 @@ def test_restore_by_resource_finds_the_vault_for_the_metadata_call(aws, clients)
     latest = find_latest_recovery_point(backup, fs["resource_arn"])
     metadata = fetch_base_metadata(backup, "recovery_point", latest["RecoveryPointArn"], latest["BackupVaultName"])
     assert metadata["file-system-id"] == fs["file_system_id"]
+
+
+def test_multi_az_rds_metadata_at_backup_time_drops_its_availability_zone(aws):
+    from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
+        drop_unsupported_metadata_keys,
+    )
+
+    backup, rds, iam = aws.client("backup"), aws.client("rds"), aws.client("iam")
+    seed.create_vault(backup, VAULT)
+    db = seed.create_rds_instance(rds, "prod-db", MultiAZ=True, AvailabilityZone="us-east-1a")
+    point = seed.backup_and_wait(backup, VAULT, db["DBInstanceArn"], seed.ensure_backup_role(iam))
+    latest = find_latest_recovery_point(backup, db["DBInstanceArn"])
+    assert latest["RecoveryPointArn"] == point.recovery_point_arn
+    assert latest["ResourceType"] == "RDS"
+    metadata = fetch_base_metadata(backup, "recovery_point", latest["RecoveryPointArn"], latest["BackupVaultName"])
+    kept, notes = drop_unsupported_metadata_keys(latest["ResourceType"], metadata)
+    assert kept["DBInstanceIdentifier"] == "prod-db"
+    assert metadata.get("MultiAZ") == "true" and metadata.get("AvailabilityZone"), sorted(metadata)
+    assert "AvailabilityZone" not in kept
+    assert len(notes) == 1 and "AvailabilityZone" in notes[0]
