@@ -181,8 +181,11 @@ def test_metadata_sources(aws, clients):
     inferred = fetch_base_metadata(backup, "inferred", fs["recovery_point_arn"], VAULT)
     # AWS's restore-testing defaults for EFS: a new, encrypted file system
     # (https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html)
-    assert inferred["newFileSystem"] == "true"
-    assert inferred["Encrypted"] == "true"
+    # AWS reads metadata keys case-insensitively and documents these in lower camel case.
+    inferred_lower = {k.lower(): v for k, v in inferred.items()}
+    assert inferred_lower["newfilesystem"] == "true"
+    assert inferred_lower["encrypted"] == "true"
+    assert inferred_lower["file-system-id"] == fs["file_system_id"]
     aws.reset_calls()
     assert fetch_base_metadata(backup, "none", fs["recovery_point_arn"], VAULT) == {}
     assert aws.calls() == {}
