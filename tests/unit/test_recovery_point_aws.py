@@ -228,3 +228,17 @@ def test_multi_az_rds_metadata_at_backup_time_drops_its_availability_zone(aws):
     assert metadata.get("MultiAZ") == "true" and metadata.get("AvailabilityZone"), sorted(metadata)
     assert "AvailabilityZone" not in kept
     assert len(notes) == 1 and "AvailabilityZone" in notes[0]
+
+
+def test_throttled_listing_is_retried_beyond_botocores_own_retries(aws, clients):
+    from botocore.config import Config
+
+    backup, efs, iam = clients
+    fs = seed.seed_efs_recovery_point(backup, efs, iam, VAULT)
+    # A client that does not retry by itself, so the retry seen is AWSRetry's.
+    no_retry = aws.client("backup", config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+    aws.throttle("ListRecoveryPointsByBackupVault", 1)
+    aws.reset_calls()
+    points = find_recovery_points(no_retry, build_query(backup_vault_name=VAULT, select="latest"))
+    assert _arns(points) == [fs["recovery_point_arn"]]
+    assert aws.calls()["ListRecoveryPointsByBackupVault"] == 2
