@@ -264,7 +264,7 @@ def wait_for_restore_job(
     deadline."""
     deadline = clock() + timeout
     job = restore_job
-    delays = wait_delays()
+    delays = wait_delays(WAIT_FIRST_DELAY, WAIT_BACKOFF_FACTOR, WAIT_MAX_DELAY)
     while True:
         if job.get("Status") == "COMPLETED":
             return job

@@ -1,0 +1,248 @@
+"""The backup_restore_job module's `main`, in process against the emulator (`aws`): bad input
+before any AWS call, first run / re-run, check mode and diff, failed jobs, force, waiting,
+timeout and resumed wait, throttling, masking, AWS errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_job as rj
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MASK
+from ansible_collections.recovery.aws_backup.plugins.modules import backup_restore_job
+from tests.emulator import seed
+
+SECRET = "hunter2-do-not-show"
+
+
+def run_module(capsys, args: dict, check_mode: bool = False, diff: bool = False) -> dict:
+    module_args = {"region": "us-east-1", **args}
+    if check_mode:
+        module_args["_ansible_check_mode"] = True
+    if diff:
+        module_args["_ansible_diff"] = True
+    with patch_module_args(module_args):
+        with pytest.raises(SystemExit):
+            backup_restore_job.main()
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(autouse=True)
+def quick_polls(monkeypatch):
+    # The emulator's jobs take seconds, not hours: poll often so the tests stay fast.
+    monkeypatch.setattr(rj, "WAIT_FIRST_DELAY", 0.2)
+    monkeypatch.setattr(rj, "WAIT_MAX_DELAY", 0.5)
+
+
+@pytest.fixture
+def efs_point(aws):
+    return seed.seed_efs_recovery_point(aws.client("backup"), aws.client("efs"), aws.client("iam"))
+
+
+def efs_args(point: dict, **overrides) -> dict:
+    args = {
+        "recovery_point_arn": point["recovery_point_arn"],
+        "resource_type": "EFS",
+        "iam_role_arn": point["iam_role_arn"],
+        "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True, "Encrypted": True},
+    }
+    args.update(overrides)
+    return args
+
+
+def restore_jobs(aws) -> list[dict]:
+    return aws.client("backup").list_restore_jobs()["RestoreJobs"]
+
+
+BAD_INPUTS = [
+    ({"recovery_point_arn": "fs-0123"}, "recovery_point_arn"),
+    ({"recovery_point_arn": None}, "recovery_point_arn"),
+    ({"iam_role_arn": "arn:aws:iam::123456789012:user/alice"}, "iam_role_arn"),
+    ({"metadata": {"newFileSystem": True}}, "metadata.file-system-id"),
+    ({"metadata": {"file-system-id": "fs-1", "KmsKeyId": "k"}}, "metadata.KmsKeyId"),
+    ({"metadata": {"file-system-id": "fs-1", "Encrypted": "maybe"}}, "metadata.Encrypted"),
+    ({"metadata": {"file-system-id": "fs-1", "itemsToRestore": []}}, "metadata.itemsToRestore"),
+    ({"metadata": {"file-system-id": "fs-1", "ItemsToRestore": ["/1", "/2", "/3", "/4", "/5", "/6"]}}, "metadata.ItemsToRestore"),
+    ({"metadata": {}}, "metadata"),
+    ({"metadata": "file-system-id=fs-1 newFileSystem"}, "metadata"),
+    ({"wait_timeout": 0}, "wait_timeout"),
+    ({"wait_timeout": "soon"}, "wait_timeout"),
+    ({"force": True, "idempotency_token": "t"}, "force"),
+    ({"copy_source_tags_to_restored_resource": "perhaps"}, "copy_source_tags_to_restored_resource"),
+]
+
+
+@pytest.mark.parametrize("overrides, option", BAD_INPUTS)
+def test_bad_input_fails_naming_the_option_before_any_aws_call(aws, capsys, overrides, option):
+    point = {"recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:X", "iam_role_arn": None,
+             "file_system_id": "fs-1"}  # fmt: skip
+    args = {k: v for k, v in efs_args(point, **overrides).items() if v is not None}
+    result = run_module(capsys, args)
+    assert result["failed"] is True
+    assert option in result["msg"]
+    assert "Traceback" not in json.dumps(result)
+    assert aws.calls() == {}
+
+
+def test_first_run_starts_one_job_and_rerun_returns_it(aws, capsys, efs_point):
+    first = run_module(capsys, efs_args(efs_point))
+    assert first["changed"] is True
+    job = first["restore_job"]
+    assert job["status"] in ("PENDING", "RUNNING", "COMPLETED")
+    assert job["recovery_point_arn"] == efs_point["recovery_point_arn"]
+    assert isinstance(job["creation_date"], str)
+    assert first["restore_metadata"] == {"file-system-id": efs_point["file_system_id"], "newFileSystem": "true",
+                                         "Encrypted": "true"}  # fmt: skip
+    aws.reset_calls()
+    second = run_module(capsys, efs_args(efs_point))
+    assert second["changed"] is False
+    assert second["restore_job"]["restore_job_id"] == job["restore_job_id"]
+    assert len(restore_jobs(aws)) == 1
+    assert "StartRestoreJob" not in aws.calls()
+    assert aws.calls()["GetRestoreJobMetadata"] == 1
+
+
+def test_only_same_point_candidates_cost_a_metadata_call(aws, capsys, efs_point):
+    other = seed.seed_efs_recovery_point(aws.client("backup"), aws.client("efs"), aws.client("iam"))
+    for _ in range(3):
+        run_module(capsys, efs_args(other, force=True))
+    aws.reset_calls()
+    result = run_module(capsys, efs_args(efs_point))
+    assert result["changed"] is True
+    assert "GetRestoreJobMetadata" not in aws.calls()
+    assert aws.calls()["StartRestoreJob"] == 1
+
+
+def test_different_metadata_is_a_different_job(aws, capsys, efs_point):
+    run_module(capsys, efs_args(efs_point))
+    other = efs_args(efs_point)
+    other["metadata"] = {**other["metadata"], "PerformanceMode": "maxIO"}
+    assert run_module(capsys, other)["changed"] is True
+    assert len(restore_jobs(aws)) == 2
+
+
+def test_keys_are_matched_case_insensitively_on_rerun(aws, capsys, efs_point):
+    run_module(capsys, efs_args(efs_point))
+    args = efs_args(efs_point)
+    args["metadata"] = {"File-System-Id": efs_point["file_system_id"], "newfilesystem": "TRUE", "encrypted": True}
+    assert run_module(capsys, args)["changed"] is False
+
+
+def test_check_mode_starts_nothing_and_shows_the_request(aws, capsys, efs_point):
+    args = efs_args(efs_point)
+    args["metadata"]["MasterPassword"] = SECRET  # not an EFS key; shows masking in the request
+    result = run_module(capsys, args, check_mode=True, diff=True)
+    text = json.dumps(result)
+    assert result["changed"] is True
+    assert result["restore_job"] == {}
+    assert "StartRestoreJob" not in aws.calls()
+    request = result["restore_request"]
+    assert request["recovery_point_arn"] == efs_point["recovery_point_arn"]
+    assert request["idempotency_token"].startswith(rj.TOKEN_PREFIX)
+    assert request["metadata"]["MasterPassword"] == MASK
+    assert result["diff"]["before"] == {} and result["diff"]["after"]["restore_request"] == request
+    assert SECRET not in text
+
+
+def test_check_mode_after_the_job_exists_is_unchanged(aws, capsys, efs_point):
+    started = run_module(capsys, efs_args(efs_point))
+    result = run_module(capsys, efs_args(efs_point), check_mode=True, diff=True)
+    assert result["changed"] is False
+    assert result["restore_job"]["restore_job_id"] == started["restore_job"]["restore_job_id"]
+    assert result["diff"]["before"]["restore_job"]["restore_job_id"] == started["restore_job"]["restore_job_id"]
+
+
+def test_wait_until_completed_creates_the_file_system(aws, capsys, efs_point):
+    aws.configure(restore_job_seconds=0.5)
+    result = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=30))
+    job = result["restore_job"]
+    assert result["changed"] is True and job["status"] == "COMPLETED"
+    assert job["percent_done"] == "100.00%"
+    fs_id = job["created_resource_arn"].rsplit("/", 1)[1]
+    assert aws.client("efs").describe_file_systems(FileSystemId=fs_id)["FileSystems"][0]["Encrypted"] is True
+    assert isinstance(job["completion_date"], str)
+
+
+def test_failed_job_fails_the_task_and_a_rerun_starts_a_new_one(aws, capsys, efs_point):
+    aws.configure(restore_job_seconds=0.2)
+    aws.fail_restore_jobs(1, "Access denied to KMS key")
+    failed = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=30))
+    failed_id = failed["restore_job"]["restore_job_id"]
+    assert failed["failed"] is True
+    assert failed_id in failed["msg"] and "FAILED" in failed["msg"] and "Access denied to KMS key" in failed["msg"]
+    retried = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=30))
+    assert retried["changed"] is True
+    assert retried["restore_job"]["restore_job_id"] != failed_id
+    assert retried["restore_job"]["status"] == "COMPLETED"
+    assert retried["restore_request"]["idempotency_token"] != failed["restore_request"]["idempotency_token"]
+    assert run_module(capsys, efs_args(efs_point))["changed"] is False
+
+
+def test_force_starts_a_new_job(aws, capsys, efs_point):
+    first = run_module(capsys, efs_args(efs_point))
+    forced = run_module(capsys, efs_args(efs_point, force=True))
+    assert forced["changed"] is True
+    assert forced["restore_job"]["restore_job_id"] != first["restore_job"]["restore_job_id"]
+    assert len(restore_jobs(aws)) == 2
+
+
+def test_user_token_is_sent(aws, capsys, efs_point):
+    first = run_module(capsys, efs_args(efs_point, idempotency_token="change-4711"))
+    assert first["restore_request"]["idempotency_token"] == "change-4711"
+
+
+def test_timeout_fails_with_progress_and_rerun_resumes_the_same_job(aws, capsys, efs_point):
+    aws.configure(restore_job_seconds=2.5)
+    timed_out = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=1))
+    job_id = timed_out["restore_job"]["restore_job_id"]
+    assert timed_out["failed"] is True
+    assert job_id in timed_out["msg"] and "done" in timed_out["msg"] and "wait_timeout" in timed_out["msg"]
+    assert timed_out["restore_job"]["status"] in ("PENDING", "RUNNING")
+    resumed = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=30))
+    assert resumed["changed"] is False
+    assert resumed["restore_job"]["restore_job_id"] == job_id
+    assert resumed["restore_job"]["status"] == "COMPLETED"
+    assert len(restore_jobs(aws)) == 1
+
+
+def test_throttling_is_retried(aws, capsys, efs_point):
+    aws.throttle("StartRestoreJob", 2)
+    aws.throttle("ListRestoreJobs", 1)
+    result = run_module(capsys, efs_args(efs_point))
+    assert result["changed"] is True
+    assert aws.calls()["StartRestoreJob"] == 3
+    assert aws.calls()["ListRestoreJobs"] == 2
+    assert len(restore_jobs(aws)) == 1
+
+
+def test_aws_error_says_what_was_being_done(aws, capsys, efs_point):
+    missing = efs_point["recovery_point_arn"][:-4] + "0000"
+    result = run_module(capsys, efs_args(efs_point, recovery_point_arn=missing))
+    assert result["failed"] is True
+    assert result["msg"].startswith("Failed starting the restore job")
+    assert "ResourceNotFoundException" in json.dumps(result)
+
+
+def test_credentials_never_appear_in_results_or_warnings(aws, capsys, efs_point):
+    args = efs_args(efs_point)
+    args["metadata"]["DbPassword"] = SECRET
+    args["metadata"]["CreationToken"] = "drill-42"
+    result = run_module(capsys, args, diff=True)
+    text = json.dumps(result)
+    assert SECRET not in text
+    assert result["restore_metadata"]["DbPassword"] == MASK
+    assert result["restore_metadata"]["CreationToken"] == "drill-42"
+    assert result["diff"]["after"]["restore_request"]["metadata"]["DbPassword"] == MASK
+
+
+def test_unknown_resource_type_warns_and_is_sent_as_given(aws, capsys, efs_point):
+    args = efs_args(efs_point, resource_type="efs")
+    args["metadata"]["DbPassword"] = SECRET
+    result = run_module(capsys, args)
+    assert "Did you mean 'EFS'" in json.dumps(result["warnings"])
+    # The emulator, like AWS, rejects a type that does not match the recovery point's.
+    assert result["failed"] is True and "Failed starting the restore job" in result["msg"]
+    assert aws.calls()["StartRestoreJob"] == 1
+    assert SECRET not in json.dumps(result)
