@@ -242,3 +242,25 @@ def test_throttled_listing_is_retried_beyond_botocores_own_retries(aws, clients)
     points = find_recovery_points(no_retry, build_query(backup_vault_name=VAULT, select="latest"))
     assert _arns(points) == [fs["recovery_point_arn"]]
     assert aws.calls()["ListRecoveryPointsByBackupVault"] == 2
+
+
+def test_shared_vault_of_another_account(aws):
+    """backup_vault_account_id: the central backup account's vault, read from this account."""
+    central = "210987654321"
+    credentials = aws.client("sts").assume_role(RoleArn=f"arn:aws:iam::{central}:role/backup-admin", RoleSessionName="seed")["Credentials"]
+    as_central = {
+        "aws_access_key_id": credentials["AccessKeyId"],
+        "aws_secret_access_key": credentials["SecretAccessKey"],
+        "aws_session_token": credentials["SessionToken"],
+    }
+    backup_c, efs_c, iam_c = (aws.client(s, **as_central) for s in ("backup", "efs", "iam"))
+    central_point = seed.seed_efs_recovery_point(backup_c, efs_c, iam_c, "central-vault")
+    backup = aws.client("backup")
+    seed.create_vault(backup, "central-vault")  # same name in this account, other contents
+    aws.reset_calls()
+
+    shared = find_recovery_points(backup, build_query(backup_vault_name="central-vault", backup_vault_account_id=central, select="latest"))
+    assert _arns(shared) == [central_point["recovery_point_arn"]]
+    assert find_recovery_points(backup, build_query(backup_vault_name="central-vault")) == []
+    metadata = fetch_base_metadata(backup, "recovery_point", central_point["recovery_point_arn"], "central-vault", central)
+    assert metadata["file-system-id"] == central_point["file_system_id"]
