@@ -12,6 +12,7 @@ job creates its resource the first time it is seen past its duration.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -315,11 +316,19 @@ class RestoreJob(BaseModel):
         )
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    # moto's parser gives the querystring timestamps (ISO 8601, UTC) as naive datetimes
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
 def _in_window(value: datetime | None, after: datetime | None, before: datetime | None) -> bool:
     if after is None and before is None:
         return True
     if value is None:
         return False
+    after, before = _utc(after), _utc(before)
     return (after is None or value >= after) and (before is None or value <= before)
 
 
@@ -346,6 +355,17 @@ class BackupJobsBackendMixin:
         """The ARN of the AWS managed key aws/backup that encrypts a vault without its own key."""
         key_id = uuid.uuid5(uuid.NAMESPACE_URL, f"aws/backup/{self.account_id}/{self.region_name}")
         return f"arn:{get_partition(self.region_name)}:kms:{self.region_name}:{self.account_id}:key/{key_id}"
+
+    def _vault_owner(self: Any, backup_vault_account_id: str | None) -> Any:
+        """The backend of the account owning the vault (BackupVaultAccountId, for vaults
+        shared across accounts); this backend when not given."""
+        if not backup_vault_account_id or backup_vault_account_id == self.account_id:
+            return self
+        if not re.fullmatch(r"\d{12}", backup_vault_account_id):
+            raise InvalidParameterValueException(f"Invalid BackupVaultAccountId: {backup_vault_account_id}")
+        from moto.backup.models import backup_backends
+
+        return backup_backends[backup_vault_account_id][self.region_name]
 
     def _vault(self: Any, backup_vault_name: str | None) -> Vault:
         if not backup_vault_name:
@@ -480,12 +500,15 @@ class BackupJobsBackendMixin:
             and _in_window(job.creation_date, by_created_after, by_created_before)
             and _in_window(job.completion_date, by_complete_after, by_complete_before)
         ]
-        return sorted(jobs, key=lambda j: j.creation_date, reverse=True)
+        return sorted(jobs, key=lambda j: (j.creation_date, j.backup_job_id), reverse=True)
 
     # ---- recovery points -----------------------------------------------------------------
 
-    def describe_recovery_point(self: Any, backup_vault_name: str, recovery_point_arn: str) -> RecoveryPoint:
-        return self._recovery_point(recovery_point_arn, self._vault(backup_vault_name))
+    def describe_recovery_point(
+        self: Any, backup_vault_name: str, recovery_point_arn: str, backup_vault_account_id: str | None = None
+    ) -> RecoveryPoint:
+        owner = self._vault_owner(backup_vault_account_id)
+        return owner._recovery_point(recovery_point_arn, owner._vault(backup_vault_name))
 
     @paginate(pagination_model=PAGINATION_MODEL)
     def list_recovery_points_by_backup_vault(
@@ -497,11 +520,13 @@ class BackupJobsBackendMixin:
         by_created_before: datetime | None = None,
         by_created_after: datetime | None = None,
         by_parent_recovery_point_arn: str | None = None,
+        backup_vault_account_id: str | None = None,
     ) -> list[RecoveryPoint]:
-        vault = self._vault(backup_vault_name)
+        owner = self._vault_owner(backup_vault_account_id)
+        vault = owner._vault(backup_vault_name)
         points = [
             point
-            for point in self.recovery_points.values()
+            for point in owner.recovery_points.values()
             if point.vault is vault
             and (not by_resource_arn or point.resource_arn == by_resource_arn)
             and (not by_resource_type or point.resource_type == by_resource_type)
@@ -510,7 +535,7 @@ class BackupJobsBackendMixin:
             and not by_parent_recovery_point_arn
             and _in_window(point.creation_date, by_created_after, by_created_before)
         ]
-        return sorted(points, key=lambda p: p.creation_date, reverse=True)
+        return sorted(points, key=lambda p: (p.creation_date, p.recovery_point_arn), reverse=True)
 
     @paginate(pagination_model=PAGINATION_MODEL)
     def list_recovery_points_by_resource(
@@ -519,17 +544,17 @@ class BackupJobsBackendMixin:
         if not resource_arn:
             raise MissingParameterValueException("ResourceArn is required")
         points = [p for p in self.recovery_points.values() if p.resource_arn == resource_arn]
-        return sorted(points, key=lambda p: p.creation_date, reverse=True)
+        return sorted(points, key=lambda p: (p.creation_date, p.recovery_point_arn), reverse=True)
 
     def get_recovery_point_restore_metadata(
-        self: Any, backup_vault_name: str, recovery_point_arn: str
+        self: Any, backup_vault_name: str, recovery_point_arn: str, backup_vault_account_id: str | None = None
     ) -> RecoveryPoint:
-        return self.describe_recovery_point(backup_vault_name, recovery_point_arn)
+        return self.describe_recovery_point(backup_vault_name, recovery_point_arn, backup_vault_account_id)
 
     def get_restore_testing_inferred_metadata(
-        self: Any, backup_vault_name: str, recovery_point_arn: str
+        self: Any, backup_vault_name: str, recovery_point_arn: str, backup_vault_account_id: str | None = None
     ) -> dict[str, str]:
-        point = self.describe_recovery_point(backup_vault_name, recovery_point_arn)
+        point = self.describe_recovery_point(backup_vault_name, recovery_point_arn, backup_vault_account_id)
         return handler_for_type(point.resource_type).inferred_metadata(self, point)
 
     # ---- restore jobs --------------------------------------------------------------------
@@ -622,7 +647,7 @@ class BackupJobsBackendMixin:
                 by_recovery_point_creation_date_before,
             )
         ]
-        return sorted(jobs, key=lambda j: j.creation_date, reverse=True)
+        return sorted(jobs, key=lambda j: (j.creation_date, j.restore_job_id), reverse=True)
 
     @paginate(pagination_model=PAGINATION_MODEL)
     def list_restore_jobs(

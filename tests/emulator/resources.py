@@ -187,12 +187,17 @@ class EfsHandler(ResourceHandler):
         return RestoreOutcome(created_resource_arn=file_system.file_system_arn)
 
     def inferred_metadata(self, backend: Any, point: RecoveryPoint) -> dict[str, str]:
+        # AWS Backup developer guide, "Restore testing inferred metadata", Amazon EFS
+        # (https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html):
+        # encrypted true, file-system-id of the recovery point, kmsKeyId alias/aws/elasticfilesystem,
+        # newFileSystem true, performanceMode generalPurpose. Keys as spelled there; AWS reads
+        # them case-insensitively.
         return {
+            "encrypted": "true",
             "file-system-id": point.restore_metadata["file-system-id"],
-            "Encrypted": "true",
+            "kmsKeyId": "alias/aws/elasticfilesystem",
             "newFileSystem": "true",
-            "PerformanceMode": point.restore_metadata.get("PerformanceMode", "generalPurpose"),
-            "CreationToken": str(uuid.uuid4()),
+            "performanceMode": "generalPurpose",
         }
 
 
@@ -382,7 +387,8 @@ class RdsHandler(ResourceHandler):
         return RestoreOutcome(created_resource_arn=database.db_instance_arn)
 
     def inferred_metadata(self, backend: Any, point: RecoveryPoint) -> dict[str, str]:
-        # AWS Backup developer guide, "Restore testing inferred metadata", Amazon RDS:
+        # AWS Backup developer guide, "Restore testing inferred metadata", Amazon RDS instances
+        # (https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html):
         # availabilityZone a random AZ, dbInstanceIdentifier a random value starting with
         # awsbackup-restore-test-, deletionProtection false, multiAZ false, publiclyAccessible false.
         zones = _availability_zones(backend)
@@ -474,7 +480,8 @@ class AuroraHandler(ResourceHandler):
         return RestoreOutcome(created_resource_arn=cluster.db_cluster_arn)
 
     def inferred_metadata(self, backend: Any, point: RecoveryPoint) -> dict[str, str]:
-        # "Restore testing inferred metadata", Amazon Aurora: availabilityZones (random AZs),
+        # "Restore testing inferred metadata" (same page), Amazon RDS, Aurora, DocumentDB and
+        # Neptune clusters: availabilityZones (random AZs),
         # dbClusterIdentifier awsbackup-restore-test-..., engine from the recovery point.
         return {
             "availabilityZones": _json_list(_availability_zones(backend)),

@@ -74,7 +74,9 @@ class BackupJobsResponseMixin:
 
     def describe_recovery_point(self) -> ActionResult:
         p = self._model_params()
-        point = self._backend().describe_recovery_point(p.get("BackupVaultName"), p.get("RecoveryPointArn"))
+        point = self._backend().describe_recovery_point(
+            p.get("BackupVaultName"), p.get("RecoveryPointArn"), p.get("BackupVaultAccountId")
+        )
         return ActionResult(point.to_dict())
 
     def list_recovery_points_by_backup_vault(self) -> ActionResult:
@@ -87,6 +89,7 @@ class BackupJobsResponseMixin:
             by_created_before=p.get("ByCreatedBefore"),
             by_created_after=p.get("ByCreatedAfter"),
             by_parent_recovery_point_arn=p.get("ByParentRecoveryPointArn"),
+            backup_vault_account_id=p.get("BackupVaultAccountId"),
             max_results=p.get("MaxResults"),
             next_token=p.get("NextToken"),
         )
@@ -105,7 +108,7 @@ class BackupJobsResponseMixin:
     def get_recovery_point_restore_metadata(self) -> ActionResult:
         p = self._model_params()
         point = self._backend().get_recovery_point_restore_metadata(
-            p.get("BackupVaultName"), p.get("RecoveryPointArn")
+            p.get("BackupVaultName"), p.get("RecoveryPointArn"), p.get("BackupVaultAccountId")
         )
         return ActionResult(
             {
@@ -119,7 +122,7 @@ class BackupJobsResponseMixin:
     def get_restore_testing_inferred_metadata(self) -> ActionResult:
         p = self._model_params()
         inferred = self._backend().get_restore_testing_inferred_metadata(
-            p.get("BackupVaultName"), p.get("RecoveryPointArn")
+            p.get("BackupVaultName"), p.get("RecoveryPointArn"), p.get("BackupVaultAccountId")
         )
         return ActionResult({"InferredMetadata": inferred})
 
