@@ -9,6 +9,21 @@ amazon.aws's ``AWSRetry.jittered_backoff`` so that both a plain boto3 client (te
 
 Bad input raises ``RecoveryPointOptionError`` naming the option, before any AWS call;
 AWS errors propagate as botocore exceptions for the module to pass to ``fail_json_aws``.
+
+For ``backup_restore_job`` (issue 3, section 2) the intended sequence is:
+
+1. ``parse_time(latest_before, "latest_before")`` while validating input (no AWS call);
+2. ``point = resolve_restore_source(client, recovery_point_arn, resource_arn,
+   backup_vault_name, latest_before, backup_vault_account_id)``: the ARN as given, or the
+   newest COMPLETED point of the resource (``RecoveryPointNotFoundError`` if none). Report
+   ``point["RecoveryPointArn"]`` in the result;
+3. ``base = fetch_base_metadata(client, metadata_source, point["RecoveryPointArn"],
+   point["BackupVaultName"], backup_vault_account_id)``: {} for ``none``; needs the vault
+   otherwise (RecoveryPointOptionError naming backup_vault_name when an ARN came without one:
+   the ARN does not contain the vault, and probing every vault is not cheap);
+4. merge the user's ``metadata`` on top, then
+   ``metadata, notes = drop_unsupported_metadata_keys(resource_type, merged)``; show
+   ``notes`` in the result and mask ``metadata`` (metadata.mask_metadata) before showing it.
 """
 
 from __future__ import annotations
@@ -398,6 +413,45 @@ def find_latest_recovery_point(
         return None
     point = points[0]
     point.setdefault("BackupVaultName", backup_vault_name)
+    return point
+
+
+class RecoveryPointNotFoundError(LookupError):
+    """No recovery point matches: an error for a restore (unlike for the info module)."""
+
+
+def resolve_restore_source(
+    client: Any,
+    recovery_point_arn: Optional[str] = None,
+    resource_arn: Optional[str] = None,
+    backup_vault_name: Optional[str] = None,
+    latest_before: Any = None,
+    backup_vault_account_id: Optional[str] = None,
+    now: Optional[datetime] = None,
+) -> dict[str, Any]:
+    """The recovery point ``backup_restore_job`` restores, as a raw API dict with at least
+    RecoveryPointArn and BackupVaultName (None when given an ARN without a vault).
+
+    - ``recovery_point_arn``: returned as given, no AWS call (``latest_before`` refused).
+    - ``resource_arn`` (+ ``backup_vault_name``, ``latest_before``): its newest COMPLETED
+      point via ``find_latest_recovery_point``, with ResourceType, CreationDate, ...; raises
+      RecoveryPointNotFoundError when there is none.
+
+    Validation (RecoveryPointOptionError) happens before any AWS call.
+    """
+    if recovery_point_arn and resource_arn:
+        raise RecoveryPointOptionError("resource_arn", "recovery_point_arn and resource_arn are mutually exclusive")
+    if recovery_point_arn:
+        if latest_before is not None:
+            raise RecoveryPointOptionError("latest_before", "latest_before chooses a recovery point of resource_arn; it cannot be used with recovery_point_arn")
+        return {"RecoveryPointArn": recovery_point_arn, "BackupVaultName": backup_vault_name or None}
+    if not resource_arn:
+        raise RecoveryPointOptionError("recovery_point_arn", "one of recovery_point_arn or resource_arn is required")
+    point = find_latest_recovery_point(client, resource_arn, backup_vault_name, latest_before, backup_vault_account_id, now)
+    if point is None:
+        where = f" in vault {backup_vault_name}" if backup_vault_name else ""
+        when = f" created before {parse_time(latest_before, 'latest_before', now).isoformat()}" if latest_before is not None else ""
+        raise RecoveryPointNotFoundError(f"No COMPLETED recovery point of {resource_arn}{where}{when}")
     return point
 
 

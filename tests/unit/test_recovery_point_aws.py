@@ -264,3 +264,32 @@ def test_shared_vault_of_another_account(aws):
     assert find_recovery_points(backup, build_query(backup_vault_name="central-vault")) == []
     metadata = fetch_base_metadata(backup, "recovery_point", central_point["recovery_point_arn"], "central-vault", central)
     assert metadata["file-system-id"] == central_point["file_system_id"]
+
+
+def test_resolve_restore_source(aws, clients):
+    from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
+        RecoveryPointNotFoundError,
+        resolve_restore_source,
+    )
+
+    backup, efs, iam = clients
+    fs = seed.seed_efs_recovery_point(backup, efs, iam, VAULT)
+    aws.reset_calls()
+    given = resolve_restore_source(backup, recovery_point_arn=fs["recovery_point_arn"], backup_vault_name=VAULT)
+    assert given == {"RecoveryPointArn": fs["recovery_point_arn"], "BackupVaultName": VAULT}
+    for kwargs, option in [
+        ({"recovery_point_arn": fs["recovery_point_arn"], "resource_arn": fs["resource_arn"]}, "resource_arn"),
+        ({"recovery_point_arn": fs["recovery_point_arn"], "latest_before": "-1h"}, "latest_before"),
+        ({}, "recovery_point_arn"),
+        ({"resource_arn": fs["resource_arn"], "latest_before": "after lunch"}, "latest_before"),
+    ]:
+        with pytest.raises(RecoveryPointOptionError) as err:
+            resolve_restore_source(backup, **kwargs)
+        assert err.value.option == option
+    assert aws.calls() == {}
+
+    found = resolve_restore_source(backup, resource_arn=fs["resource_arn"])
+    assert found["RecoveryPointArn"] == fs["recovery_point_arn"]
+    assert found["BackupVaultName"] == VAULT and found["ResourceType"] == "EFS"
+    with pytest.raises(RecoveryPointNotFoundError, match="in vault test-vault created before"):
+        resolve_restore_source(backup, resource_arn=fs["resource_arn"], backup_vault_name=VAULT, latest_before="-1d")
