@@ -148,22 +148,21 @@ def build_query(
     silently ignoring one of them.
     """
     if not backup_vault_name and not resource_arn:
-        raise RecoveryPointOptionError(
-            "backup_vault_name", "one of backup_vault_name or resource_arn is required"
-        )
+        raise RecoveryPointOptionError("backup_vault_name", "one of backup_vault_name or resource_arn is required")
     if backup_vault_account_id and not backup_vault_name:
         # ListRecoveryPointsByResource has no BackupVaultAccountId (botocore service model).
-        raise RecoveryPointOptionError(
-            "backup_vault_account_id", "backup_vault_account_id requires backup_vault_name"
-        )
+        raise RecoveryPointOptionError("backup_vault_account_id", "backup_vault_account_id requires backup_vault_name")
     if backup_vault_account_id is not None and not re.fullmatch(r"\d{12}", str(backup_vault_account_id)):
         raise RecoveryPointOptionError(
-            "backup_vault_account_id", f"backup_vault_account_id must be a 12-digit AWS account ID, got {backup_vault_account_id!r}"
+            "backup_vault_account_id",
+            f"backup_vault_account_id must be a 12-digit AWS account ID, got {backup_vault_account_id!r}",
         )
     if select is not None and select not in SELECT_CHOICES:
         raise RecoveryPointOptionError("select", f"select must be one of {', '.join(SELECT_CHOICES)}, got {select!r}")
     if latest_before is not None and select == "all":
-        raise RecoveryPointOptionError("latest_before", "latest_before selects one recovery point; it cannot be combined with select=all")
+        raise RecoveryPointOptionError(
+            "latest_before", "latest_before selects one recovery point; it cannot be combined with select=all"
+        )
 
     statuses = tuple(s.upper() for s in (status if status is not None else ["COMPLETED"]))
     if not statuses:
@@ -183,7 +182,8 @@ def build_query(
         select = "latest"
     if after is not None and before is not None and after >= before:
         raise RecoveryPointOptionError(
-            "created_after", f"created_after ({after.isoformat()}) must be earlier than created_before/latest_before ({before.isoformat()})"
+            "created_after",
+            f"created_after ({after.isoformat()}) must be earlier than created_before/latest_before ({before.isoformat()})",
         )
     return RecoveryPointQuery(
         backup_vault_name=backup_vault_name or None,
@@ -260,7 +260,9 @@ def _paginate(client: Any, operation: str, result_key: str, **params: Any) -> li
 def list_recovery_points_by_backup_vault(client: Any, backup_vault_name: str, **filters: Any) -> list[dict[str, Any]]:
     """ListRecoveryPointsByBackupVault, every page. ``filters`` are the API's By*/account params."""
     params = {k: v for k, v in filters.items() if v is not None}
-    return _paginate(client, "list_recovery_points_by_backup_vault", "RecoveryPoints", BackupVaultName=backup_vault_name, **params)
+    return _paginate(
+        client, "list_recovery_points_by_backup_vault", "RecoveryPoints", BackupVaultName=backup_vault_name, **params
+    )
 
 
 def list_recovery_points_by_resource(client: Any, resource_arn: str) -> list[dict[str, Any]]:
@@ -268,7 +270,9 @@ def list_recovery_points_by_resource(client: Any, resource_arn: str) -> list[dic
     return _paginate(client, "list_recovery_points_by_resource", "RecoveryPoints", ResourceArn=resource_arn)
 
 
-def _vault_params(backup_vault_name: Optional[str], recovery_point_arn: str, backup_vault_account_id: Optional[str], purpose: str) -> dict[str, str]:
+def _vault_params(
+    backup_vault_name: Optional[str], recovery_point_arn: str, backup_vault_account_id: Optional[str], purpose: str
+) -> dict[str, str]:
     if not backup_vault_name:
         # Every per-point AWS call (DescribeRecoveryPoint, GetRecoveryPointRestoreMetadata,
         # GetRestoreTestingInferredMetadata) needs the vault, and a recovery point ARN does
@@ -286,10 +290,15 @@ def _vault_params(backup_vault_name: Optional[str], recovery_point_arn: str, bac
 
 @AWSRetry.jittered_backoff()
 def describe_recovery_point(
-    client: Any, recovery_point_arn: str, backup_vault_name: Optional[str], backup_vault_account_id: Optional[str] = None
+    client: Any,
+    recovery_point_arn: str,
+    backup_vault_name: Optional[str],
+    backup_vault_account_id: Optional[str] = None,
 ) -> dict[str, Any]:
     """DescribeRecoveryPoint (raw API dict, without ResponseMetadata)."""
-    params = _vault_params(backup_vault_name, recovery_point_arn, backup_vault_account_id, "describe the recovery point")
+    params = _vault_params(
+        backup_vault_name, recovery_point_arn, backup_vault_account_id, "describe the recovery point"
+    )
     response = client.describe_recovery_point(**params)
     response.pop("ResponseMetadata", None)
     return response
@@ -297,7 +306,10 @@ def describe_recovery_point(
 
 @AWSRetry.jittered_backoff()
 def get_recovery_point_restore_metadata(
-    client: Any, recovery_point_arn: str, backup_vault_name: Optional[str], backup_vault_account_id: Optional[str] = None
+    client: Any,
+    recovery_point_arn: str,
+    backup_vault_name: Optional[str],
+    backup_vault_account_id: Optional[str] = None,
 ) -> dict[str, str]:
     """GetRecoveryPointRestoreMetadata: the resource's configuration at backup time (unmasked)."""
     params = _vault_params(backup_vault_name, recovery_point_arn, backup_vault_account_id, "read the restore metadata")
@@ -307,10 +319,15 @@ def get_recovery_point_restore_metadata(
 
 @AWSRetry.jittered_backoff()
 def get_restore_testing_inferred_metadata(
-    client: Any, recovery_point_arn: str, backup_vault_name: Optional[str], backup_vault_account_id: Optional[str] = None
+    client: Any,
+    recovery_point_arn: str,
+    backup_vault_name: Optional[str],
+    backup_vault_account_id: Optional[str] = None,
 ) -> dict[str, str]:
     """GetRestoreTestingInferredMetadata: AWS's defaults for a restore to a new resource (unmasked)."""
-    params = _vault_params(backup_vault_name, recovery_point_arn, backup_vault_account_id, "read the inferred restore metadata")
+    params = _vault_params(
+        backup_vault_name, recovery_point_arn, backup_vault_account_id, "read the inferred restore metadata"
+    )
     response = client.get_restore_testing_inferred_metadata(**params)
     return dict(response.get("InferredMetadata") or {})
 
@@ -373,7 +390,9 @@ def find_recovery_points(client: Any, query: RecoveryPointQuery) -> list[dict[st
     if query.backup_vault_name:
         listed = list_recovery_points_by_backup_vault(client, query.backup_vault_name, **_vault_filters(query))
         return select_points(listed, query)
-    listed = [dict(p, ResourceArn=query.resource_arn) for p in list_recovery_points_by_resource(client, query.resource_arn)]
+    listed = [
+        dict(p, ResourceArn=query.resource_arn) for p in list_recovery_points_by_resource(client, query.resource_arn)
+    ]
     # ResourceType is unknown until enriched, so type filtering happens after; all points
     # of one resource share its type, so selecting "latest" first changes nothing.
     chosen = select_points(listed, query)
@@ -443,14 +462,23 @@ def resolve_restore_source(
         raise RecoveryPointOptionError("resource_arn", "recovery_point_arn and resource_arn are mutually exclusive")
     if recovery_point_arn:
         if latest_before is not None:
-            raise RecoveryPointOptionError("latest_before", "latest_before chooses a recovery point of resource_arn; it cannot be used with recovery_point_arn")
+            raise RecoveryPointOptionError(
+                "latest_before",
+                "latest_before chooses a recovery point of resource_arn; it cannot be used with recovery_point_arn",
+            )
         return {"RecoveryPointArn": recovery_point_arn, "BackupVaultName": backup_vault_name or None}
     if not resource_arn:
         raise RecoveryPointOptionError("recovery_point_arn", "one of recovery_point_arn or resource_arn is required")
-    point = find_latest_recovery_point(client, resource_arn, backup_vault_name, latest_before, backup_vault_account_id, now)
+    point = find_latest_recovery_point(
+        client, resource_arn, backup_vault_name, latest_before, backup_vault_account_id, now
+    )
     if point is None:
         where = f" in vault {backup_vault_name}" if backup_vault_name else ""
-        when = f" created before {parse_time(latest_before, 'latest_before', now).isoformat()}" if latest_before is not None else ""
+        when = (
+            f" created before {parse_time(latest_before, 'latest_before', now).isoformat()}"
+            if latest_before is not None
+            else ""
+        )
         raise RecoveryPointNotFoundError(f"No COMPLETED recovery point of {resource_arn}{where}{when}")
     return point
 
@@ -499,11 +527,15 @@ def fetch_base_metadata(
     ``inferred``: GetRestoreTestingInferredMetadata.
     """
     if source not in METADATA_SOURCES:
-        raise RecoveryPointOptionError("metadata_source", f"metadata_source must be one of {', '.join(METADATA_SOURCES)}, got {source!r}")
+        raise RecoveryPointOptionError(
+            "metadata_source", f"metadata_source must be one of {', '.join(METADATA_SOURCES)}, got {source!r}"
+        )
     if source == "none":
         return {}
     if source == "recovery_point":
-        return get_recovery_point_restore_metadata(client, recovery_point_arn, backup_vault_name, backup_vault_account_id)
+        return get_recovery_point_restore_metadata(
+            client, recovery_point_arn, backup_vault_name, backup_vault_account_id
+        )
     return get_restore_testing_inferred_metadata(client, recovery_point_arn, backup_vault_name, backup_vault_account_id)
 
 
@@ -520,7 +552,16 @@ def fetch_base_metadata(
 # same text in botocore's backup service-2.json, StartRestoreJobInput.Metadata). Anything else
 # is not an EFS restore parameter.
 _EFS_RESTORE_KEYS = frozenset(
-    k.lower() for k in ("file-system-id", "Encrypted", "KmsKeyId", "PerformanceMode", "CreationToken", "newFileSystem", "ItemsToRestore")
+    k.lower()
+    for k in (
+        "file-system-id",
+        "Encrypted",
+        "KmsKeyId",
+        "PerformanceMode",
+        "CreationToken",
+        "newFileSystem",
+        "ItemsToRestore",
+    )
 )
 _EFS_SOURCE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html"
 
@@ -552,7 +593,9 @@ def _rds_unsupported(metadata: dict[str, str]) -> list[tuple[str, str]]:
     zone = _find_key(metadata, "AvailabilityZone")
     if multi_az is None or zone is None or str(metadata[multi_az]).strip().lower() != "true":
         return []
-    return [(zone, f"RDS does not accept an Availability Zone for a Multi-AZ ({multi_az}=true) restore (see {_RDS_SOURCE})")]
+    return [
+        (zone, f"RDS does not accept an Availability Zone for a Multi-AZ ({multi_az}=true) restore (see {_RDS_SOURCE})")
+    ]
 
 
 # Aurora (RestoreDBClusterFromSnapshot) and other types: we found no documented key that the
@@ -564,7 +607,9 @@ _UNSUPPORTED_KEY_RULES = {
 }
 
 
-def drop_unsupported_metadata_keys(resource_type: Optional[str], metadata: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+def drop_unsupported_metadata_keys(
+    resource_type: Optional[str], metadata: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
     """Split metadata into what StartRestoreJob may receive for ``resource_type`` and one note
     per dropped key. Notes name keys, never values: values may be secrets.
 

@@ -24,7 +24,10 @@ def test_newest_efs_backup_before_the_incident_on_a_large_vault(emulator_server,
     backup, efs, iam = (emulator_server.client(s) for s in ("backup", "efs", "iam"))
     fs_x = seed.seed_efs_recovery_point(backup, efs, iam, VAULT)
     fs_y = seed.create_efs(efs)
-    x_before = [fs_x["recovery_point_arn"], *seed.many_backups(backup, VAULT, fs_x["resource_arn"], fs_x["iam_role_arn"], 399)]
+    x_before = [
+        fs_x["recovery_point_arn"],
+        *seed.many_backups(backup, VAULT, fs_x["resource_arn"], fs_x["iam_role_arn"], 399),
+    ]
     y_before = seed.many_backups(backup, VAULT, fs_y["FileSystemArn"], fs_x["iam_role_arn"], 400)
     incident_time = _instant_between_backups()
     x_after = seed.many_backups(backup, VAULT, fs_x["resource_arn"], fs_x["iam_role_arn"], 300)

@@ -110,7 +110,12 @@ def test_defaults_are_completed_and_all() -> None:
 
 def test_newest_first_breaks_ties_by_arn_whatever_the_input_order() -> None:
     same = NOW - timedelta(hours=1)
-    points = [point("arn:rp:c", same), point("arn:rp:old", NOW - timedelta(days=1)), point("arn:rp:a", same), point("arn:rp:b", same)]
+    points = [
+        point("arn:rp:c", same),
+        point("arn:rp:old", NOW - timedelta(days=1)),
+        point("arn:rp:a", same),
+        point("arn:rp:b", same),
+    ]
     expected = ["arn:rp:a", "arn:rp:b", "arn:rp:c", "arn:rp:old"]
     assert [p["RecoveryPointArn"] for p in newest_first(points)] == expected
     assert [p["RecoveryPointArn"] for p in newest_first(reversed(points))] == expected
@@ -132,8 +137,14 @@ def test_latest_before_is_strictly_before() -> None:
 
 
 def test_status_filter_defaults_to_completed_and_accepts_several() -> None:
-    points = [point("arn:rp:ok", NOW, "COMPLETED"), point("arn:rp:partial", NOW, "PARTIAL"), point("arn:rp:running", NOW, "CREATING")]
-    assert [p["RecoveryPointArn"] for p in select_points(points, build_query(backup_vault_name="v", now=NOW))] == ["arn:rp:ok"]
+    points = [
+        point("arn:rp:ok", NOW, "COMPLETED"),
+        point("arn:rp:partial", NOW, "PARTIAL"),
+        point("arn:rp:running", NOW, "CREATING"),
+    ]
+    assert [p["RecoveryPointArn"] for p in select_points(points, build_query(backup_vault_name="v", now=NOW))] == [
+        "arn:rp:ok"
+    ]
     query = build_query(backup_vault_name="v", status=["completed", "PARTIAL"], now=NOW)
     assert sorted(p["RecoveryPointArn"] for p in select_points(points, query)) == ["arn:rp:ok", "arn:rp:partial"]
 
@@ -151,7 +162,10 @@ def test_cross_filters_all_apply_together() -> None:
     assert [p["RecoveryPointArn"] for p in select_points(points, query)] == ["arn:rp:efs-in-window"]
     query = build_query(backup_vault_name="v", resource_arn=other, created_after="-7d", now=NOW)
     assert [p["RecoveryPointArn"] for p in select_points(points, query)] == ["arn:rp:rds-in-window"]
-    assert not matches_query(points[0], build_query(backup_vault_name="other-vault", now=NOW)) or "BackupVaultName" not in points[0]
+    assert (
+        not matches_query(points[0], build_query(backup_vault_name="other-vault", now=NOW))
+        or "BackupVaultName" not in points[0]
+    )
 
 
 def test_created_after_is_inclusive() -> None:
@@ -203,7 +217,15 @@ def test_efs_keeps_documented_keys_and_notes_each_dropped_key_without_its_value(
         "aws:backup:source-secret": "s3cr3t",
     }
     kept, notes = drop_unsupported_metadata_keys("EFS", metadata)
-    assert set(kept) == {"file-system-id", "Encrypted", "KmsKeyId", "PerformanceMode", "CreationToken", "newFileSystem", "ItemsToRestore"}
+    assert set(kept) == {
+        "file-system-id",
+        "Encrypted",
+        "KmsKeyId",
+        "PerformanceMode",
+        "CreationToken",
+        "newFileSystem",
+        "ItemsToRestore",
+    }
     assert len(notes) == 2
     assert any("ThroughputMode" in n for n in notes) and any("aws:backup:source-secret" in n for n in notes)
     assert not any("s3cr3t" in n for n in notes)
@@ -211,7 +233,9 @@ def test_efs_keeps_documented_keys_and_notes_each_dropped_key_without_its_value(
 
 
 def test_efs_key_rule_ignores_case_as_aws_does() -> None:
-    kept, notes = drop_unsupported_metadata_keys("EFS", {"encrypted": "true", "NewFileSystem": "true", "FILE-SYSTEM-ID": "fs-1", "throughputmode": "x"})
+    kept, notes = drop_unsupported_metadata_keys(
+        "EFS", {"encrypted": "true", "NewFileSystem": "true", "FILE-SYSTEM-ID": "fs-1", "throughputmode": "x"}
+    )
     assert kept == {"encrypted": "true", "NewFileSystem": "true", "FILE-SYSTEM-ID": "fs-1"}
     assert len(notes) == 1 and "throughputmode" in notes[0]
 

@@ -82,7 +82,9 @@ def test_latest_by_vault_across_resources(aws, clients):
     assert _arns(points) == [fs_b["recovery_point_arn"]]
     assert aws.calls() == {"ListRecoveryPointsByBackupVault": 1}
     # and restricted to the older file system's resource
-    points = find_recovery_points(backup, build_query(backup_vault_name=VAULT, resource_arn=fs_a["resource_arn"], select="latest"))
+    points = find_recovery_points(
+        backup, build_query(backup_vault_name=VAULT, resource_arn=fs_a["resource_arn"], select="latest")
+    )
     assert _arns(points) == [fs_a["recovery_point_arn"]]
 
 
@@ -96,7 +98,9 @@ def test_latest_before_picks_the_newest_point_before_the_incident(aws, clients):
 
     by_vault = find_recovery_points(backup, build_query(backup_vault_name=VAULT, latest_before=incident.isoformat()))
     assert _arns(by_vault) == [good.recovery_point_arn]
-    by_resource = find_recovery_points(backup, build_query(resource_arn=fs["resource_arn"], latest_before=incident.isoformat()))
+    by_resource = find_recovery_points(
+        backup, build_query(resource_arn=fs["resource_arn"], latest_before=incident.isoformat())
+    )
     assert _arns(by_resource) == [good.recovery_point_arn]
     latest = find_latest_recovery_point(backup, fs["resource_arn"], VAULT, before=incident)
     assert latest["RecoveryPointArn"] == good.recovery_point_arn
@@ -127,17 +131,30 @@ def test_cross_filters_vault_resource_status_and_time(aws, clients):
     aws.configure(backup_job_seconds=3600)  # a backup still running: its point is not COMPLETED
     running = seed.start_backup(backup, VAULT, fs_a["resource_arn"], fs_a["iam_role_arn"])
 
-    in_vault_recent = build_query(backup_vault_name=VAULT, resource_arn=fs_a["resource_arn"], resource_type="EFS", created_after=start.isoformat())
+    in_vault_recent = build_query(
+        backup_vault_name=VAULT, resource_arn=fs_a["resource_arn"], resource_type="EFS", created_after=start.isoformat()
+    )
     assert _arns(find_recovery_points(backup, in_vault_recent)) == [a_recent.recovery_point_arn]
 
-    with_running = build_query(backup_vault_name=VAULT, resource_arn=fs_a["resource_arn"], status=["COMPLETED", "CREATING"], created_after=start.isoformat())
-    assert _arns(find_recovery_points(backup, with_running)) == [running.recovery_point_arn, a_recent.recovery_point_arn]
+    with_running = build_query(
+        backup_vault_name=VAULT,
+        resource_arn=fs_a["resource_arn"],
+        status=["COMPLETED", "CREATING"],
+        created_after=start.isoformat(),
+    )
+    assert _arns(find_recovery_points(backup, with_running)) == [
+        running.recovery_point_arn,
+        a_recent.recovery_point_arn,
+    ]
 
     only_running = build_query(resource_arn=fs_a["resource_arn"], status=["CREATING"])
     assert _arns(find_recovery_points(backup, only_running)) == [running.recovery_point_arn]
 
     older_than_start = build_query(resource_arn=fs_a["resource_arn"], created_before=start.isoformat())
-    assert _arns(find_recovery_points(backup, older_than_start)) == [a_other.recovery_point_arn, fs_a["recovery_point_arn"]]
+    assert _arns(find_recovery_points(backup, older_than_start)) == [
+        a_other.recovery_point_arn,
+        fs_a["recovery_point_arn"],
+    ]
 
     vault_b_only = build_query(backup_vault_name=VAULT, resource_arn=fs_b["resource_arn"])
     assert _arns(find_recovery_points(backup, vault_b_only)) == [fs_b["recovery_point_arn"]]
@@ -159,7 +176,9 @@ def test_pagination_over_1000_points_lists_pages_and_describes_nothing(aws, clie
     assert pages >= 2, "the vault must not fit one page, or pagination is not exercised"
     aws.reset_calls()
 
-    latest = find_recovery_points(backup, build_query(backup_vault_name=VAULT, resource_arn=fs["resource_arn"], select="latest"))
+    latest = find_recovery_points(
+        backup, build_query(backup_vault_name=VAULT, resource_arn=fs["resource_arn"], select="latest")
+    )
     assert _arns(latest) == [arns[-1]]
     calls = aws.calls()
     assert set(calls) == {"ListRecoveryPointsByBackupVault"}
@@ -247,7 +266,9 @@ def test_throttled_listing_is_retried_beyond_botocores_own_retries(aws, clients)
 def test_shared_vault_of_another_account(aws):
     """backup_vault_account_id: the central backup account's vault, read from this account."""
     central = "210987654321"
-    credentials = aws.client("sts").assume_role(RoleArn=f"arn:aws:iam::{central}:role/backup-admin", RoleSessionName="seed")["Credentials"]
+    credentials = aws.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{central}:role/backup-admin", RoleSessionName="seed"
+    )["Credentials"]
     as_central = {
         "aws_access_key_id": credentials["AccessKeyId"],
         "aws_secret_access_key": credentials["SecretAccessKey"],
@@ -259,10 +280,14 @@ def test_shared_vault_of_another_account(aws):
     seed.create_vault(backup, "central-vault")  # same name in this account, other contents
     aws.reset_calls()
 
-    shared = find_recovery_points(backup, build_query(backup_vault_name="central-vault", backup_vault_account_id=central, select="latest"))
+    shared = find_recovery_points(
+        backup, build_query(backup_vault_name="central-vault", backup_vault_account_id=central, select="latest")
+    )
     assert _arns(shared) == [central_point["recovery_point_arn"]]
     assert find_recovery_points(backup, build_query(backup_vault_name="central-vault")) == []
-    metadata = fetch_base_metadata(backup, "recovery_point", central_point["recovery_point_arn"], "central-vault", central)
+    metadata = fetch_base_metadata(
+        backup, "recovery_point", central_point["recovery_point_arn"], "central-vault", central
+    )
     assert metadata["file-system-id"] == central_point["file_system_id"]
 
 

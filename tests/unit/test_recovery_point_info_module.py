@@ -42,7 +42,13 @@ def efs_point(aws):
         ({"backup_vault_name": VAULT, "created_before": "-3y"}, "created_before"),
         ({"backup_vault_name": VAULT, "latest_before": "2026-11-31T00:00:00Z"}, "latest_before"),
         ({"backup_vault_name": VAULT, "latest_before": "-1h", "select": "all"}, "latest_before"),
-        ({"resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1", "backup_vault_account_id": "210987654321"}, "backup_vault_account_id"),
+        (
+            {
+                "resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1",
+                "backup_vault_account_id": "210987654321",
+            },
+            "backup_vault_account_id",
+        ),
     ],
 )
 def test_bad_input_fails_naming_the_option_before_any_aws_call(aws, capsys, args, option):
