@@ -419,7 +419,12 @@ class BackupJobsBackendMixin:
 
     # ---- backup jobs ---------------------------------------------------------------------
 
-    def start_backup_job(
+    def start_backup_job(self: Any, *args: Any, **kwargs: Any) -> BackupJob:
+        # one at a time: the server is threaded, and an idempotency token must never yield two jobs
+        with emulator_settings.lock:
+            return self._start_backup_job(*args, **kwargs)
+
+    def _start_backup_job(
         self: Any,
         backup_vault_name: str,
         resource_arn: str,
@@ -440,7 +445,7 @@ class BackupJobsBackendMixin:
         # message with no action taken." (StartBackupJob IdempotencyToken, service model)
         if idempotency_token and idempotency_token in self.backup_idempotency_tokens:
             return self.backup_jobs[self.backup_idempotency_tokens[idempotency_token]]
-        handler = handler_for_arn(resource_arn)
+        handler = handler_for_arn(resource_arn, self)
         if handler is None:
             raise InvalidParameterValueException(f"Invalid resource ARN or unsupported resource type: {resource_arn}")
         source = handler.describe_source(self, resource_arn)
@@ -559,7 +564,11 @@ class BackupJobsBackendMixin:
 
     # ---- restore jobs --------------------------------------------------------------------
 
-    def start_restore_job(
+    def start_restore_job(self: Any, *args: Any, **kwargs: Any) -> RestoreJob:
+        with emulator_settings.lock:
+            return self._start_restore_job(*args, **kwargs)
+
+    def _start_restore_job(
         self: Any,
         recovery_point_arn: str,
         metadata: dict[str, str] | None,

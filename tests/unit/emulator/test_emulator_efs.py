@@ -148,3 +148,17 @@ def test_unknown_vault_is_access_denied_as_in_aws(aws):
             call(**kwargs)
         assert error.value.response["Error"]["Code"] == "AccessDeniedException"
         assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_backup_idempotency_token_reuse_returns_same_job(aws):
+    backup = aws.client("backup")
+    seed.create_vault(backup, "v")
+    fs = seed.create_efs(aws.client("efs"))
+    kwargs = dict(
+        BackupVaultName="v", ResourceArn=fs["FileSystemArn"], IamRoleArn="arn:aws:iam::123456789012:role/r",
+        IdempotencyToken="backup-1",
+    )  # fmt: skip
+    first = backup.start_backup_job(**kwargs)
+    again = backup.start_backup_job(**kwargs)
+    assert (again["BackupJobId"], again["RecoveryPointArn"]) == (first["BackupJobId"], first["RecoveryPointArn"])
+    assert len(backup.list_recovery_points_by_backup_vault(BackupVaultName="v")["RecoveryPoints"]) == 1

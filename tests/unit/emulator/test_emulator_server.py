@@ -84,3 +84,23 @@ def test_unknown_control_is_an_error(emulator_server):
     with pytest.raises(urllib.error.HTTPError) as error:
         emulator_server._control("POST", "nonsense", {})
     assert error.value.code == 404
+
+
+def test_concurrent_starts_with_one_idempotency_token_make_one_job(emulator_server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    backup = emulator_server.client("backup")
+    point = seed.seed_efs_recovery_point(backup, emulator_server.client("efs"), emulator_server.client("iam"))
+
+    def start(_):
+        client = emulator_server.client("backup")
+        return client.start_restore_job(
+            RecoveryPointArn=point["recovery_point_arn"],
+            Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true"},
+            IdempotencyToken="same-request",
+        )["RestoreJobId"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        job_ids = set(pool.map(start, range(16)))
+    assert len(job_ids) == 1
+    assert [j["RestoreJobId"] for j in backup.list_restore_jobs()["RestoreJobs"]] == list(job_ids)
