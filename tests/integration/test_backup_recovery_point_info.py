@@ -51,6 +51,10 @@ def test_newest_efs_backup_before_the_incident_on_a_large_vault(emulator_server,
     assert chosen["status"] == "COMPLETED"
     assert chosen["age_seconds"] >= 0
 
+    (described,) = answers["with_metadata"]["recovery_points"]
+    assert described["recovery_point_arn"] == x_before[-1]
+    assert described["restore_metadata"]["file-system-id"] == fs_x["file_system_id"]
+
     every = answers["all_before"]["recovery_points"]
     assert len(every) == 800
     assert {p["recovery_point_arn"] for p in every} == set(x_before) | set(y_before)
@@ -64,12 +68,12 @@ def test_newest_efs_backup_before_the_incident_on_a_large_vault(emulator_server,
     assert "latest_before" in answers["bad_time"]["msg"]
 
     calls = emulator_server.calls()
-    # Listing pages only: two full-vault listings of 1,100 points, one by-resource listing
-    # and one narrowed vault listing for its full fields. Nothing described point by point.
+    # Listing pages only: three vault listings of 1,100 points, one by-resource listing and
+    # one narrowed vault listing for its full fields. Nothing described point by point.
     assert not calls.get("DescribeRecoveryPoint")
-    assert not calls.get("GetRecoveryPointRestoreMetadata")
+    assert calls.get("GetRecoveryPointRestoreMetadata") == 1  # for the one point returned
     assert calls.get("ListRecoveryPointsByResource") == 1
-    assert 3 <= calls["ListRecoveryPointsByBackupVault"] <= 5
+    assert 4 <= calls["ListRecoveryPointsByBackupVault"] <= 7
 
 
 def test_no_backup_before_the_incident_fails_the_play_as_documented(emulator_server, run_playbook):
