@@ -353,8 +353,8 @@ def _enrich_from_vaults(client: Any, resource_arn: str, points: list[dict[str, A
 
     That call returns a short shape (no ResourceType, Lifecycle, IsEncrypted, ...). Instead of
     DescribeRecoveryPoint per point, list each vault involved once, narrowed server-side to
-    this resource and to the time span of the points, and match by ARN. Points not found
-    that way (e.g. in a vault we may not list) keep the short shape.
+    this resource and to the time span of the points, and match by ARN. A point that listing
+    does not return keeps the short shape; an AWS error listing a vault propagates.
     """
     by_vault: dict[str, list[dict[str, Any]]] = {}
     for point in points:
