@@ -185,3 +185,47 @@ def seed_efs_recovery_point(
         "backup_job_id": result.backup_job_id,
         "iam_role_arn": role_arn,
     }
+
+
+def seed_demo(endpoint_url: str, region: str = "us-east-1", backup_vault_name: str = "demo-vault") -> dict[str, Any]:
+    """A vault holding one completed recovery point each of an EFS file system, an RDS
+    instance and an Aurora cluster, on the emulator server at endpoint_url."""
+    import boto3
+
+    def client(service: str) -> Any:
+        return boto3.client(
+            service, region_name=region, endpoint_url=endpoint_url,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+
+    backup, rds = client("backup"), client("rds")
+    efs_point = seed_efs_recovery_point(backup, client("efs"), client("iam"), backup_vault_name, name="demo-efs")
+    role = efs_point["iam_role_arn"]
+    db = create_rds_instance(rds, "demo-db")
+    cluster = create_aurora_cluster(rds, "demo-aurora")
+    return {
+        "backup_vault_name": backup_vault_name,
+        "iam_role_arn": role,
+        "efs": efs_point,
+        "rds": {**db, "recovery_point_arn": backup_and_wait(backup, backup_vault_name, db["DBInstanceArn"], role).recovery_point_arn},
+        "aurora": {
+            **cluster,
+            "recovery_point_arn": backup_and_wait(backup, backup_vault_name, cluster["DBClusterArn"], role).recovery_point_arn,
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """python -m tests.emulator.seed --endpoint-url http://127.0.0.1:5123 → JSON of what was seeded."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--endpoint-url", required=True)
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--backup-vault-name", default="demo-vault")
+    args = parser.parse_args(argv)
+    print(json.dumps(seed_demo(args.endpoint_url, args.region, args.backup_vault_name), indent=2))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

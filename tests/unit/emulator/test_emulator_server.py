@@ -104,3 +104,14 @@ def test_concurrent_starts_with_one_idempotency_token_make_one_job(emulator_serv
         job_ids = set(pool.map(start, range(16)))
     assert len(job_ids) == 1
     assert [j["RestoreJobId"] for j in backup.list_restore_jobs()["RestoreJobs"]] == list(job_ids)
+
+
+def test_seed_demo_fills_a_vault_with_one_point_per_type(emulator_server):
+    seeded = seed.seed_demo(emulator_server.endpoint_url)
+    points = emulator_server.client("backup").list_recovery_points_by_backup_vault(BackupVaultName="demo-vault")
+    by_type = {p["ResourceType"]: p["RecoveryPointArn"] for p in points["RecoveryPoints"]}
+    assert by_type == {
+        "EFS": seeded["efs"]["recovery_point_arn"],
+        "RDS": seeded["rds"]["recovery_point_arn"],
+        "Aurora": seeded["aurora"]["recovery_point_arn"],
+    }
