@@ -24,7 +24,7 @@ description:
     masked in results, diffs, warnings and messages. EFS's C(CreationToken) is an idempotency
     value, not a credential, and is not masked.
 author:
-  - recovery.aws_backup contributors
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
   recovery_point_arn:
     description:
