@@ -220,7 +220,6 @@ class RecoveryPoint(BaseModel):
                 "IsParent": False,
                 "ResourceName": self.resource_name,
                 "VaultType": "BACKUP_VAULT",
-                "EncryptionKeyType": "AWS_OWNED_KMS_KEY" if not self.is_encrypted else "CUSTOMER_MANAGED_KMS_KEY",
             }
         )
 
