@@ -174,6 +174,8 @@ class RecoveryPoint(BaseModel):
         # the RDS (cluster) snapshot identifier a recovery point of RDS/Aurora *is*
         self.source_snapshot_id = source_snapshot_id
         self.last_restore_time: datetime | None = None
+        # the source resource's tags at backup time ([{"Key", "Value"}])
+        self.source_tags: list[dict[str, str]] = []
 
     @property
     def status(self) -> str:
@@ -408,7 +410,7 @@ class BackupJobsBackendMixin:
             job.final_status, job.status_message = "FAILED", job.injected_failure
             return
         handler = handler_for_type(job.resource_type)
-        outcome = handler.restore(self, job.recovery_point, job.metadata)
+        outcome = handler.restore(self, job.recovery_point, job.metadata, job.copy_source_tags)
         if outcome.error:
             job.final_status, job.status_message = "FAILED", outcome.error
             return

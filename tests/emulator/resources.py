@@ -72,7 +72,9 @@ class ResourceHandler:
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         pass
 
-    def restore(self, backend: Any, point: RecoveryPoint, metadata: dict[str, str]) -> RestoreOutcome:
+    def restore(
+        self, backend: Any, point: RecoveryPoint, metadata: dict[str, str], copy_source_tags: bool = False
+    ) -> RestoreOutcome:
         raise NotImplementedError
 
     def inferred_metadata(self, backend: Any, point: RecoveryPoint) -> dict[str, str]:
@@ -125,7 +127,7 @@ class EfsHandler(ResourceHandler):
         if file_system.kms_key_id:
             metadata["KmsKeyId"] = file_system.kms_key_id
         # EFS recovery points are stored in, and encrypted by, the vault.
-        return RecoveryPoint(
+        point = RecoveryPoint(
             arn,
             job,
             restore_metadata=metadata,
@@ -133,6 +135,9 @@ class EfsHandler(ResourceHandler):
             is_encrypted=True,
             backup_size_in_bytes=file_system.size_in_bytes["Value"],
         )
+        # for CopySourceTagsToRestoredResource
+        point.source_tags = list(_efs_backend(backend).list_tags_for_resource(file_system.file_system_id))
+        return point
 
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         # Documented in the service model's StartRestoreJob Metadata: "If KmsKeyId is
@@ -157,7 +162,9 @@ class EfsHandler(ResourceHandler):
             if not isinstance(paths, list) or not 1 <= len(paths) <= 5:
                 raise InvalidParameterValueException("ItemsToRestore must list one to five paths")
 
-    def restore(self, backend: Any, point: RecoveryPoint, metadata: dict[str, str]) -> RestoreOutcome:
+    def restore(
+        self, backend: Any, point: RecoveryPoint, metadata: dict[str, str], copy_source_tags: bool = False
+    ) -> RestoreOutcome:
         efs = _efs_backend(backend)
         if not _bool_value(metadata, "newFileSystem", True):
             # An in-place restore writes into a directory of the given file system.
@@ -182,7 +189,7 @@ class EfsHandler(ResourceHandler):
             provisioned_throughput_in_mibps=0,
             availability_zone_name="",
             backup=False,
-            tags=[],
+            tags=list(point.source_tags) if copy_source_tags else [],
         )
         return RestoreOutcome(created_resource_arn=file_system.file_system_arn)
 
@@ -368,7 +375,9 @@ class RdsHandler(ResourceHandler):
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         _validate_rds_metadata(metadata, "DBInstanceIdentifier")
 
-    def restore(self, backend: Any, point: RecoveryPoint, metadata: dict[str, str]) -> RestoreOutcome:
+    def restore(
+        self, backend: Any, point: RecoveryPoint, metadata: dict[str, str], copy_source_tags: bool = False
+    ) -> RestoreOutcome:
         from moto.core.parse import XFormedDict
         from moto.rds.exceptions import RDSClientError
 
@@ -460,7 +469,9 @@ class AuroraHandler(ResourceHandler):
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         _validate_rds_metadata(metadata, "DBClusterIdentifier")
 
-    def restore(self, backend: Any, point: RecoveryPoint, metadata: dict[str, str]) -> RestoreOutcome:
+    def restore(
+        self, backend: Any, point: RecoveryPoint, metadata: dict[str, str], copy_source_tags: bool = False
+    ) -> RestoreOutcome:
         from moto.core.parse import XFormedDict
         from moto.rds.exceptions import RDSClientError
 

@@ -162,3 +162,20 @@ def test_backup_idempotency_token_reuse_returns_same_job(aws):
     again = backup.start_backup_job(**kwargs)
     assert (again["BackupJobId"], again["RecoveryPointArn"]) == (first["BackupJobId"], first["RecoveryPointArn"])
     assert len(backup.list_recovery_points_by_backup_vault(BackupVaultName="v")["RecoveryPoints"]) == 1
+
+
+def test_copy_source_tags_to_restored_file_system(aws):
+    aws.configure(restore_job_seconds=0)
+    backup, efs = aws.client("backup"), aws.client("efs")
+    point = seed.seed_efs_recovery_point(backup, efs, aws.client("iam"), name="team-share")
+    metadata = {"file-system-id": point["file_system_id"], "newFileSystem": "true"}
+    tagged, untagged = (
+        backup.describe_restore_job(
+            RestoreJobId=backup.start_restore_job(
+                RecoveryPointArn=point["recovery_point_arn"], Metadata=metadata, CopySourceTagsToRestoredResource=copy
+            )["RestoreJobId"]
+        )["CreatedResourceArn"].rsplit("/", 1)[1]
+        for copy in (True, False)
+    )
+    assert efs.list_tags_for_resource(ResourceId=tagged)["Tags"] == [{"Key": "Name", "Value": "team-share"}]
+    assert efs.list_tags_for_resource(ResourceId=untagged)["Tags"] == []
