@@ -160,7 +160,12 @@ def list_restore_jobs(client: Any, resource_type: str | None = None) -> list[dic
         jobs = _paginate_restore_jobs(client, **params)
     except (BotoCoreError, ClientError) as e:
         raise RestoreJobAWSError("listing restore jobs", e) from e
-    return sorted(jobs, key=lambda j: j.get("CreationDate") or datetime.min, reverse=True)
+    return sorted(jobs, key=_creation_timestamp, reverse=True)
+
+
+def _creation_timestamp(job: dict[str, Any]) -> float:
+    created = job.get("CreationDate")
+    return created.timestamp() if isinstance(created, datetime) else 0.0
 
 
 def get_restore_job_metadata(client: Any, restore_job_id: str) -> dict[str, str]:
@@ -238,6 +243,12 @@ def ensure_restore_job(
     if check_mode:
         return Outcome(None, True, request, None)
     restore_job_id = start_restore_job(client, request)
+    if not force and restore_job_id in equal.failed_job_ids:
+        # AWS answered a repeated token with the job it names, which ended: nothing started.
+        raise InputError(
+            f"idempotency_token {request['IdempotencyToken']!r} already started restore job {restore_job_id}, "
+            "which ended FAILED or ABORTED; give a new idempotency_token (or leave it out) to retry"
+        )
     return Outcome(describe_restore_job(client, restore_job_id), True, request, existing)
 
 

@@ -75,6 +75,8 @@ options:
       - The C(IdempotencyToken) to send. By default a token derived from the request (and from
         the ids of earlier failed or aborted equal jobs) is sent, so concurrent runs of the
         same task start one job.
+      - AWS answers a repeated token with the job it first started. With your own token, a re-run
+        after that job C(FAILED) or was C(ABORTED) fails saying so; give a new token to retry.
       - Mutually exclusive with I(force).
     type: str
   force:

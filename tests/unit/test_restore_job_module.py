@@ -246,3 +246,16 @@ def test_unknown_resource_type_warns_and_is_sent_as_given(aws, capsys, efs_point
     assert result["failed"] is True and "Failed starting the restore job" in result["msg"]
     assert aws.calls()["StartRestoreJob"] == 1
     assert SECRET not in json.dumps(result)
+
+
+def test_own_token_of_a_failed_job_fails_clearly_instead_of_claiming_a_new_job(aws, capsys, efs_point):
+    aws.configure(restore_job_seconds=0.2)
+    aws.fail_restore_jobs(1)
+    failed = run_module(capsys, efs_args(efs_point, idempotency_token="change-1", wait=True))
+    assert failed["failed"] is True
+    again = run_module(capsys, efs_args(efs_point, idempotency_token="change-1"))
+    assert again["failed"] is True
+    assert "idempotency_token 'change-1'" in again["msg"] and failed["restore_job"]["restore_job_id"] in again["msg"]
+    retried = run_module(capsys, efs_args(efs_point, idempotency_token="change-2", wait=True))
+    assert retried["changed"] is True and retried["restore_job"]["status"] == "COMPLETED"
+    assert len(restore_jobs(aws)) == 2
