@@ -106,6 +106,9 @@ def test_check_mode_and_diff_then_run_then_rerun(run_playbook, emulator_server, 
 
 def test_concurrent_runs_start_exactly_one_job(run_playbook, emulator_server, efs_point):
     case = efs_case(efs_point)
+    # Hold the first StartRestoreJob back (throttled, retried with backoff) so that the other
+    # run usually lists the jobs before any exists: both then call StartRestoreJob.
+    emulator_server.throttle("StartRestoreJob", 2)
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(run_cases, run_playbook, [case], f"run{i}") for i in range(2)]
         results = [f.result()[0] for f in futures]

@@ -259,3 +259,13 @@ def test_own_token_of_a_failed_job_fails_clearly_instead_of_claiming_a_new_job(a
     retried = run_module(capsys, efs_args(efs_point, idempotency_token="change-2", wait=True))
     assert retried["changed"] is True and retried["restore_job"]["status"] == "COMPLETED"
     assert len(restore_jobs(aws)) == 2
+
+
+def test_runs_that_both_saw_no_job_start_one(aws, capsys, efs_point, monkeypatch):
+    # Two AWX jobs at the same moment: both list before either starts. Simulate that listing.
+    monkeypatch.setattr(rj, "find_equal_jobs", lambda client, request: rj.EqualJobs())
+    first = run_module(capsys, efs_args(efs_point))
+    second = run_module(capsys, efs_args(efs_point))
+    assert first["restore_job"]["restore_job_id"] == second["restore_job"]["restore_job_id"]
+    assert len(restore_jobs(aws)) == 1
+    assert aws.calls()["StartRestoreJob"] == 2
