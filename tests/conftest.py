@@ -260,7 +260,7 @@ def run_playbook(emulator_server: EmulatorServer, tmp_path: Path) -> Any:
             **(env or {}),
         }
         completed = subprocess.run(
-            command, cwd=REPO_ROOT, env=run_env, capture_output=True, text=True, timeout=timeout
+            command, cwd=REPO_ROOT, env=run_env, capture_output=True, text=True, timeout=timeout, check=False
         )
         return PlaybookResult(completed.returncode, completed.stdout, completed.stderr, output_dir)
 

@@ -127,7 +127,7 @@ class ControlMiddleware:
             raw = environ["wsgi.input"].read(length) if length else b""
             body = json.loads(raw) if raw else {}
             return _json_response(start_response, "200 OK", _handle(method, path[len(PREFIX) :], query, body))
-        except LookupError as e:
-            return _json_response(start_response, "404 Not Found", {"error": f"unknown control {e}"})
         except (ValueError, TypeError, KeyError) as e:
             return _json_response(start_response, "400 Bad Request", {"error": f"bad control request: {e!r}"})
+        except LookupError as e:
+            return _json_response(start_response, "404 Not Found", {"error": f"unknown control {e}"})

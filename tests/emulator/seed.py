@@ -163,7 +163,7 @@ def many_backups(
     """`count` backups of one resource (a vault with thousands of points); returns their
     recovery point ARNs, oldest first. Waits only for the last job: jobs of one resource
     finish in the order they started."""
-    results = [start_backup(backup, backup_vault_name, resource_arn, iam_role_arn) for _ in range(count)]
+    results = [start_backup(backup, backup_vault_name, resource_arn, iam_role_arn) for _number in range(count)]
     if results:
         wait_for_backup(backup, results[-1].backup_job_id)
     return [r.recovery_point_arn for r in results]

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Install collections this one depends on into a collections path without Galaxy.
 
 Galaxy is not reachable from our CI, but the `ansible` community package on PyPI
@@ -7,6 +6,7 @@ with pip and unpack only the collections named on the command line, so the test
 environment holds exactly the dependencies galaxy.yml declares: an undeclared
 dependency fails our tests instead of being hidden by the bundle.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +16,6 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-
 
 
 def main() -> int:

@@ -29,7 +29,7 @@ def test_throttling_burst_answers_throttling_exception_then_recovers(aws, efs_po
     backup = aws.client("backup", config=NO_RETRY)
     aws.reset_calls()
     aws.throttle("StartRestoreJob", count=2)
-    for _ in range(2):
+    for _attempt in range(2):
         with pytest.raises(ClientError) as error:
             start_efs_restore(backup, efs_point)
         assert error.value.response["Error"]["Code"] == "ThrottlingException"

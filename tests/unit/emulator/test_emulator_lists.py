@@ -151,7 +151,7 @@ def test_list_restore_jobs_by_protected_resource(restore_jobs):
     assert backup.list_restore_jobs_by_protected_resource(
         ResourceArn=jobs["db_resource"], ByRecoveryPointCreationDateAfter=future
     )["RestoreJobs"] == []
-    pages, _ = all_pages(
+    pages, _calls = all_pages(
         backup, "list_restore_jobs_by_protected_resource", "RestoreJobs",
         ResourceArn=jobs["efs_resource"], PaginationConfig={"PageSize": 2},
     )  # fmt: skip

@@ -45,7 +45,7 @@ def test_reset_clears_state_and_counts(emulator_server):
 def test_throttling_burst_over_http(emulator_server):
     backup = emulator_server.client("backup", config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
     emulator_server.throttle("ListBackupVaults", count=2)
-    for _ in range(2):
+    for _attempt in range(2):
         with pytest.raises(ClientError) as error:
             backup.list_backup_vaults()
         assert error.value.response["Error"]["Code"] == "ThrottlingException"
@@ -92,7 +92,7 @@ def test_concurrent_starts_with_one_idempotency_token_make_one_job(emulator_serv
     backup = emulator_server.client("backup")
     point = seed.seed_efs_recovery_point(backup, emulator_server.client("efs"), emulator_server.client("iam"))
 
-    def start(_):
+    def start(_thread_number):
         client = emulator_server.client("backup")
         return client.start_restore_job(
             RecoveryPointArn=point["recovery_point_arn"],
