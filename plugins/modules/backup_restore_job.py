@@ -8,8 +8,8 @@ module: backup_restore_job
 short_description: Restore an AWS Backup recovery point, idempotently
 version_added: 1.0.0
 description:
-  - Starts an AWS Backup restore job (StartRestoreJob) for a recovery point, and optionally
-    waits until it ends.
+  - Starts an AWS Backup restore job (StartRestoreJob) for a recovery point and, by
+    default, waits until it ends.
   - Idempotent. If a restore job of the same recovery point with the same I(resource_type) and
     I(metadata) is C(PENDING), C(RUNNING) or C(COMPLETED), no job is started, C(changed) is
     false and that job is returned. After such a job C(FAILED) or was C(ABORTED), the task starts
@@ -89,8 +89,10 @@ options:
       - Wait until the job is C(COMPLETED). The task fails when the job ends C(FAILED) or
         C(ABORTED), with AWS's status message and the job id.
       - Polls DescribeRestoreJob after a few seconds, then less and less often, up to once a minute.
+      - With I(wait=false) the task returns once the job is started (or found); re-run it with
+        I(wait=true) to wait for that same job.
     type: bool
-    default: false
+    default: true
   wait_timeout:
     description:
       - How many seconds to wait with I(wait=true). When they run out the task fails with the
@@ -140,8 +142,9 @@ EXAMPLES = r"""
       ItemsToRestore:
         - /data/reports
         - /home/alice
+    wait: false
 
-- name: Start an RDS restore, then wait for it in a later task
+- name: Start an RDS restore without waiting, then wait for it in a later task
   recovery.aws_backup.backup_restore_job:
     recovery_point_arn: arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234abcd
     resource_type: RDS
@@ -149,6 +152,7 @@ EXAMPLES = r"""
     metadata:
       DBInstanceIdentifier: prod-db-restored
       DBInstanceClass: db.t3.micro
+    wait: false
   register: rds_restore
 
 - name: Wait for it (re-running the same task finds the same job)
@@ -300,7 +304,7 @@ ARGUMENT_SPEC = dict(
     copy_source_tags_to_restored_resource=dict(type="bool"),
     idempotency_token=dict(type="str", no_log=False),
     force=dict(type="bool", default=False),
-    wait=dict(type="bool", default=False),
+    wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=3600),
 )
 

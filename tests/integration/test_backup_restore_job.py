@@ -32,6 +32,7 @@ def efs_case(point: dict, **overrides) -> dict:
         "resource_type": "EFS",
         "iam_role_arn": point["iam_role_arn"],
         "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True, "Encrypted": True},
+        "wait": False,
     }
     case.update(overrides)
     return case

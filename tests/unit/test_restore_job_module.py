@@ -47,6 +47,7 @@ def efs_args(point: dict, **overrides) -> dict:
         "resource_type": "EFS",
         "iam_role_arn": point["iam_role_arn"],
         "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True, "Encrypted": True},
+        "wait": False,
     }
     args.update(overrides)
     return args
