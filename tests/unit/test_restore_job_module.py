@@ -270,3 +270,13 @@ def test_runs_that_both_saw_no_job_start_one(aws, capsys, efs_point, monkeypatch
     assert first["restore_job"]["restore_job_id"] == second["restore_job"]["restore_job_id"]
     assert len(restore_jobs(aws)) == 1
     assert aws.calls()["StartRestoreJob"] == 2
+
+
+def test_numeric_and_nested_credentials_are_masked_in_the_whole_result(aws, capsys, efs_point):
+    args = efs_args(efs_point)
+    args["metadata"]["DbPassword"] = 987654321
+    args["metadata"]["Options"] = {"AuthToken": "tok-nested-secret", "Port": 5432}
+    result = run_module(capsys, args, check_mode=True, diff=True)
+    text = json.dumps(result)
+    assert "987654321" not in text and "tok-nested-secret" not in text
+    assert "5432" in text  # what is not a credential stays visible
