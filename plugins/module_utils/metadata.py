@@ -53,8 +53,9 @@ DOCUMENTED_RESOURCE_TYPES = (
     "VirtualMachine",
 )
 
-# EFS restore metadata (StartRestoreJob, Metadata): booleans, and ItemsToRestore holds one to
-# five file paths. Keys are lower-cased: AWS reads them case-insensitively.
+# EFS restore metadata (StartRestoreJob, Metadata, in the AWS Backup API reference): booleans,
+# and ItemsToRestore holds one to five file paths. (The developer guide's EFS restore page says
+# the CLI has no item limit; the API reference's limit is the stricter, so it is the one kept.) Keys are lower-cased: AWS reads them case-insensitively.
 EFS_BOOLEAN_KEYS = ("encrypted", "newfilesystem")
 EFS_MAX_ITEMS_TO_RESTORE = 5
 
@@ -147,6 +148,12 @@ def _items_to_restore(key: str, value: str) -> list[Any]:
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise MetadataError(f"metadata.{key} must hold file paths (non-empty strings), got {item!r}")
+        # "You must specify the path relative to the file system root ... you enter /file1"
+        # (AWS Backup developer guide, "Restore an Amazon EFS file system", item-level restore).
+        if not item.startswith("/"):
+            raise MetadataError(
+                f"metadata.{key} paths are relative to the file system root and start with '/', got {item!r}"
+            )
     return items
 
 

@@ -49,7 +49,8 @@ options:
         spellings is an error.
       - For I(resource_type=EFS) the documented rules are checked before any AWS call -
         C(file-system-id) is given; C(KmsKeyId) requires C(Encrypted) to be true; C(Encrypted) and
-        C(newFileSystem) are booleans; C(ItemsToRestore) holds one to five file paths.
+        C(newFileSystem) are booleans; C(ItemsToRestore) holds one to five file paths, each
+        relative to the file system root and starting with C(/).
       - StartRestoreJob requires metadata, so the task fails when it is empty.
     type: dict
   resource_type:

@@ -73,6 +73,7 @@ def test_efs_valid_metadata_passes_with_booleans_normalized():
         ({**EFS_BASE, "itemsToRestore": ["/1", "/2", "/3", "/4", "/5", "/6"]}, r"metadata\.itemsToRestore must hold one to 5"),
         ({**EFS_BASE, "ItemsToRestore": "/not/json"}, r"metadata\.ItemsToRestore must be a list"),
         ({**EFS_BASE, "ItemsToRestore": [1]}, r"metadata\.ItemsToRestore must hold file paths"),
+        ({**EFS_BASE, "ItemsToRestore": ["data/reports"]}, r"metadata\.ItemsToRestore paths .* start with '/'"),
     ],
 )
 def test_efs_rules_fail_naming_the_key(metadata, message):
