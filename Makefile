@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test unit integration emulator drill clean
+.PHONY: setup test pytest sanity unit integration emulator drill clean
 
 setup: $(VENV)/.installed $(COLLECTIONS)/.installed
 
@@ -28,8 +28,15 @@ $(COLLECTIONS)/.installed: $(VENV)/.installed tests/tools/install_collections.py
 	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/recovery/aws_backup
 	touch $@
 
-test: setup
-	$(BIN)/python -m pytest
+test: pytest sanity
+
+# Unit and integration tests, two workers (each with its own emulator server).
+pytest: setup
+	$(BIN)/python -m pytest -n 2
+
+# ansible-test sanity, as Galaxy reviewers run it (see tests/tools/sanity.sh).
+sanity: setup
+	bash tests/tools/sanity.sh
 
 unit: setup
 	$(BIN)/python -m pytest tests/unit
