@@ -34,6 +34,8 @@ SENSITIVE_KEY_PARTS = (
 # a no_log value, would blank that string everywhere in the output. It is never masked.
 NOT_SENSITIVE_KEYS = frozenset({"creationtoken"})
 
+NOT_SECRET_VALUES = frozenset({"true", "false"})
+
 # The resource types StartRestoreJob documents (ResourceType, AWS Backup API reference).
 DOCUMENTED_RESOURCE_TYPES = (
     "Aurora",
@@ -273,4 +275,6 @@ def sensitive_values(metadata: dict[Any, Any] | None) -> set[str]:
         else:
             structure = value if isinstance(value, (dict, list)) else _json_structure(value)
             values.update(_sensitive_in_structure(structure))
-    return {v for v in values if v}
+    # Flags such as RDS's ManageMasterUserPassword=true name a credential but hold none; as no_log
+    # values they would blank every "true"/"false" in the output, so they are only masked.
+    return {v for v in values if v and v.strip().lower() not in NOT_SECRET_VALUES}

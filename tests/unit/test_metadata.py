@@ -139,3 +139,10 @@ def test_unknown_resource_type_warns_with_a_hint():
     warning = resource_type_warning("efs")
     assert "not one of the types AWS documents" in warning and "Did you mean 'EFS'" in warning
     assert "Did you mean" not in resource_type_warning("QuantumDB")
+
+
+def test_boolean_flags_under_credential_keys_are_masked_but_not_registered():
+    # Registering "true" as a no_log value would blank every "true" in the task's output.
+    metadata = {"ManageMasterUserPassword": True, "MasterUserPassword": "pw-9"}
+    assert sensitive_values(metadata) == {"pw-9"}
+    assert mask_metadata(to_aws_metadata(metadata))["ManageMasterUserPassword"] == MASK
