@@ -4,7 +4,8 @@
 
 Plain functions over a boto3 ``backup`` client, usable without Ansible. Each AWS call is
 made in exactly one function (the ``_call``/``_paginate`` helpers below), wrapped in
-amazon.aws's ``AWSRetry.jittered_backoff`` so that both a plain boto3 client (tests) and a
+amazon.aws's ``AWSRetry.jittered_backoff`` (with AWS Backup's own throttling codes, see
+``backup_retry``) so that both a plain boto3 client (tests) and a
 ``module.client(..., retry_decorator=...)`` client (modules) get throttling retries.
 
 Bad input raises ``RecoveryPointOptionError`` naming the option, before any AWS call;
@@ -34,7 +35,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 
 SELECT_CHOICES = ("all", "latest")
 METADATA_SOURCES = ("none", "recovery_point", "inferred")
@@ -251,7 +253,7 @@ def select_points(points: Iterable[dict[str, Any]], query: RecoveryPointQuery) -
 # --------------------------------------------------------------------------------------
 
 
-@AWSRetry.jittered_backoff()
+@backup_retry
 def _paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[dict[str, Any]]:
     paginator = client.get_paginator(operation)
     return paginator.paginate(**params).build_full_result().get(result_key, [])
@@ -288,7 +290,7 @@ def _vault_params(
     return params
 
 
-@AWSRetry.jittered_backoff()
+@backup_retry
 def describe_recovery_point(
     client: Any,
     recovery_point_arn: str,
@@ -304,7 +306,7 @@ def describe_recovery_point(
     return response
 
 
-@AWSRetry.jittered_backoff()
+@backup_retry
 def get_recovery_point_restore_metadata(
     client: Any,
     recovery_point_arn: str,
@@ -317,7 +319,7 @@ def get_recovery_point_restore_metadata(
     return dict(response.get("RestoreMetadata") or {})
 
 
-@AWSRetry.jittered_backoff()
+@backup_retry
 def get_restore_testing_inferred_metadata(
     client: Any,
     recovery_point_arn: str,

@@ -217,8 +217,8 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata, sensitive_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
     RECOVERY_POINT_STATUSES,
@@ -269,7 +269,7 @@ def main() -> None:
     except RecoveryPointOptionError as e:
         module.fail_json(msg=str(e), option=e.option)
 
-    client = module.client("backup", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("backup", retry_decorator=backup_retry)
     try:
         points = find_recovery_points(client, query)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
