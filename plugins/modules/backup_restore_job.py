@@ -293,8 +293,8 @@ restore_request:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import backup_retry_decorator
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import run_module
 
 ARGUMENT_SPEC = dict(
@@ -316,7 +316,7 @@ def main() -> None:
         supports_check_mode=True,
         mutually_exclusive=[("force", "idempotency_token")],
     )
-    run_module(module, lambda: module.client("backup", retry_decorator=AWSRetry.jittered_backoff()))
+    run_module(module, lambda: module.client("backup", retry_decorator=backup_retry_decorator()))
 
 
 if __name__ == "__main__":

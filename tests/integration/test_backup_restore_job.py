@@ -149,12 +149,13 @@ def test_timeout_then_rerun_resumes_waiting_on_the_same_job(run_playbook, emulat
 
 
 def test_throttling_is_retried(run_playbook, emulator_server, efs_point):
-    emulator_server.throttle("StartRestoreJob", 2)
+    # Longer than botocore's own attempts (5): the module's AWSRetry must retry it.
+    emulator_server.throttle("StartRestoreJob", 6)
     emulator_server.throttle("ListRestoreJobs", 1)
     (result,) = run_cases(run_playbook, [efs_case(efs_point)])
     assert result["changed"] is True and not result.get("failed")
     calls = emulator_server.calls()
-    assert calls["StartRestoreJob"] == 3
+    assert calls["StartRestoreJob"] == 7
     assert calls["ListRestoreJobs"] == 2
     assert len(restore_jobs(emulator_server)) == 1
 

@@ -209,12 +209,15 @@ def test_timeout_fails_with_progress_and_rerun_resumes_the_same_job(aws, capsys,
 
 
 def test_throttling_is_retried(aws, capsys, efs_point):
-    aws.throttle("StartRestoreJob", 2)
-    aws.throttle("ListRestoreJobs", 1)
+    # Longer bursts than botocore's own attempts (5 in its legacy mode): AWSRetry must retry
+    # AWS Backup's ThrottlingException itself.
+    aws.throttle("StartRestoreJob", 6)
+    aws.throttle("ListRestoreJobs", 2)
     result = run_module(capsys, efs_args(efs_point))
     assert result["changed"] is True
-    assert aws.calls()["StartRestoreJob"] == 3
-    assert aws.calls()["ListRestoreJobs"] == 2
+    assert aws.calls()["StartRestoreJob"] == 7
+    assert aws.calls()["ListRestoreJobs"] == 3
+    assert len(restore_jobs(aws)) == 1
     assert len(restore_jobs(aws)) == 1
 
 
