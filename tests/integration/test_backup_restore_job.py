@@ -180,7 +180,7 @@ def test_every_bad_input_fails_naming_the_option_without_aws_calls(run_playbook,
         (efs_case(efs_point, copy_source_tags_to_restored_resource="perhaps"), "copy_source_tags_to_restored_resource"),
     ]
     emulator_server.reset_calls()
-    results = run_cases(run_playbook, [case for case, _ in bad_cases])
+    results = run_cases(run_playbook, [case for case, _option in bad_cases])
     for (case, option), result in zip(bad_cases, results):
         assert result.get("failed") is True, (case, result)
         assert option in result["msg"], (option, result["msg"])

@@ -126,7 +126,7 @@ def test_user_metadata_overrides_base_metadata_case_insensitively():
 
 def test_wait_delays_grow_to_a_cap():
     delays = rj.wait_delays()
-    seen = [next(delays) for _ in range(15)]
+    seen = [next(delays) for _attempt in range(15)]
     assert seen[0] <= 5
     assert seen == sorted(seen)
     assert seen[-1] == rj.WAIT_MAX_DELAY

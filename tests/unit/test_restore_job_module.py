@@ -107,7 +107,7 @@ def test_first_run_starts_one_job_and_rerun_returns_it(aws, capsys, efs_point):
 
 def test_only_same_point_candidates_cost_a_metadata_call(aws, capsys, efs_point):
     other = seed.seed_efs_recovery_point(aws.client("backup"), aws.client("efs"), aws.client("iam"))
-    for _ in range(3):
+    for _run in range(3):
         run_module(capsys, efs_args(other, force=True))
     aws.reset_calls()
     result = run_module(capsys, efs_args(efs_point))
