@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AWS Backup restore jobs: the AWS calls, finding an equal job, the idempotency token and
 waiting. Plain functions over a boto3 `backup` client (made by
-`module.client("backup", retry_decorator=backup_retry_decorator())`, AWSRetry.jittered_backoff
-with AWS Backup's error names, so every call passes aws_retry=True). Each AWS call is made in exactly one function; AWS errors come out as
+`module.client("backup", retry_decorator=backup_retry)`: AWSRetry.jittered_backoff, also on AWS
+Backup's ThrottlingException; so every call passes aws_retry=True). Each AWS call is made in exactly one function; AWS errors come out as
 RestoreJobAWSError naming what was being done, for `module.fail_json_aws`.
 """
 
@@ -27,8 +27,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.arn import validate_aws_arn
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MetadataError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
@@ -50,16 +50,6 @@ WAIT_BACKOFF_FACTOR = 1.5
 WAIT_MAX_DELAY = 60.0
 
 TOKEN_PREFIX = "ansible-recovery-"
-
-# AWSRetry retries "Throttling", "ServiceUnavailable", ... but AWS Backup names these errors
-# ThrottlingException and ServiceUnavailableException (the errors its API model declares);
-# without them only botocore's own few attempts would retry a throttling burst.
-BACKUP_RETRY_ERROR_CODES = ["ThrottlingException", "ServiceUnavailableException"]
-
-
-def backup_retry_decorator() -> Any:
-    """The retry_decorator for module.client("backup", ...): jittered backoff."""
-    return AWSRetry.jittered_backoff(catch_extra_error_codes=BACKUP_RETRY_ERROR_CODES)
 
 
 class RestoreJobAWSError(Exception):
@@ -154,7 +144,7 @@ def same_metadata(requested: dict[str, str], existing: dict[str, str]) -> bool:
 # ---- AWS calls --------------------------------------------------------------------------
 
 
-@AWSRetry.jittered_backoff(catch_extra_error_codes=BACKUP_RETRY_ERROR_CODES)
+@backup_retry
 def _paginate_restore_jobs(client: Any, **params: Any) -> list[dict[str, Any]]:
     # Paginators cannot take aws_retry; the decorator retries the whole listing instead.
     return client.get_paginator("list_restore_jobs").paginate(**params).build_full_result()["RestoreJobs"]

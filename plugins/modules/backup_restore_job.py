@@ -294,7 +294,7 @@ restore_request:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import backup_retry_decorator
+from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import run_module
 
 ARGUMENT_SPEC = dict(
@@ -316,7 +316,7 @@ def main() -> None:
         supports_check_mode=True,
         mutually_exclusive=[("force", "idempotency_token")],
     )
-    run_module(module, lambda: module.client("backup", retry_decorator=backup_retry_decorator()))
+    run_module(module, lambda: module.client("backup", retry_decorator=backup_retry))
 
 
 if __name__ == "__main__":
