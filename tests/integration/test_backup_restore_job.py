@@ -59,6 +59,12 @@ def test_new_user_playbook_restores_is_idempotent_and_fails_clearly(run_playbook
     emulator_server.configure(restore_job_seconds=1)
     user_vars = {k: efs_point[k] for k in ("recovery_point_arn", "file_system_id", "iam_role_arn")}
 
+    checked = run_playbook(USER_PLAYBOOK, user_vars, check=True, diff=True)
+    assert checked.rc == 0, checked.stdout + checked.stderr
+    assert recap_changed(checked.stdout) == 1
+    assert efs_point["recovery_point_arn"] in checked.stdout  # the diff shows the request
+    assert restore_jobs(emulator_server) == []
+
     first = run_playbook(USER_PLAYBOOK, user_vars)
     assert first.rc == 0, first.stdout + first.stderr
     assert recap_changed(first.stdout) == 1
