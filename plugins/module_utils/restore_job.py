@@ -461,7 +461,8 @@ def run_module(module: Any, make_client: Callable[[], Any]) -> None:
                 before = {"restore_job": snake_job(outcome.existing), "restore_metadata": mask_metadata(metadata)}
             after = {"restore_request": result["restore_request"]} if outcome.changed else before
             result["diff"] = {"before": before, "after": after}
-        if params["wait"] and outcome.restore_job is not None:
+        # Check mode reports the equal job as it is now, without waiting for it.
+        if params["wait"] and not module.check_mode and outcome.restore_job is not None:
             try:
                 result["restore_job"] = snake_job(wait_for_restore_job(client, outcome.restore_job, params["wait_timeout"]))
             except (RestoreJobEndedError, RestoreJobTimeoutError) as e:

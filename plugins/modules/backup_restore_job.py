@@ -90,6 +90,7 @@ options:
       - Wait until the job is C(COMPLETED). The task fails when the job ends C(FAILED) or
         C(ABORTED), with AWS's status message and the job id.
       - Polls DescribeRestoreJob after a few seconds, then less and less often, up to once a minute.
+      - In check mode nothing is waited for; an equal job is returned as it is.
       - With I(wait=false) the task returns once the job is started (or found); re-run it with
         I(wait=true) to wait for that same job.
     type: bool

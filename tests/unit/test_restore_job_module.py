@@ -148,8 +148,11 @@ def test_check_mode_starts_nothing_and_shows_the_request(aws, capsys, efs_point)
 
 
 def test_check_mode_after_the_job_exists_is_unchanged(aws, capsys, efs_point):
+    aws.configure(restore_job_seconds=600)
     started = run_module(capsys, efs_args(efs_point))
-    result = run_module(capsys, efs_args(efs_point), check_mode=True, diff=True)
+    result = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=1), check_mode=True, diff=True)
+    assert "failed" not in result  # not waited for, so no timeout
+    assert result["restore_job"]["status"] in ("PENDING", "RUNNING")
     assert result["changed"] is False
     assert result["restore_job"]["restore_job_id"] == started["restore_job"]["restore_job_id"]
     assert result["diff"]["before"]["restore_job"]["restore_job_id"] == started["restore_job"]["restore_job_id"]
