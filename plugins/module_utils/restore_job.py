@@ -34,6 +34,13 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import resource_type_warning
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import sensitive_values
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointNotFoundError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import parse_time
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import recovery_point_result
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import resolve_restore_source
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import to_aws_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import validate_metadata
 
@@ -325,6 +332,9 @@ class Source:
     recovery_point_arn: str
     base_metadata: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # The recovery point found for resource_arn (raw API dict), to say which one was restored.
+    recovery_point: dict[str, Any] | None = None
+    resource_type: str | None = None
 
 
 def is_well_formed_arn(value: str) -> bool:
@@ -366,6 +376,11 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
     resource_type = params.get("resource_type")
     if resource_type is not None and not resource_type.strip():
         raise InputError("resource_type must not be empty; leave it out or give a type such as EFS")
+    if params.get("latest_before") is not None:
+        try:
+            parse_time(params["latest_before"], "latest_before")
+        except RecoveryPointOptionError as e:
+            raise InputError(str(e)) from None
     warnings = [w for w in [resource_type_warning(resource_type)] if w]
     try:
         user_metadata = to_aws_metadata(params.get("metadata"))
@@ -375,11 +390,37 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
 
 
 def resolve_source(params: dict[str, Any], checked: CheckedInput, client: Any) -> Source:
-    """The recovery point to restore and the metadata to start from (the seam for issue 3's
-    metadata_source and resource_arn; those make AWS calls through `client`)."""
-    if checked.recovery_point_arn is None:
-        raise InputError("recovery_point_arn is required")
-    return Source(checked.recovery_point_arn)
+    """The recovery point to restore and the metadata to start from.
+
+    The point is ``recovery_point_arn`` as given, or the newest COMPLETED one of
+    ``resource_arn`` (in ``backup_vault_name``, created before ``latest_before``). The base
+    metadata comes from ``metadata_source``; keys of it that StartRestoreJob does not take for
+    the resource type are dropped with a note. The user's own keys are never dropped.
+    """
+    try:
+        point = resolve_restore_source(
+            client,
+            recovery_point_arn=checked.recovery_point_arn,
+            resource_arn=params.get("resource_arn"),
+            backup_vault_name=params.get("backup_vault_name"),
+            latest_before=params.get("latest_before"),
+            backup_vault_account_id=params.get("backup_vault_account_id"),
+        )
+        base = fetch_base_metadata(
+            client,
+            params.get("metadata_source") or "none",
+            point["RecoveryPointArn"],
+            point.get("BackupVaultName"),
+            params.get("backup_vault_account_id"),
+        )
+    except (RecoveryPointOptionError, RecoveryPointNotFoundError) as e:
+        raise InputError(str(e)) from None
+    except (BotoCoreError, ClientError) as e:
+        raise RestoreJobAWSError("finding the recovery point and its restore metadata", e) from e
+    resource_type = checked.resource_type or point.get("ResourceType")
+    kept, notes = drop_unsupported_metadata_keys(resource_type, base)
+    found = point if params.get("resource_arn") else None
+    return Source(point["RecoveryPointArn"], kept, notes, found, resource_type)
 
 
 def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
@@ -391,9 +432,12 @@ def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
             del merged[existing]
         merged[key] = value
     if not merged:
-        raise InputError("metadata is required: StartRestoreJob needs the restore metadata (e.g. file-system-id for EFS)")
+        raise InputError(
+            "metadata is required: StartRestoreJob needs the restore metadata (e.g. file-system-id for EFS); "
+            "give metadata, or metadata_source to start from the recovery point's"
+        )
     try:
-        return validate_metadata(merged, checked.resource_type)
+        return validate_metadata(merged, source.resource_type or checked.resource_type)
     except MetadataError as e:
         raise InputError(str(e)) from None
 
@@ -441,7 +485,7 @@ def run_module(module: Any, make_client: Callable[[], Any]) -> None:
         request = build_request(
             source.recovery_point_arn,
             metadata,
-            resource_type=checked.resource_type,
+            resource_type=source.resource_type,
             iam_role_arn=params.get("iam_role_arn"),
             copy_source_tags_to_restored_resource=params.get("copy_source_tags_to_restored_resource"),
             idempotency_token=params.get("idempotency_token"),
@@ -455,6 +499,8 @@ def run_module(module: Any, make_client: Callable[[], Any]) -> None:
         }
         if source.notes:
             result["notes"] = source.notes
+        if source.recovery_point is not None:
+            result["recovery_point"] = json_safe(recovery_point_result(source.recovery_point))
         if module._diff:
             before = {}
             if outcome.existing is not None:

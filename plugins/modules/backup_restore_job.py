@@ -34,8 +34,47 @@ options:
         C(arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234) (RDS),
         C(arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-1234) (Aurora),
         C(arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0) (EBS). Any well-formed ARN is accepted.
+      - Exactly one of O(recovery_point_arn) and O(resource_arn) is required.
     type: str
-    required: true
+  resource_arn:
+    description:
+      - Restore the newest C(COMPLETED) recovery point of this resource (for example an EFS file
+        system or RDS DB instance ARN) instead of a given O(recovery_point_arn).
+      - Narrowed by O(backup_vault_name) and O(latest_before). The point chosen is returned in
+        RV(recovery_point). The task fails when there is none.
+    type: str
+  backup_vault_name:
+    description:
+      - The vault of the recovery point.
+      - With O(resource_arn), only recovery points in this vault are considered.
+      - Required with O(recovery_point_arn) when O(metadata_source) is not C(none), because AWS needs the
+        vault to read a recovery point's metadata, and the ARN does not name it.
+    type: str
+  backup_vault_account_id:
+    description:
+      - The account that owns O(backup_vault_name), for a vault shared from another account.
+    type: str
+  latest_before:
+    description:
+      - With O(resource_arn), restore the newest recovery point created before this time, for
+        example just before an incident.
+      - An ISO 8601 time (UTC when it has no zone), or a time relative to now such as C(-2h) or C(-7d).
+    type: str
+  metadata_source:
+    description:
+      - Where the metadata starts from, before O(metadata) is merged on top of it (keys matched
+        case-insensitively).
+      - C(none) uses O(metadata) alone.
+      - C(recovery_point) starts from the resource's configuration at backup time
+        (GetRecoveryPointRestoreMetadata).
+      - C(inferred) starts from AWS's defaults for a restore to a new resource
+        (GetRestoreTestingInferredMetadata), for example a new, encrypted EFS file system.
+      - Keys of that starting metadata that StartRestoreJob does not take for the resource type
+        are left out, each with a note in RV(notes). The merged metadata is what is sent, and what
+        check mode and C(--diff) show (secrets masked).
+    type: str
+    choices: [none, recovery_point, inferred]
+    default: none
   metadata:
     description:
       - The restore metadata (StartRestoreJob C(Metadata)), for example C(file-system-id),
@@ -51,7 +90,8 @@ options:
         C(file-system-id) is given; C(KmsKeyId) requires C(Encrypted) to be true; C(Encrypted) and
         C(newFileSystem) are booleans; C(ItemsToRestore) holds one to five file paths, each
         relative to the file system root and starting with C(/).
-      - StartRestoreJob requires metadata, so the task fails when it is empty.
+      - StartRestoreJob requires metadata, so the task fails when it is empty (give O(metadata),
+        or O(metadata_source) to start from the recovery point's).
     type: dict
   resource_type:
     description:
@@ -167,6 +207,30 @@ EXAMPLES = r"""
       DBInstanceClass: db.t3.micro
     wait: true
 
+- name: Restore file system X as it was just before the incident, to a new encrypted file system
+  recovery.aws_backup.backup_restore_job:
+    resource_arn: arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0
+    backup_vault_name: prod-vault
+    latest_before: "2026-11-25T02:40:00Z"
+    metadata_source: recovery_point
+    iam_role_arn: "{{ backup_role_arn }}"
+    metadata:
+      newFileSystem: true
+      Encrypted: true
+      CreationToken: app-data-before-incident
+  register: restore
+
+- name: Say which backup was restored and how old its data is
+  ansible.builtin.debug:
+    msg: "{{ restore.recovery_point.recovery_point_arn }}, {{ restore.recovery_point.age_seconds }} s old"
+
+- name: Restore an RDS instance under a new name with AWS's defaults for a restore test
+  recovery.aws_backup.backup_restore_job:
+    resource_arn: arn:aws:rds:us-east-1:123456789012:db:orders
+    metadata_source: inferred
+    metadata:
+      DBInstanceIdentifier: orders-drill
+
 - name: Against an AWS-compatible endpoint, e.g. the emulator in this collection's tests
   module_defaults:
     group/recovery.aws_backup.aws:
@@ -184,6 +248,24 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+recovery_point:
+  description:
+    - The recovery point chosen for O(resource_arn) (as M(recovery.aws_backup.backup_recovery_point_info)
+      returns points), with C(age_seconds), how old its data is.
+  returned: when O(resource_arn) is given
+  type: dict
+  sample:
+    recovery_point_arn: arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45
+    backup_vault_name: prod-vault
+    resource_type: EFS
+    creation_date: "2026-11-25T02:00:12+00:00"
+    age_seconds: 4023
+notes:
+  description: Metadata keys of the O(metadata_source) left out because StartRestoreJob does not take them for the resource type.
+  returned: when keys were left out
+  type: list
+  elements: str
+  sample: ["dropped metadata key 'AvailabilityZone': RDS refuses it with MultiAZ true (...)"]
 restore_job:
   description:
     - The restore job started or found (DescribeRestoreJob, snake_case). Empty in check mode
@@ -299,7 +381,12 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import run_module
 
 ARGUMENT_SPEC = dict(
-    recovery_point_arn=dict(type="str", required=True),
+    recovery_point_arn=dict(type="str"),
+    resource_arn=dict(type="str"),
+    backup_vault_name=dict(type="str"),
+    backup_vault_account_id=dict(type="str"),
+    latest_before=dict(type="str"),
+    metadata_source=dict(type="str", choices=["none", "recovery_point", "inferred"], default="none"),
     metadata=dict(type="dict"),
     resource_type=dict(type="str"),
     iam_role_arn=dict(type="str"),
@@ -315,7 +402,8 @@ def main() -> None:
     module = AnsibleAWSModule(
         argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
-        mutually_exclusive=[("force", "idempotency_token")],
+        mutually_exclusive=[("force", "idempotency_token"), ("recovery_point_arn", "resource_arn"), ("recovery_point_arn", "latest_before")],
+        required_one_of=[("recovery_point_arn", "resource_arn")],
     )
     run_module(module, lambda: module.client("backup", retry_decorator=backup_retry))
 
