@@ -1,0 +1,67 @@
+"""module_defaults: group/recovery.aws_backup.aws reaches every module of the collection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.emulator import seed
+
+REPO = Path(__file__).resolve().parents[2]
+VAULT = "test-vault"
+
+
+def test_the_action_group_lists_every_module():
+    group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
+    modules = sorted(path.stem for path in (REPO / "plugins" / "modules").glob("*.py"))
+    assert sorted(group) == modules
+
+
+def module_defaults_playbook(module_args: dict) -> list:
+    """A play that names no region or endpoint in its tasks: both come from the action groups."""
+    connection = {"region": "{{ aws_region }}", "endpoint_url": "{{ aws_endpoint_url }}"}
+    tasks = [
+        {"name": f"{module} with connection options from module_defaults", f"recovery.aws_backup.{module}": args,
+         "check_mode": True, "register": module}
+        for module, args in module_args.items()
+    ]
+    tasks.append({"name": "An amazon.aws module in the same play", "amazon.aws.backup_vault_info": {}, "register": "vaults"})
+    saved = "{{ {" + ", ".join(f"'{module}': {module}" for module in module_args) + ", 'vaults': vaults} | to_json }}"
+    tasks.append({"name": "Save the results", "ansible.builtin.copy": {"content": saved, "dest": "{{ output_dir }}/results.json", "mode": "0600"}})
+    return [{
+        "name": "Connection options from module_defaults reach every module",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {"group/recovery.aws_backup.aws": connection, "group/amazon.aws.aws": connection},
+        "tasks": tasks,
+    }]
+
+
+def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_path):
+    backup, efs, iam = (emulator_server.client(name) for name in ("backup", "efs", "iam"))
+    point = seed.seed_efs_recovery_point(backup, efs, iam, VAULT)
+    # Minimal options for each module; a module missing here fails the test below.
+    module_args = {
+        "backup_recovery_point_info": {"backup_vault_name": VAULT},
+        "backup_restore_job": {
+            "recovery_point_arn": point["recovery_point_arn"],
+            "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True},
+        },
+    }
+    group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
+    assert sorted(module_args) == sorted(group)
+    before = emulator_server.calls()
+
+    playbook = tmp_path / "module_defaults.yml"
+    playbook.write_text(yaml.safe_dump(module_defaults_playbook(module_args), sort_keys=False))
+    run = run_playbook(playbook)
+    assert run.rc == 0, run.stdout + run.stderr
+    results = run.load_json("results.json")
+    assert all(not results[module].get("failed") for module in module_args)
+    assert [vault["backup_vault_name"] for vault in results["vaults"]["backup_vaults"]] == [VAULT]
+    calls = emulator_server.calls()
+    # Each module reached the emulator (and so took region and endpoint_url from the group).
+    assert calls.get("ListRecoveryPointsByBackupVault", 0) > before.get("ListRecoveryPointsByBackupVault", 0)
+    assert calls.get("ListRestoreJobs", 0) > before.get("ListRestoreJobs", 0)
+    assert "StartRestoreJob" not in calls
