@@ -1,0 +1,56 @@
+"""The collection as users get it: built with ansible-galaxy, installed on its own, restoring from the emulator."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+from tests.emulator import seed
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+AMAZON_AWS = REPO / ".collections" / "ansible_collections" / "amazon" / "aws"
+RESTORE_PLAYBOOK = Path(__file__).parent / "playbooks" / "backup_restore_job" / "restore_efs.yml"
+# What a user's controller or execution environment never needs.
+NOT_SHIPPED = ("tests/", ".venv", ".cache", ".collections", ".build", ".git", "__pycache__", ".pyc", ".pytest_cache", "Makefile")
+
+
+def test_built_tarball_installs_alone_and_restores(emulator_server, run_playbook, tmp_path):
+    built = subprocess.run(
+        [str(BIN / "ansible-galaxy"), "collection", "build", str(REPO), "--output-path", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (tarball,) = tmp_path.glob("recovery-aws_backup-*.tar.gz")
+    with tarfile.open(tarball) as archive:
+        names = archive.getnames()
+    assert "plugins/modules/backup_restore_job.py" in names and "meta/runtime.yml" in names
+    assert [name for name in names if any(part in name for part in NOT_SHIPPED)] == []
+
+    installed = tmp_path / "installed"
+    install = subprocess.run(
+        [str(BIN / "ansible-galaxy"), "collection", "install", str(tarball), "-p", str(installed), "--no-deps"],
+        capture_output=True, text=True, check=False,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    # The dependency on its own, beside the installed copy: this checkout is not on the path.
+    dependencies = tmp_path / "dependencies" / "ansible_collections" / "amazon"
+    dependencies.mkdir(parents=True)
+    (dependencies / "aws").symlink_to(AMAZON_AWS)
+    collections_path = f"{installed}:{tmp_path / 'dependencies'}"
+
+    backup, efs, iam = (emulator_server.client(name) for name in ("backup", "efs", "iam"))
+    point = seed.seed_efs_recovery_point(backup, efs, iam)
+    emulator_server.configure(restore_job_seconds=0)
+    run = run_playbook(
+        RESTORE_PLAYBOOK,
+        {"recovery_point_arn": point["recovery_point_arn"], "file_system_id": point["file_system_id"], "iam_role_arn": point["iam_role_arn"]},
+        env={"ANSIBLE_COLLECTIONS_PATH": collections_path},
+        verbosity=3,
+    )
+    assert run.rc == 0, run.stdout + run.stderr
+    assert f"{installed}/ansible_collections/recovery/aws_backup/plugins/modules/backup_restore_job.py" in run.stdout
+    assert str(REPO / "plugins") not in run.stdout
+    assert len(backup.list_restore_jobs()["RestoreJobs"]) == 1
