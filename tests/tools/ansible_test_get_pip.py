@@ -15,5 +15,5 @@ GET_PIP_ONLY_OPTIONS = ("--no-setuptools", "--no-wheel")
 
 # In a child process: ensurepip disables pip's configuration files in the process it runs in.
 subprocess.run([sys.executable, "-m", "ensurepip", "--default-pip"], check=True, stdout=subprocess.DEVNULL)
-sys.argv = ["pip", "install"] + [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY_OPTIONS]
+sys.argv = ["pip", "install", "--quiet"] + [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY_OPTIONS]
 runpy.run_module("pip", run_name="__main__", alter_sys=True)
