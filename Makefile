@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test pytest sanity unit integration emulator drill clean
+.PHONY: setup test pytest sanity docs unit integration emulator drill clean
 
 setup: $(VENV)/.installed $(COLLECTIONS)/.installed
 
@@ -23,7 +23,7 @@ $(VENV)/.installed: tests/requirements.txt requirements.txt
 # amazon.aws from the `ansible` wheel (no Galaxy here), and this checkout linked in as recovery.aws_backup.
 $(COLLECTIONS)/.installed: $(VENV)/.installed tests/tools/install_collections.py
 	$(BIN)/python tests/tools/install_collections.py --ansible-version $(ANSIBLE_VERSION) \
-	  --collection amazon.aws --collections-path $(COLLECTIONS) --cache $(CURDIR)/.cache/wheels
+	  --collection amazon.aws --collection community.aws --collections-path $(COLLECTIONS) --cache $(CURDIR)/.cache/wheels
 	mkdir -p $(COLLECTIONS)/ansible_collections/recovery
 	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/recovery/aws_backup
 	touch $@
@@ -47,6 +47,14 @@ integration: setup
 # The AWS emulator (moto + our AWS Backup extension) in the foreground on 127.0.0.1:$(PORT).
 emulator: setup
 	$(BIN)/python -m tests.emulator.server --port $(PORT)
+
+# The DR drill demo: emulator on a free port, seeded, playbooks/dr_drill.yml in drill mode, report.
+drill: setup
+	$(BIN)/python tests/tools/drill.py
+
+# The collection's documentation pages, generated from the code (antsibull-docs) into docs/collection.
+docs: setup
+	bash tests/tools/docs.sh
 
 clean:
 	rm -rf $(VENV) $(COLLECTIONS) .cache .build .pytest_cache

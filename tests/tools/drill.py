@@ -1,0 +1,127 @@
+"""`make drill`: the embedded DR drill demo against the emulator.
+
+Starts the emulator server on a free 127.0.0.1 port, seeds it through the AWS API (EFS
+file system, RDS instance, Aurora cluster, vault, backups), runs playbooks/dr_drill.yml in
+drill mode on all three, prints the report, checks the emulator holds nothing the drill
+created, and stops the server (also on failure)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(endpoint_url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the emulator exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(endpoint_url + "/moto-api/", timeout=2)  # noqa: S310 - local emulator
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the emulator did not answer at {endpoint_url}")
+
+
+def inventory(endpoint_url: str) -> dict[str, set[str]]:
+    """What exists on the emulator: file systems, DB instances, DB clusters."""
+    import boto3
+
+    def client(service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=endpoint_url,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+
+    return {
+        "efs": {fs["FileSystemId"] for fs in client("efs").describe_file_systems()["FileSystems"]},
+        "rds": {db["DBInstanceIdentifier"] for db in client("rds").describe_db_instances()["DBInstances"]},
+        "aurora": {c["DBClusterIdentifier"] for c in client("rds").describe_db_clusters()["DBClusters"]},
+    }
+
+
+def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
+    vault = seeded["backup_vault_name"]
+    return [
+        {"name": "drill-efs", "resource_type": "EFS", "backup_vault_name": vault,
+        "recovery_point_arn": seeded["efs"]["recovery_point_arn"],
+         "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-db", "resource_type": "RDS", "backup_vault_name": vault,
+        "recovery_point_arn": seeded["rds"]["recovery_point_arn"],
+         "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
+        "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
+         "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
+    ]  # fmt: skip
+
+
+def main() -> int:
+    sys.path.insert(0, str(REPO_ROOT))
+    from tests.emulator.seed import seed_demo
+
+    port = free_port()
+    endpoint_url = f"http://127.0.0.1:{port}"
+    report_dir = REPO_ROOT / "reports"
+    log = tempfile.NamedTemporaryFile(prefix="emulator-", suffix=".log", delete=False)  # noqa: SIM115
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "tests.emulator.server", "--port", str(port)],
+        cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_until_up(endpoint_url, server)
+        print(f"emulator on {endpoint_url} (log {log.name})")  # noqa: T201
+        seeded = seed_demo(endpoint_url, REGION)
+        before = inventory(endpoint_url)
+        variables = {
+            "dr_targets": drill_targets(seeded),
+            "dr_iam_role_arn": seeded["iam_role_arn"],
+            "dr_aws_endpoint_url": endpoint_url,
+            "dr_aws_region": REGION,
+            "dr_report_dir": str(report_dir),
+            "dr_poll_interval": 1,
+            "ansible_python_interpreter": sys.executable,
+        }
+        env = {**os.environ, **CREDENTIALS}
+        completed = subprocess.run(  # noqa: S603
+            [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
+             "-e", json.dumps(variables), str(REPO_ROOT / "playbooks" / "dr_drill.yml")],
+            cwd=REPO_ROOT, env=env, check=False,
+        )  # fmt: skip
+        after = inventory(endpoint_url)
+        left = {kind: sorted(after[kind] - before[kind]) for kind in after if after[kind] - before[kind]}
+        reports = sorted(report_dir.glob("drill-*.md"), key=lambda p: p.stat().st_mtime)
+        if reports:
+            print(f"\nreport: {reports[-1]} and {reports[-1].with_suffix('.json')}\n")  # noqa: T201
+            print(reports[-1].read_text())  # noqa: T201
+        if left:
+            print(f"the drill left resources on the emulator: {left}")  # noqa: T201
+            return 1
+        print("the emulator holds nothing the drill created")  # noqa: T201
+        return completed.returncode
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
