@@ -78,7 +78,7 @@ def main() -> int:
 
     port = free_port()
     endpoint_url = f"http://127.0.0.1:{port}"
-    report_dir = REPO_ROOT / "reports"
+    report_dir = REPO_ROOT / ".cache" / "drill-reports"
     log = tempfile.NamedTemporaryFile(prefix="emulator-", suffix=".log", delete=False)  # noqa: SIM115
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "tests.emulator.server", "--port", str(port)],
