@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 ---
 module: backup_recovery_point_info
 short_description: Find AWS Backup recovery points of a vault or a resource
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Lists AWS Backup recovery points of a backup vault (ListRecoveryPointsByBackupVault), of a
     protected resource (ListRecoveryPointsByResource), or of a resource in one vault, newest first.

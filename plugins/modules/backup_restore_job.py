@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 ---
 module: backup_restore_job
 short_description: Restore an AWS Backup recovery point, idempotently
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Starts an AWS Backup restore job (StartRestoreJob) for a recovery point and, by
     default, waits until it ends.

@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 ---
 module: efs_file_system_info
 short_description: Describe EFS file systems by ID (what the restore role validates)
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Describes EFS file systems (DescribeFileSystems) and their mount targets (DescribeMountTargets).
   - Unlike M(community.aws.efs_info) it does not call the deprecated EFS C(DescribeTags) API; tags are
