@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test pytest sanity docs unit integration emulator drill clean
+.PHONY: setup test pytest sanity lint docs unit integration emulator drill clean
 
 setup: $(VENV)/.installed $(COLLECTIONS)/.installed
 
@@ -28,7 +28,7 @@ $(COLLECTIONS)/.installed: $(VENV)/.installed tests/tools/install_collections.py
 	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/recovery/aws_backup
 	touch $@
 
-test: pytest sanity
+test: pytest sanity lint
 
 # Unit and integration tests, two workers (each with its own emulator server).
 pytest: setup
@@ -55,6 +55,10 @@ drill: setup
 # The collection's documentation pages, generated from the code (antsibull-docs) into docs/collection.
 docs: setup
 	bash tests/tools/docs.sh
+
+# ansible-lint at the production profile on the role and the playbooks (.ansible-lint).
+lint: setup
+	$(BIN)/ansible-lint roles/ playbooks/
 
 clean:
 	rm -rf $(VENV) $(COLLECTIONS) .cache .build .pytest_cache
