@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tarfile
@@ -18,9 +19,16 @@ NOT_SHIPPED = ("tests/", ".venv", ".cache", ".collections", ".build", ".git", "_
 
 
 def test_built_tarball_installs_alone_and_restores(emulator_server, run_playbook, tmp_path):
+    installed = tmp_path / "installed"
+    # ansible-galaxy must not see this checkout (make exports a collections path holding it):
+    # it would call the collection installed already and install nothing.
+    galaxy_env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("ANSIBLE_")},
+        "ANSIBLE_COLLECTIONS_PATH": str(installed),
+    }
     built = subprocess.run(
         [str(BIN / "ansible-galaxy"), "collection", "build", str(REPO), "--output-path", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env=galaxy_env,
     )
     assert built.returncode == 0, built.stdout + built.stderr
     (tarball,) = tmp_path.glob("recovery-aws_backup-*.tar.gz")
@@ -29,12 +37,12 @@ def test_built_tarball_installs_alone_and_restores(emulator_server, run_playbook
     assert "plugins/modules/backup_restore_job.py" in names and "meta/runtime.yml" in names
     assert [name for name in names if any(part in name for part in NOT_SHIPPED)] == []
 
-    installed = tmp_path / "installed"
     install = subprocess.run(
-        [str(BIN / "ansible-galaxy"), "collection", "install", str(tarball), "-p", str(installed), "--no-deps"],
-        capture_output=True, text=True, check=False,
+        [str(BIN / "ansible-galaxy"), "collection", "install", str(tarball), "-p", str(installed), "--no-deps", "--force"],
+        capture_output=True, text=True, check=False, env=galaxy_env,
     )
     assert install.returncode == 0, install.stdout + install.stderr
+    assert (installed / "ansible_collections" / "recovery" / "aws_backup" / "meta" / "runtime.yml").is_file(), install.stdout
     # The dependency on its own, beside the installed copy: this checkout is not on the path.
     dependencies = tmp_path / "dependencies" / "ansible_collections" / "amazon"
     dependencies.mkdir(parents=True)
