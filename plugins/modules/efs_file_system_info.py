@@ -18,7 +18,7 @@ options:
     type: str
     required: true
 author:
-  - recovery-collections
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -61,13 +61,13 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
     vault = seeded["backup_vault_name"]
     return [
         {"name": "drill-efs", "resource_type": "EFS", "backup_vault_name": vault,
-        "recovery_point_arn": seeded["efs"]["recovery_point_arn"],
+         "recovery_point_arn": seeded["efs"]["recovery_point_arn"],
          "rto_seconds": 600, "rpo_seconds": 86400},
         {"name": "drill-db", "resource_type": "RDS", "backup_vault_name": vault,
-        "recovery_point_arn": seeded["rds"]["recovery_point_arn"],
+         "recovery_point_arn": seeded["rds"]["recovery_point_arn"],
          "rto_seconds": 600, "rpo_seconds": 86400},
         {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
-        "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
+         "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
 
