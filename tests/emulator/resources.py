@@ -6,6 +6,8 @@ Each handler works on the real moto resource through moto's own service backends
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import re
 import uuid
 from dataclasses import dataclass
@@ -56,29 +58,35 @@ def _str_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-class ResourceHandler:
+class ResourceHandler(ABC):
+    """What a backup captures and a restore creates, for one resource type."""
+
     resource_type = ""
     arn_pattern: re.Pattern[str]
 
     def matches(self, backend: Any, arn: str) -> bool:
         return bool(self.arn_pattern.match(arn))
 
+    @abstractmethod
     def describe_source(self, backend: Any, arn: str) -> Source:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def create_recovery_point(self, backend: Any, job: BackupJob, source: Source) -> RecoveryPoint:
-        raise NotImplementedError
+        ...
 
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         pass
 
+    @abstractmethod
     def restore(
         self, backend: Any, point: RecoveryPoint, metadata: dict[str, str], copy_source_tags: bool = False
     ) -> RestoreOutcome:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def inferred_metadata(self, backend: Any, point: RecoveryPoint) -> dict[str, str]:
-        raise NotImplementedError
+        ...
 
 
 # ---- EFS ----------------------------------------------------------------------------------
