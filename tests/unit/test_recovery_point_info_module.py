@@ -8,23 +8,17 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MASK
 from ansible_collections.recovery.aws_backup.plugins.modules import backup_recovery_point_info
 from tests.emulator import seed
+from tests.unit.module_runner import run_module_main
 
 VAULT = "test-vault"
 
 
 def run_module(capsys, args: dict, check_mode: bool = False) -> dict:
-    module_args = {"region": "us-east-1", **args}
-    if check_mode:
-        module_args["_ansible_check_mode"] = True
-    with patch_module_args(module_args):
-        with pytest.raises(SystemExit):
-            backup_recovery_point_info.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module_main(capsys, backup_recovery_point_info.main, args, check_mode)
 
 
 @pytest.fixture

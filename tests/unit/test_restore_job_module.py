@@ -7,26 +7,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_job as rj
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MASK
 from ansible_collections.recovery.aws_backup.plugins.modules import backup_restore_job
 from tests.emulator import seed
+from tests.unit.module_runner import run_module_main
 
 SECRET = "hunter2-do-not-show"
 
 
 def run_module(capsys, args: dict, check_mode: bool = False, diff: bool = False) -> dict:
-    module_args = {"region": "us-east-1", **args}
-    if check_mode:
-        module_args["_ansible_check_mode"] = True
-    if diff:
-        module_args["_ansible_diff"] = True
-    with patch_module_args(module_args):
-        with pytest.raises(SystemExit):
-            backup_restore_job.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module_main(capsys, backup_restore_job.main, args, check_mode, diff)
 
 
 @pytest.fixture(autouse=True)
