@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -490,8 +490,15 @@ def resolve_restore_source(
 # --------------------------------------------------------------------------------------
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+def json_safe(value: Any) -> Any:
+    """Dates as ISO 8601 text, recursively, so results serialize."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def recovery_point_result(point: dict[str, Any], now: Optional[datetime] = None) -> dict[str, Any]:
@@ -501,10 +508,7 @@ def recovery_point_result(point: dict[str, Any], now: Optional[datetime] = None)
     this point would achieve if started now.
     """
     current = now or utc_now()
-    plain = {k: _iso(v) for k, v in point.items() if k != "ResponseMetadata"}
-    for nested in ("Lifecycle", "CalculatedLifecycle"):
-        if isinstance(plain.get(nested), dict):
-            plain[nested] = {k: _iso(v) for k, v in plain[nested].items()}
+    plain = json_safe({k: v for k, v in point.items() if k != "ResponseMetadata"})
     result = camel_dict_to_snake_dict(plain)
     created = _as_utc(point.get("CreationDate"))
     result["age_seconds"] = int((current - created).total_seconds()) if created else None

@@ -15,7 +15,7 @@ import time
 import traceback
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Callable
 
 try:
@@ -38,6 +38,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import parse_time
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import recovery_point_result
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import resolve_restore_source
@@ -298,23 +299,12 @@ def wait_for_restore_job(
 # ---- results ----------------------------------------------------------------------------
 
 
-def json_safe(value: Any) -> Any:
-    """Dates as ISO 8601 text, recursively, so results serialize."""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    return value
-
-
 # ---- the module's flow ------------------------------------------------------------------
 # Kept here rather than in the module file so the module stays documentation and a short
 # main, and later modules and the role can share it. The steps:
 #   1. check_input: everything that can be checked without AWS (fails before any call);
-#   2. resolve_source: the recovery point and the base metadata (issue 3 adds
-#      metadata_source / resource_arn here; today: the given ARN and no base metadata);
+#   2. resolve_source: the recovery point (given, or the newest of resource_arn) and the
+#      base metadata of metadata_source;
 #   3. final_metadata: base metadata with the user's metadata on top, converted and checked;
 #   4. ensure_restore_job, then wait.
 
@@ -500,7 +490,7 @@ def run_module(module: Any, make_client: Callable[[], Any]) -> None:
         if source.notes:
             result["notes"] = source.notes
         if source.recovery_point is not None:
-            result["recovery_point"] = json_safe(recovery_point_result(source.recovery_point))
+            result["recovery_point"] = recovery_point_result(source.recovery_point)
         if module._diff:
             before = {}
             if outcome.existing is not None:
