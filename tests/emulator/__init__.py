@@ -15,6 +15,7 @@ from typing import Any
 
 from .control import EmulatorControl, control
 from .settings import emulator_settings
+from .validation import ValidationFailure, operation_from_path, validate_request
 
 __all__ = ["install", "control", "EmulatorControl", "emulator_settings"]
 
@@ -88,9 +89,14 @@ def install() -> None:
         _installed = True
 
 
+# Services whose every request is checked against botocore's model first (validation.py).
+VALIDATED_SERVICES = ("backup",)
+
+
 def _counted_call_action(call_action: Any) -> Any:
-    """Count every API call, answer injected throttling, and let due restore jobs finish
-    before any service is read (so a restored resource exists whoever looks first)."""
+    """Count every API call, answer injected throttling, refuse input the service model
+    refuses (as AWS does, HTTP 400), and let due restore jobs finish before any service is
+    read (so a restored resource exists whoever looks first)."""
 
     @functools.wraps(call_action)
     def counted_call_action(self: Any) -> Any:
@@ -98,6 +104,18 @@ def _counted_call_action(call_action: Any) -> Any:
         operation = self._get_action() or ""
         if operation and emulator_settings.record_call(service, operation):
             return _throttling_response(self.boto3_service_name)
+        if self.boto3_service_name in VALIDATED_SERVICES:
+            try:
+                validate_request(
+                    self.boto3_service_name,
+                    operation or operation_from_path(self.boto3_service_name, self.method, self.path),
+                    self.uri_match,
+                    self.parsed_url.query,
+                    self.headers,
+                    getattr(self, "raw_body", self.body),
+                )
+            except ValidationFailure as failure:
+                return failure.response()
         _advance_restore_jobs()
         return call_action(self)
 

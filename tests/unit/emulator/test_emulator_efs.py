@@ -152,16 +152,16 @@ def test_unknown_vault_is_access_denied_as_in_aws(aws):
 
 def test_backup_idempotency_token_reuse_returns_same_job(aws):
     backup = aws.client("backup")
-    seed.create_vault(backup, "v")
+    seed.create_vault(backup, "vault-v")
     fs = seed.create_efs(aws.client("efs"))
     kwargs = dict(
-        BackupVaultName="v", ResourceArn=fs["FileSystemArn"], IamRoleArn="arn:aws:iam::123456789012:role/r",
+        BackupVaultName="vault-v", ResourceArn=fs["FileSystemArn"], IamRoleArn="arn:aws:iam::123456789012:role/r",
         IdempotencyToken="backup-1",
     )  # fmt: skip
     first = backup.start_backup_job(**kwargs)
     again = backup.start_backup_job(**kwargs)
     assert (again["BackupJobId"], again["RecoveryPointArn"]) == (first["BackupJobId"], first["RecoveryPointArn"])
-    assert len(backup.list_recovery_points_by_backup_vault(BackupVaultName="v")["RecoveryPoints"]) == 1
+    assert len(backup.list_recovery_points_by_backup_vault(BackupVaultName="vault-v")["RecoveryPoints"]) == 1
 
 
 def test_copy_source_tags_to_restored_file_system(aws):

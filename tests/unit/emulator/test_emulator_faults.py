@@ -96,17 +96,17 @@ def test_restore_duration_is_configurable(aws, efs_point):
 def test_backup_duration_is_configurable(aws):
     aws.configure(backup_job_seconds=0.4)
     backup = aws.client("backup")
-    seed.create_vault(backup, "v")
+    seed.create_vault(backup, "vault-v")
     fs = seed.create_efs(aws.client("efs"))
-    result = seed.start_backup(backup, "v", fs["FileSystemArn"], "arn:aws:iam::123456789012:role/r")
+    result = seed.start_backup(backup, "vault-v", fs["FileSystemArn"], "arn:aws:iam::123456789012:role/r")
     assert backup.describe_backup_job(BackupJobId=result.backup_job_id)["State"] == "RUNNING"
-    point = backup.describe_recovery_point(BackupVaultName="v", RecoveryPointArn=result.recovery_point_arn)
+    point = backup.describe_recovery_point(BackupVaultName="vault-v", RecoveryPointArn=result.recovery_point_arn)
     assert point["Status"] == "CREATING"
     with pytest.raises(ClientError) as error:
         backup.start_restore_job(RecoveryPointArn=result.recovery_point_arn, Metadata={"file-system-id": "x"})
     assert error.value.response["Error"]["Code"] == "InvalidRequestException"
     seed.wait_for_backup(backup, result.backup_job_id, timeout=5)
-    point = backup.describe_recovery_point(BackupVaultName="v", RecoveryPointArn=result.recovery_point_arn)
+    point = backup.describe_recovery_point(BackupVaultName="vault-v", RecoveryPointArn=result.recovery_point_arn)
     assert point["Status"] == "COMPLETED"
     assert point["CompletionDate"] > point["CreationDate"]
 

@@ -63,16 +63,16 @@ def test_a_vault_of_1200_points_seeds_quickly_and_pages_completely(aws):
 
 def test_created_before_and_after_filters(aws):
     backup = aws.client("backup")
-    seed.create_vault(backup, "v")
+    seed.create_vault(backup, "vault-v")
     fs = seed.create_efs(aws.client("efs"))
-    early = seed.backup_and_wait(backup, "v", fs["FileSystemArn"], ROLE).recovery_point_arn
+    early = seed.backup_and_wait(backup, "vault-v", fs["FileSystemArn"], ROLE).recovery_point_arn
     time.sleep(0.05)
     middle = datetime.now(timezone.utc)
     time.sleep(0.05)
-    late = seed.backup_and_wait(backup, "v", fs["FileSystemArn"], ROLE).recovery_point_arn
+    late = seed.backup_and_wait(backup, "vault-v", fs["FileSystemArn"], ROLE).recovery_point_arn
 
     def listed(**filters):
-        points = backup.list_recovery_points_by_backup_vault(BackupVaultName="v", **filters)["RecoveryPoints"]
+        points = backup.list_recovery_points_by_backup_vault(BackupVaultName="vault-v", **filters)["RecoveryPoints"]
         return [p["RecoveryPointArn"] for p in points]
 
     assert listed(ByCreatedBefore=middle) == [early]
@@ -83,9 +83,9 @@ def test_created_before_and_after_filters(aws):
 
 def test_invalid_next_token(aws):
     backup = aws.client("backup")
-    seed.create_vault(backup, "v")
+    seed.create_vault(backup, "vault-v")
     with pytest.raises(ClientError) as error:
-        backup.list_recovery_points_by_backup_vault(BackupVaultName="v", NextToken="garbage")
+        backup.list_recovery_points_by_backup_vault(BackupVaultName="vault-v", NextToken="garbage")
     assert error.value.response["Error"]["Code"] == "InvalidParameterValueException"
 
 
@@ -94,11 +94,11 @@ def restore_jobs(aws):
     """Three finished restore jobs (EFS completed, EFS failed, RDS completed) and one running."""
     aws.configure(restore_job_seconds=0)
     backup, efs, rds = aws.client("backup"), aws.client("efs"), aws.client("rds")
-    seed.create_vault(backup, "v")
+    seed.create_vault(backup, "vault-v")
     fs = seed.create_efs(efs)
-    efs_point = seed.backup_and_wait(backup, "v", fs["FileSystemArn"], ROLE).recovery_point_arn
+    efs_point = seed.backup_and_wait(backup, "vault-v", fs["FileSystemArn"], ROLE).recovery_point_arn
     db = seed.create_rds_instance(rds, "prod-db")
-    db_point = seed.backup_and_wait(backup, "v", db["DBInstanceArn"], ROLE).recovery_point_arn
+    db_point = seed.backup_and_wait(backup, "vault-v", db["DBInstanceArn"], ROLE).recovery_point_arn
     efs_metadata = {"file-system-id": fs["FileSystemId"], "newFileSystem": "true"}
     jobs = {"efs_ok": backup.start_restore_job(RecoveryPointArn=efs_point, Metadata=efs_metadata)["RestoreJobId"]}
     aws.fail_restore_jobs(1, "boom")
@@ -160,17 +160,17 @@ def test_list_restore_jobs_by_protected_resource(restore_jobs):
 
 def test_list_backup_jobs_filters(aws):
     backup = aws.client("backup")
-    seed.create_vault(backup, "a")
-    seed.create_vault(backup, "b")
+    seed.create_vault(backup, "vault-a")
+    seed.create_vault(backup, "vault-b")
     fs = seed.create_efs(aws.client("efs"))
-    in_a = seed.backup_and_wait(backup, "a", fs["FileSystemArn"], ROLE).backup_job_id
-    in_b = seed.backup_and_wait(backup, "b", fs["FileSystemArn"], ROLE).backup_job_id
+    in_a = seed.backup_and_wait(backup, "vault-a", fs["FileSystemArn"], ROLE).backup_job_id
+    in_b = seed.backup_and_wait(backup, "vault-b", fs["FileSystemArn"], ROLE).backup_job_id
 
     def job_ids(**filters):
         return sorted(j["BackupJobId"] for j in backup.list_backup_jobs(**filters)["BackupJobs"])
 
     assert job_ids() == sorted([in_a, in_b])
-    assert job_ids(ByBackupVaultName="a") == [in_a]
+    assert job_ids(ByBackupVaultName="vault-a") == [in_a]
     assert job_ids(ByResourceArn=fs["FileSystemArn"], ByState="COMPLETED") == sorted([in_a, in_b])
     assert job_ids(ByResourceType="RDS") == []
     assert job_ids(ByState="RUNNING") == []
@@ -179,12 +179,12 @@ def test_list_backup_jobs_filters(aws):
 def test_efs_restore_metadata_reflects_the_file_system(aws):
     backup, efs, kms = aws.client("backup"), aws.client("efs"), aws.client("kms")
     key_arn = kms.create_key()["KeyMetadata"]["Arn"]
-    seed.create_vault(backup, "v")
+    seed.create_vault(backup, "vault-v")
     fs = seed.create_efs(efs, encrypted=True, kms_key_id=key_arn, performance_mode="maxIO", creation_token="tok-1")
-    point = seed.backup_and_wait(backup, "v", fs["FileSystemArn"], ROLE).recovery_point_arn
-    response = backup.get_recovery_point_restore_metadata(BackupVaultName="v", RecoveryPointArn=point)
+    point = seed.backup_and_wait(backup, "vault-v", fs["FileSystemArn"], ROLE).recovery_point_arn
+    response = backup.get_recovery_point_restore_metadata(BackupVaultName="vault-v", RecoveryPointArn=point)
     assert response["ResourceType"] == "EFS"
-    assert response["BackupVaultArn"].endswith(":backup-vault:v")
+    assert response["BackupVaultArn"].endswith(":backup-vault:vault-v")
     assert response["RestoreMetadata"] == {
         "file-system-id": fs["FileSystemId"],
         "Encrypted": "true",
@@ -198,10 +198,10 @@ def test_efs_restore_metadata_reflects_the_file_system(aws):
 def test_inferred_metadata_follows_restore_testing_defaults(aws):
     aws.configure(restore_job_seconds=0)
     backup, efs, rds = aws.client("backup"), aws.client("efs"), aws.client("rds")
-    seed.create_vault(backup, "v")
+    seed.create_vault(backup, "vault-v")
     fs = seed.create_efs(efs, performance_mode="maxIO")
-    efs_point = seed.backup_and_wait(backup, "v", fs["FileSystemArn"], ROLE).recovery_point_arn
-    inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="v", RecoveryPointArn=efs_point)
+    efs_point = seed.backup_and_wait(backup, "vault-v", fs["FileSystemArn"], ROLE).recovery_point_arn
+    inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="vault-v", RecoveryPointArn=efs_point)
     assert inferred["InferredMetadata"] == {
         "encrypted": "true",
         "file-system-id": fs["FileSystemId"],
@@ -216,8 +216,8 @@ def test_inferred_metadata_follows_restore_testing_defaults(aws):
     assert restored["Encrypted"] is True
 
     db = seed.create_rds_instance(rds, "prod-db")
-    db_point = seed.backup_and_wait(backup, "v", db["DBInstanceArn"], ROLE).recovery_point_arn
-    rds_inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="v", RecoveryPointArn=db_point)[
+    db_point = seed.backup_and_wait(backup, "vault-v", db["DBInstanceArn"], ROLE).recovery_point_arn
+    rds_inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="vault-v", RecoveryPointArn=db_point)[
         "InferredMetadata"
     ]
     assert rds_inferred["dbInstanceIdentifier"].startswith("awsbackup-restore-test-")
@@ -230,8 +230,8 @@ def test_inferred_metadata_follows_restore_testing_defaults(aws):
     assert rds.describe_db_instances(DBInstanceIdentifier=rds_inferred["dbInstanceIdentifier"])["DBInstances"]
 
     cluster = seed.create_aurora_cluster(rds, "prod-aurora")
-    cluster_point = seed.backup_and_wait(backup, "v", cluster["DBClusterArn"], ROLE).recovery_point_arn
-    aurora_inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="v", RecoveryPointArn=cluster_point)[
+    cluster_point = seed.backup_and_wait(backup, "vault-v", cluster["DBClusterArn"], ROLE).recovery_point_arn
+    aurora_inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="vault-v", RecoveryPointArn=cluster_point)[
         "InferredMetadata"
     ]
     assert aurora_inferred["dbClusterIdentifier"].startswith("awsbackup-restore-test-")
@@ -240,10 +240,10 @@ def test_inferred_metadata_follows_restore_testing_defaults(aws):
 
 def test_describe_recovery_point_fields(aws):
     backup = aws.client("backup")
-    seed.create_vault(backup, "v")
+    seed.create_vault(backup, "vault-v")
     fs = seed.create_efs(aws.client("efs"), name="shared-data")
-    result = seed.backup_and_wait(backup, "v", fs["FileSystemArn"], ROLE, Lifecycle={"DeleteAfterDays": 35})
-    point = backup.describe_recovery_point(BackupVaultName="v", RecoveryPointArn=result.recovery_point_arn)
+    result = seed.backup_and_wait(backup, "vault-v", fs["FileSystemArn"], ROLE, Lifecycle={"DeleteAfterDays": 35})
+    point = backup.describe_recovery_point(BackupVaultName="vault-v", RecoveryPointArn=result.recovery_point_arn)
     assert point["ResourceType"] == "EFS"
     assert point["ResourceName"] == "shared-data"
     assert point["IamRoleArn"] == ROLE
@@ -252,7 +252,7 @@ def test_describe_recovery_point_fields(aws):
     assert point["Lifecycle"] == {"DeleteAfterDays": 35}
     assert point["CalculatedLifecycle"]["DeleteAt"] - point["CreationDate"] == timedelta(days=35)
     with pytest.raises(ClientError) as error:
-        backup.describe_recovery_point(BackupVaultName="v", RecoveryPointArn=result.recovery_point_arn + "0")
+        backup.describe_recovery_point(BackupVaultName="vault-v", RecoveryPointArn=result.recovery_point_arn + "0")
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
     # the right point in the wrong vault is not found either
     seed.create_vault(backup, "other")
