@@ -9,17 +9,22 @@ message names the option (`metadata.<key>`) so a module can fail with it unchang
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any, Iterable
 
 MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
-# Keys naming credentials. Matched case-insensitively on the key with "-", "_", "." and
-# blanks removed, so MasterUserPassword, master-user-password and secret_access_key all match.
+# Keys naming credentials, matched case-insensitively on the key with "-", "_", "." and blanks
+# removed, so MasterUserPassword, master-user-password and secret_access_key all match. AWS's
+# restore metadata uses several spellings (MasterUserPassword, ...Pwd, ...Passwd), and keys named
+# after key material end in "Key" (PrivateKey, SshKey, EncryptionKey): a masked identifier is a
+# small loss, a shown secret is not.
 SENSITIVE_KEY_PARTS = (
     "password",
     "passwd",
+    "pwd",
     "passphrase",
     "secret",
     "token",
@@ -28,11 +33,13 @@ SENSITIVE_KEY_PARTS = (
     "apikey",
     "accesskey",
 )
+SENSITIVE_KEY_SUFFIXES = ("key",)
 # EFS's CreationToken is the EFS idempotency value (AWS: "A user-supplied value that ensures
 # the uniqueness (idempotency) of the request"), not a credential: EFS itself returns it in
-# DescribeFileSystems. Masking it would hide what a restore was asked to do and, registered as
-# a no_log value, would blank that string everywhere in the output. It is never masked.
-NOT_SENSITIVE_KEYS = frozenset({"creationtoken"})
+# DescribeFileSystems. IdempotencyToken is the same for AWS Backup. Masking them would hide what a
+# restore was asked to do and, registered as no_log values, would blank those strings everywhere
+# in the output. They are never masked.
+NOT_SENSITIVE_KEYS = frozenset({"creationtoken", "idempotencytoken"})
 
 NOT_SECRET_VALUES = frozenset({"true", "false"})
 
@@ -55,11 +62,23 @@ DOCUMENTED_RESOURCE_TYPES = (
     "VirtualMachine",
 )
 
-# EFS restore metadata (StartRestoreJob, Metadata, in the AWS Backup API reference): booleans,
-# and ItemsToRestore holds one to five file paths. (The developer guide's EFS restore page says
-# the CLI has no item limit; the API reference's limit is the stricter, so it is the one kept.) Keys are lower-cased: AWS reads them case-insensitively.
+# EFS restore metadata (StartRestoreJob, Metadata, in the AWS Backup API reference): booleans.
+# ItemsToRestore: the API reference once said one to five paths; the current developer guide
+# ("Restore an Amazon EFS file system", item-level restore) documents no item limit through the
+# API, only that the restore metadata is at most 200 KB, and that paths are given from the file
+# system root ("/file1"). The newer guide is followed. Keys are lower-cased: AWS reads them
+# case-insensitively.
 EFS_BOOLEAN_KEYS = ("encrypted", "newfilesystem")
-EFS_MAX_ITEMS_TO_RESTORE = 5
+# The same guide: "the maximum size of the restore metadata is 200 KB" (keys and values as sent).
+MAX_METADATA_BYTES = 200 * 1024
+# EFS CreateFileSystem's CreationToken is 1 to 64 characters (EFS API reference).
+EFS_CREATION_TOKEN_MAX = 64
+# Values AWS documents as structured (JSON objects) in restore metadata, per resource type. A
+# dictionary given for any other key is refused: it would be sent as JSON text that AWS then
+# reads as a plain string (a dict as file-system-id, say). EC2's restore metadata carries JSON
+# objects such as Placement and IamInstanceProfile (AWS Backup developer guide, "Restore an Amazon
+# EC2 instance", metadata from GetRecoveryPointRestoreMetadata).
+STRUCTURED_KEYS = {"EC2": frozenset({"placement", "iaminstanceprofile", "cpuoptions", "creditspecification", "metadataoptions"})}
 
 
 class MetadataError(ValueError):
@@ -74,7 +93,7 @@ def is_sensitive_key(key: str) -> bool:
     normalized = _normalized_key(str(key))
     if normalized in NOT_SENSITIVE_KEYS:
         return False
-    return any(part in normalized for part in SENSITIVE_KEY_PARTS)
+    return any(part in normalized for part in SENSITIVE_KEY_PARTS) or normalized.endswith(SENSITIVE_KEY_SUFFIXES)
 
 
 def to_aws_value(key: str, value: Any) -> str:
@@ -138,15 +157,9 @@ def _items_to_restore(key: str, value: str) -> list[Any]:
     try:
         items = json.loads(value)
     except ValueError:
-        raise MetadataError(
-            f"metadata.{key} must be a list of one to {EFS_MAX_ITEMS_TO_RESTORE} file paths, e.g. ['/data/reports']"
-        ) from None
-    if not isinstance(items, list):
-        raise MetadataError(f"metadata.{key} must be a list of file paths, got {type(items).__name__}")
-    if not 1 <= len(items) <= EFS_MAX_ITEMS_TO_RESTORE:
-        raise MetadataError(
-            f"metadata.{key} must hold one to {EFS_MAX_ITEMS_TO_RESTORE} file paths, got {len(items)}"
-        )
+        raise MetadataError(f"metadata.{key} must be a list of file paths, e.g. ['/data/reports']") from None
+    if not isinstance(items, list) or not items:
+        raise MetadataError(f"metadata.{key} must be a non-empty list of file paths, e.g. ['/data/reports']")
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise MetadataError(f"metadata.{key} must hold file paths (non-empty strings), got {item!r}")
@@ -154,7 +167,7 @@ def _items_to_restore(key: str, value: str) -> list[Any]:
         # (AWS Backup developer guide, "Restore an Amazon EFS file system", item-level restore).
         if not item.startswith("/"):
             raise MetadataError(
-                f"metadata.{key} paths are relative to the file system root and start with '/', got {item!r}"
+                f"metadata.{key} paths are given from the file system root and start with '/', got {item!r}"
             )
     return items
 
@@ -185,9 +198,41 @@ VALIDATORS = {"EFS": validate_efs}
 
 
 def validate_metadata(metadata: dict[str, str], resource_type: str | None) -> dict[str, str]:
-    """Apply the rules AWS documents for `resource_type` (none known for other types)."""
+    """Apply the rules AWS documents for `resource_type` (none known for other types), and the
+    200 KB limit on the whole metadata."""
+    size = sum(len(k.encode("utf-8")) + len(v.encode("utf-8")) for k, v in metadata.items())
+    if size > MAX_METADATA_BYTES:
+        raise MetadataError(
+            f"metadata is {size} bytes; AWS Backup takes at most {MAX_METADATA_BYTES} bytes (200 KB) of restore metadata"
+        )
     validator = VALIDATORS.get(resource_type or "")
     return validator(metadata) if validator else dict(metadata)
+
+
+def check_structured_values(metadata: dict[Any, Any] | None, resource_type: str | None) -> None:
+    """Refuse dictionaries where AWS documents no structured value for the key."""
+    allowed = STRUCTURED_KEYS.get(resource_type or "", frozenset())
+    for key, value in (metadata or {}).items():
+        if isinstance(value, dict) and str(key).lower() not in allowed:
+            raise MetadataError(
+                f"metadata.{key} must be text, a number, a boolean or a list: AWS documents no structured value for it"
+                + (f" for {resource_type}" if resource_type else "")
+            )
+
+
+def needs_efs_creation_token(metadata: dict[str, str], resource_type: str | None) -> bool:
+    """An EFS restore to a new file system without a CreationToken: AWS creates the job and then
+    fails it (StartRestoreJob lists CreationToken among the EFS metadata to specify;
+    aws/aws-cli#4467 shows the failure)."""
+    if resource_type != "EFS" or find_key(metadata, "CreationToken") is not None:
+        return False
+    new_key = find_key(metadata, "newFileSystem")
+    return new_key is not None and metadata[new_key].strip().lower() == "true"
+
+
+def derived_creation_token(seed: str) -> str:
+    """A CreationToken (at most 64 characters) that every run deriving it from `seed` agrees on."""
+    return ("ansible-recovery-" + hashlib.sha256(seed.encode("utf-8")).hexdigest())[:EFS_CREATION_TOKEN_MAX]
 
 
 def prepare_metadata(metadata: dict[Any, Any] | None, resource_type: str | None) -> dict[str, str]:

@@ -9,8 +9,11 @@ import pytest
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import (
     MASK,
     MetadataError,
+    check_structured_values,
+    derived_creation_token,
     is_sensitive_key,
     mask_metadata,
+    needs_efs_creation_token,
     prepare_metadata,
     resource_type_warning,
     sensitive_values,
@@ -69,8 +72,7 @@ def test_efs_valid_metadata_passes_with_booleans_normalized():
         ({**EFS_BASE, "kmskeyid": "k", "encrypted": False}, r"metadata\.kmskeyid requires metadata\.Encrypted"),
         ({**EFS_BASE, "Encrypted": "yes please"}, r"metadata\.Encrypted must be a boolean"),
         ({"file-system-id": "fs-1", "newfilesystem": 1}, r"metadata\.newfilesystem must be a boolean"),
-        ({**EFS_BASE, "ItemsToRestore": []}, r"metadata\.ItemsToRestore must hold one to 5 file paths, got 0"),
-        ({**EFS_BASE, "itemsToRestore": ["/1", "/2", "/3", "/4", "/5", "/6"]}, r"metadata\.itemsToRestore must hold one to 5"),
+        ({**EFS_BASE, "ItemsToRestore": []}, r"metadata\.ItemsToRestore must be a non-empty list of file paths"),
         ({**EFS_BASE, "ItemsToRestore": "/not/json"}, r"metadata\.ItemsToRestore must be a list"),
         ({**EFS_BASE, "ItemsToRestore": [1]}, r"metadata\.ItemsToRestore must hold file paths"),
         ({**EFS_BASE, "ItemsToRestore": ["data/reports"]}, r"metadata\.ItemsToRestore paths .* start with '/'"),
@@ -97,13 +99,16 @@ def test_other_types_are_only_converted():
 
 @pytest.mark.parametrize(
     "key",
-    ["MasterUserPassword", "master-user-password", "SecretAccessKey", "auth_token", "DbCredentials", "PrivateKey", "passwd"],
+    [
+        "MasterUserPassword", "master-user-password", "SecretAccessKey", "auth_token", "DbCredentials", "PrivateKey", "passwd",
+        "MasterUserPwd", "AdminPasswd", "ClientSecretArn", "SessionToken", "ssh-key", "EncryptionKey", "apiKey",
+    ],
 )
 def test_credential_keys_are_sensitive(key):
     assert is_sensitive_key(key)
 
 
-@pytest.mark.parametrize("key", ["CreationToken", "creation-token", "KmsKeyId", "file-system-id", "Encrypted"])
+@pytest.mark.parametrize("key", ["CreationToken", "creation-token", "IdempotencyToken", "KmsKeyId", "KmsKeyArn", "file-system-id", "Encrypted"])
 def test_other_keys_including_creation_token_are_not(key):
     assert not is_sensitive_key(key)
 
@@ -146,3 +151,39 @@ def test_boolean_flags_under_credential_keys_are_masked_but_not_registered():
     metadata = {"ManageMasterUserPassword": True, "MasterUserPassword": "pw-9"}
     assert sensitive_values(metadata) == {"pw-9"}
     assert mask_metadata(to_aws_metadata(metadata))["ManageMasterUserPassword"] == MASK
+
+
+def test_efs_item_paths_have_no_count_limit_but_the_metadata_has_200_kb():
+    paths = [f"/data/dir-{n}" for n in range(50)]
+    prepared = prepare_metadata({**EFS_BASE, "ItemsToRestore": paths}, "EFS")
+    assert json.loads(prepared["ItemsToRestore"]) == paths
+    too_big = {**EFS_BASE, "ItemsToRestore": [f"/data/{'x' * 1000}-{n}" for n in range(210)]}
+    with pytest.raises(MetadataError, match=r"metadata is \d+ bytes; AWS Backup takes at most 204800 bytes"):
+        prepare_metadata(too_big, "EFS")
+    with pytest.raises(MetadataError, match="at most 204800 bytes"):
+        prepare_metadata({"DBInstanceIdentifier": "x" * 210_000}, "RDS")
+
+
+@pytest.mark.parametrize("resource_type", ["EFS", "RDS", "Aurora", None])
+def test_a_dictionary_is_refused_where_aws_documents_no_structured_value(resource_type):
+    with pytest.raises(MetadataError, match=r"metadata\.file-system-id must be text, a number, a boolean or a list"):
+        check_structured_values({"file-system-id": {"id": "fs-1"}}, resource_type)
+
+
+def test_documented_structured_values_and_lists_are_accepted():
+    check_structured_values({"Placement": {"AvailabilityZone": "us-east-1a"}}, "EC2")
+    check_structured_values({"ItemsToRestore": ["/a"], "Encrypted": True}, "EFS")
+
+
+def test_an_efs_creation_token_is_needed_only_for_a_new_file_system_without_one():
+    assert needs_efs_creation_token({"file-system-id": "fs-1", "newFileSystem": "true"}, "EFS")
+    assert needs_efs_creation_token({"file-system-id": "fs-1", "NEWFILESYSTEM": "True"}, "EFS")
+    assert not needs_efs_creation_token({"file-system-id": "fs-1", "newFileSystem": "true", "creationtoken": "t"}, "EFS")
+    assert not needs_efs_creation_token({"file-system-id": "fs-1", "newFileSystem": "false"}, "EFS")
+    assert not needs_efs_creation_token({"DBInstanceIdentifier": "x", "newFileSystem": "true"}, "RDS")
+
+
+def test_derived_creation_tokens_are_stable_and_fit_efs():
+    token = derived_creation_token("seed")
+    assert token == derived_creation_token("seed") != derived_creation_token("other")
+    assert token.startswith("ansible-recovery-") and len(token) <= 64
