@@ -6,6 +6,7 @@
 | POST /_emulator/faults        | control.throttle(operation, count, service="backup"),             |
 |                               | control.fail_restore_jobs(count, status_message)                  |
 | GET  /_emulator/calls?service | control.calls(service="backup") -> {operation: count}             |
+| POST /_emulator/clock         | control.advance_clock(seconds)  (the emulator's clock moves on)   |
 | POST /_emulator/reset         | control.reset()  (all moto state and our settings)                |
 
 POST /_emulator/faults takes {"throttle": {"operation": "StartRestoreJob", "count": 3,
@@ -51,6 +52,13 @@ class EmulatorControl:
         """The next `count` restore jobs started end FAILED with `status_message`."""
         with emulator_settings.lock:
             emulator_settings.failing_restore_jobs.extend([status_message] * int(count))
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the emulator's clock forward: jobs progress and idempotency tokens age as if
+        `seconds` had passed. Returns the total offset from the wall clock."""
+        with emulator_settings.lock:
+            emulator_settings.clock_offset_seconds += float(seconds)
+            return emulator_settings.clock_offset_seconds
 
     def calls(self, service: str = "backup") -> dict[str, int]:
         """Calls received per operation of `service` since the last reset, throttled ones included."""
@@ -99,6 +107,8 @@ def _handle(method: str, action: str, query: dict[str, list[str]], body: dict[st
             spec = body["fail_restore_jobs"]
             control.fail_restore_jobs(spec.get("count", 1), spec.get("status_message", DEFAULT_FAILURE_MESSAGE))
         return {"status": "ok"}
+    if action == "clock" and method == "POST":
+        return {"clock_offset_seconds": control.advance_clock(body["advance_seconds"])}
     if action == "calls" and method == "GET":
         return {"calls": control.calls(query.get("service", ["backup"])[0])}
     if action == "calls" and method == "DELETE":

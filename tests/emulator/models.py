@@ -46,7 +46,7 @@ PAGINATION_MODEL = {
     "list_recovery_points_by_backup_vault": {
         "input_token": "next_token", "unique_attribute": "recovery_point_arn", **_PAGE,
     },
-    "list_recovery_points_by_resource": {
+    "_list_recovery_points_by_resource": {
         "input_token": "next_token", "unique_attribute": "recovery_point_arn", **_PAGE,
     },
     "list_restore_jobs": {"input_token": "next_token", "unique_attribute": "restore_job_id", **_PAGE},
@@ -56,8 +56,22 @@ PAGINATION_MODEL = {
 }  # fmt: skip
 
 
+# "Idempotency tokens time out after one hour. Therefore, if you call StartRestoreJob multiple
+# times with the same idempotency token within one hour, AWS Backup recognizes that you are
+# requesting only one restore job and initiates only one." (StartRestoreJob IdempotencyToken,
+# the AWS Backup API reference as first published, e.g. as mirrored by Paws::Backup::StartRestoreJob)
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
+# StartBackupJob StartWindowMinutes (service model): "the default is 8 hours. If this value is
+# included, it must be at least 60 minutes to avoid errors."
+DEFAULT_START_WINDOW_MINUTES = 8 * 60
+MIN_START_WINDOW_MINUTES = 60
+# ListRecoveryPointsByResource MaxResults (service model): "Amazon RDS requires a value of at least 20."
+RDS_MIN_MAX_RESULTS = 20
+
+
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    # the emulator's clock: the wall clock plus the offset tests may add (control.advance_clock)
+    return emulator_settings.now()
 
 
 def _job_id() -> str:
@@ -68,6 +82,12 @@ def _job_id() -> str:
 def _percent(fraction: float) -> str:
     # DescribeRestoreJob reports PercentDone as a string such as "45.00%".
     return f"{max(0.0, min(fraction, 1.0)) * 100:.2f}%"
+
+
+def _backup_percent(fraction: float) -> str:
+    # DescribeBackupJob's PercentDone is a bare number: the AWS CLI's describe-backup-job
+    # example (awscli/examples/backup/describe-backup-job.rst) shows "PercentDone": "100.0".
+    return f"{max(0.0, min(fraction, 1.0)) * 100:.1f}"
 
 
 def _without_none(dct: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +107,8 @@ class BackupJob(BaseModel):
         lifecycle: dict[str, Any] | None,
         backup_options: dict[str, str] | None,
         duration_seconds: float,
+        start_window_minutes: int | None = None,
+        complete_window_minutes: int | None = None,
     ):
         self.account_id = backend.account_id
         self.backup_job_id = _job_id()
@@ -101,6 +123,12 @@ class BackupJob(BaseModel):
         self.creation_date = _now()
         self.duration = timedelta(seconds=duration_seconds)
         self.recovery_point: RecoveryPoint | None = None
+        # BackupJob StartBy (service model): "calculated by adding the start window to the
+        # scheduled time"; an on-demand job is scheduled when it is started.
+        self.start_by = self.creation_date + timedelta(minutes=start_window_minutes or DEFAULT_START_WINDOW_MINUTES)
+        self.complete_window_minutes = complete_window_minutes
+        # no composite (parent) jobs here: nothing has a parent
+        self.parent_job_id: str | None = None
 
     @property
     def state(self) -> str:
@@ -113,8 +141,8 @@ class BackupJob(BaseModel):
     @property
     def percent_done(self) -> str:
         if self.duration.total_seconds() <= 0:
-            return _percent(1.0)
-        return _percent((_now() - self.creation_date) / self.duration)
+            return _backup_percent(1.0)
+        return _backup_percent((_now() - self.creation_date) / self.duration)
 
     def to_dict(self) -> dict[str, Any]:
         point = self.recovery_point
@@ -143,6 +171,8 @@ class BackupJob(BaseModel):
                 "IsParent": False,
                 "ResourceName": self.resource_name,
                 "InitiationDate": self.creation_date,
+                "StartBy": self.start_by,
+                "ParentJobId": self.parent_job_id,
             }
         )
 
@@ -265,6 +295,8 @@ class RestoreJob(BaseModel):
         self.copy_source_tags = copy_source_tags
         self.creation_date = _now()
         self.duration = timedelta(seconds=duration_seconds)
+        # what was asked, to tell a retry from a different request under the same token
+        self.request: dict[str, Any] = {}
         self.injected_failure = failure_message
         # set once, when the job is first seen past its duration (see finish_restore_job)
         self.final_status: str | None = None
@@ -384,6 +416,18 @@ class BackupJobsBackendMixin:
         """Replaces moto's, which answers ResourceNotFoundException where AWS denies access."""
         return self._vault(backup_vault_name)
 
+    def delete_backup_vault(self: Any, backup_vault_name: str) -> None:
+        """Replaces moto's, which answers success for a vault that does not exist. AWS denies
+        access as for DescribeBackupVault: terraform-provider-aws's aws_backup_vault delete
+        (internal/service/backup/vault.go) treats AccessDeniedException from DeleteBackupVault
+        as "already gone". A vault still holding recovery points cannot be deleted:
+        InvalidRequestException "Backup vault cannot be deleted because it contains recovery
+        points." (as AWS answers, quoted in gruntwork-io/cloud-nuke#730)."""
+        vault = self._vault(backup_vault_name)
+        if any(point.vault is vault for point in self.recovery_points.values()):
+            raise InvalidRequestException("Backup vault cannot be deleted because it contains recovery points.")
+        self.vaults.pop(backup_vault_name, None)
+
     def _recovery_point(self: Any, recovery_point_arn: str | None, vault: Vault | None = None) -> RecoveryPoint:
         if not recovery_point_arn:
             raise MissingParameterValueException("RecoveryPointArn is required")
@@ -434,6 +478,8 @@ class BackupJobsBackendMixin:
         lifecycle: dict[str, Any] | None = None,
         recovery_point_tags: dict[str, str] | None = None,
         backup_options: dict[str, str] | None = None,
+        start_window_minutes: int | None = None,
+        complete_window_minutes: int | None = None,
     ) -> BackupJob:
         if not resource_arn:
             raise MissingParameterValueException("ResourceArn is required")
@@ -441,6 +487,10 @@ class BackupJobsBackendMixin:
             raise MissingParameterValueException("IamRoleArn is required")
         if not iam_role_arn.startswith("arn:") or ":role/" not in iam_role_arn:
             raise InvalidParameterValueException(f"Invalid IAM role ARN: {iam_role_arn}")
+        if start_window_minutes is not None and start_window_minutes < MIN_START_WINDOW_MINUTES:
+            raise InvalidParameterValueException(
+                f"StartWindowMinutes must be at least {MIN_START_WINDOW_MINUTES} minutes"
+            )
         vault = self._vault(backup_vault_name)
         # "Retrying a successful request with the same idempotency token results in a success
         # message with no action taken." (StartBackupJob IdempotencyToken, service model)
@@ -461,6 +511,8 @@ class BackupJobsBackendMixin:
             lifecycle=lifecycle,
             backup_options=backup_options,
             duration_seconds=emulator_settings.backup_job_seconds,
+            start_window_minutes=start_window_minutes,
+            complete_window_minutes=complete_window_minutes,
         )
         point = handler.create_recovery_point(self, job, source)
         job.recovery_point = point
@@ -492,6 +544,7 @@ class BackupJobsBackendMixin:
         by_account_id: str | None = None,
         by_complete_after: datetime | None = None,
         by_complete_before: datetime | None = None,
+        by_parent_job_id: str | None = None,
     ) -> list[BackupJob]:
         if by_state and by_state not in BACKUP_JOB_STATES:
             raise InvalidParameterValueException(f"Invalid state: {by_state}")
@@ -503,6 +556,7 @@ class BackupJobsBackendMixin:
             and (not by_backup_vault_name or job.vault.backup_vault_name == by_backup_vault_name)
             and (not by_resource_type or job.resource_type == by_resource_type)
             and (not by_account_id or by_account_id in ("*", job.account_id))
+            and (not by_parent_job_id or job.parent_job_id == by_parent_job_id)
             and _in_window(job.creation_date, by_created_after, by_created_before)
             and _in_window(job.completion_date, by_complete_after, by_complete_before)
         ]
@@ -543,12 +597,24 @@ class BackupJobsBackendMixin:
         ]
         return sorted(points, key=lambda p: (p.creation_date, p.recovery_point_arn), reverse=True)
 
-    @paginate(pagination_model=PAGINATION_MODEL)
     def list_recovery_points_by_resource(
-        self: Any, resource_arn: str, managed_by_aws_backup_only: bool = False
-    ) -> list[RecoveryPoint]:
+        self: Any, resource_arn: str, max_results: int | None = None, **kwargs: Any
+    ) -> tuple[list[RecoveryPoint], str | None]:
         if not resource_arn:
             raise MissingParameterValueException("ResourceArn is required")
+        # "Amazon RDS requires a value of at least 20." (MaxResults, service model). Aurora
+        # clusters are RDS resources too (arn:aws:rds:...:cluster:...); the model does not
+        # tell them apart, so the emulator applies the rule to every rds ARN.
+        if max_results is not None and max_results < RDS_MIN_MAX_RESULTS and ":rds:" in resource_arn:
+            raise InvalidParameterValueException(
+                f"MaxResults must be at least {RDS_MIN_MAX_RESULTS} for Amazon RDS resources"
+            )
+        return self._list_recovery_points_by_resource(resource_arn, max_results=max_results, **kwargs)
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def _list_recovery_points_by_resource(
+        self: Any, resource_arn: str, managed_by_aws_backup_only: bool = False
+    ) -> list[RecoveryPoint]:
         points = [p for p in self.recovery_points.values() if p.resource_arn == resource_arn]
         return sorted(points, key=lambda p: (p.creation_date, p.recovery_point_arn), reverse=True)
 
@@ -582,10 +648,26 @@ class BackupJobsBackendMixin:
             raise MissingParameterValueException("Metadata is required")
         if iam_role_arn is not None and (not iam_role_arn.startswith("arn:") or ":role/" not in iam_role_arn):
             raise InvalidParameterValueException(f"Invalid IAM role ARN: {iam_role_arn}")
-        # "Retrying a successful request with the same idempotency token results in a success
-        # message with no action taken." (StartRestoreJob IdempotencyToken, service model)
-        if idempotency_token and idempotency_token in self.restore_idempotency_tokens:
-            return self.restore_jobs[self.restore_idempotency_tokens[idempotency_token]]
+        request = {
+            "RecoveryPointArn": recovery_point_arn,
+            "Metadata": dict(metadata),
+            "IamRoleArn": iam_role_arn,
+            "ResourceType": resource_type,
+            "CopySourceTagsToRestoredResource": copy_source_tags_to_restored_resource,
+        }
+        earlier = self._restore_job_for_token(idempotency_token)
+        if earlier is not None:
+            # "Retrying a successful request with the same idempotency token results in a
+            # success message with no action taken." (StartRestoreJob IdempotencyToken, service
+            # model). A token reused with other parameters: AWS's documentation is silent; the
+            # emulator refuses it (InvalidRequestException, which StartRestoreJob declares)
+            # rather than hand back a job that restores something else than was asked.
+            if earlier.request != request:
+                raise InvalidRequestException(
+                    f"IdempotencyToken {idempotency_token} was already used within the last hour "
+                    "with different parameters"
+                )
+            return earlier
         point = self._recovery_point(recovery_point_arn)
         if point.status != "COMPLETED":
             raise InvalidRequestException(f"Recovery point {recovery_point_arn} is not in COMPLETED state")
@@ -606,11 +688,21 @@ class BackupJobsBackendMixin:
             duration_seconds=emulator_settings.restore_job_seconds,
             failure_message=emulator_settings.take_restore_failure(),
         )
+        job.request = request
         self.restore_jobs[job.restore_job_id] = job
         if idempotency_token:
             self.restore_idempotency_tokens[idempotency_token] = job.restore_job_id
         if job.due:
             self.finish_restore_job(job)
+        return job
+
+    def _restore_job_for_token(self: Any, idempotency_token: str | None) -> RestoreJob | None:
+        """The job started with this token within the idempotency window (one hour), if any."""
+        if not idempotency_token or idempotency_token not in self.restore_idempotency_tokens:
+            return None
+        job = self.restore_jobs[self.restore_idempotency_tokens[idempotency_token]]
+        if _now() - job.creation_date >= IDEMPOTENCY_WINDOW:
+            return None
         return job
 
     def describe_restore_job(self: Any, restore_job_id: str) -> RestoreJob:

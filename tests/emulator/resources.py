@@ -6,9 +6,10 @@ Each handler works on the real moto resource through moto's own service backends
 
 from __future__ import annotations
 
+import json
+import re
 from abc import ABC, abstractmethod
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,14 @@ from moto.utilities.utils import get_partition
 
 if TYPE_CHECKING:
     from .models import BackupJob, RecoveryPoint
+
+
+# "a 200 KB limit on the length of the restore metadata" (AWS Backup developer guide,
+# "Restore an Amazon EFS file system")
+EFS_RESTORE_METADATA_LIMIT = 200 * 1024
+EFS_MISSING_CREATION_TOKEN = (
+    "Restore metadata is missing CreationToken, required to restore to a new Amazon EFS file system."
+)
 
 
 @dataclass
@@ -123,14 +132,18 @@ class EfsHandler(ResourceHandler):
             f":recovery-point:{str(uuid.uuid4()).upper()}"
         )
         # The configuration at backup time, as GetRecoveryPointRestoreMetadata returns it for
-        # EFS: the StartRestoreJob keys documented for EFS in the backup service model
-        # (file-system-id, Encrypted, KmsKeyId, PerformanceMode, CreationToken, newFileSystem).
+        # EFS. AWS documents no example output; the keys are those the StartRestoreJob
+        # reference lists for EFS that describe the file system (file-system-id "Returned in
+        # GetRecoveryPointRestoreMetadata", Encrypted, KmsKeyId, PerformanceMode) and
+        # newFileSystem "true", the value "Restore testing inferred metadata" gives for EFS.
+        # Not CreationToken: it is "a user-supplied value that ensures the uniqueness" of the
+        # CreateFileSystem call, so the source's own token cannot create a new file system.
+        # Never newFileSystem "false": AWS documents no in-place default.
         metadata = {
             "file-system-id": file_system.file_system_id,
             "Encrypted": _str_bool(file_system.encrypted),
             "PerformanceMode": file_system.performance_mode,
-            "CreationToken": file_system.creation_token,
-            "newFileSystem": "false",
+            "newFileSystem": "true",
         }
         if file_system.kms_key_id:
             metadata["KmsKeyId"] = file_system.kms_key_id
@@ -149,7 +162,7 @@ class EfsHandler(ResourceHandler):
 
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         # Documented in the service model's StartRestoreJob Metadata: "If KmsKeyId is
-        # specified, Encrypted must be set to true"; ItemsToRestore holds up to five paths.
+        # specified, Encrypted must be set to true".
         encrypted = _bool_value(metadata, "Encrypted", False)
         _bool_value(metadata, "newFileSystem", True)
         if metadata_value(metadata, "KmsKeyId") and not encrypted:
@@ -159,16 +172,30 @@ class EfsHandler(ResourceHandler):
         performance_mode = metadata_value(metadata, "PerformanceMode")
         if performance_mode and performance_mode not in ("generalPurpose", "maxIO"):
             raise InvalidParameterValueException(f"Invalid PerformanceMode: {performance_mode}")
+        # AWS Backup developer guide, "Restore an Amazon EFS file system", item-level restore:
+        # "You must specify the path relative to the file system root ... you enter /file1",
+        # and "There is no item limit when you use CLI to restore; however, there is a 200 KB
+        # limit on the length of the restore metadata that can be passed." (The service model's
+        # older "one to five strings" is superseded by that page.) The emulator measures the
+        # length as the UTF-8 size of the metadata map as JSON; the guide does not say how.
+        size = len(json.dumps(metadata, separators=(",", ":")).encode("utf-8"))
+        if size > EFS_RESTORE_METADATA_LIMIT:
+            raise InvalidParameterValueException(
+                f"Restore metadata is {size} bytes long; the limit is 200 KB ({EFS_RESTORE_METADATA_LIMIT} bytes)"
+            )
         items = metadata_value(metadata, "ItemsToRestore")
         if items:
-            import json
-
             try:
                 paths = json.loads(items)
             except ValueError:
                 raise InvalidParameterValueException("ItemsToRestore must be a JSON list of paths") from None
-            if not isinstance(paths, list) or not 1 <= len(paths) <= 5:
-                raise InvalidParameterValueException("ItemsToRestore must list one to five paths")
+            if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+                raise InvalidParameterValueException("ItemsToRestore must be a JSON list of paths")
+            relative = [p for p in paths if not p.startswith("/")]
+            if relative:
+                raise InvalidParameterValueException(
+                    f"ItemsToRestore paths must start at the file system root (/): {', '.join(relative)}"
+                )
 
     def restore(
         self, backend: Any, point: RecoveryPoint, metadata: dict[str, str], copy_source_tags: bool = False
@@ -183,11 +210,23 @@ class EfsHandler(ResourceHandler):
             return RestoreOutcome(created_resource_arn=target.file_system_arn)
         encrypted = _bool_value(metadata, "Encrypted", False)
         token = metadata_value(metadata, "CreationToken")
-        # Assumption: a token already in use (say, the source's own token taken from the
-        # recovery point's metadata) does not fail the restore; AWS Backup makes the
-        # CreateFileSystem call and we give the new file system a fresh token.
-        if not token or token in efs.creation_tokens:
-            token = str(uuid.uuid4())
+        if not token:
+            # The StartRestoreJob reference lists CreationToken among the metadata "you need to
+            # specify" to restore EFS; without it AWS accepts the request and the job later
+            # FAILS without creating a file system (aws/aws-cli#4467, where the console's
+            # request, which works, carries a CreationToken). AWS's exact StatusMessage is
+            # not documented.
+            return RestoreOutcome(error=EFS_MISSING_CREATION_TOKEN)
+        if token in efs.creation_tokens:
+            # EFS CreateFileSystem is idempotent on CreationToken and answers
+            # FileSystemAlreadyExists for a token in use (EFS API reference). What AWS Backup
+            # then does is not documented; the emulator fails the job with EFS's error rather
+            # than hand over a file system the restore did not create.
+            existing = next(f for f in efs.file_systems_by_id.values() if f.creation_token == token)
+            return RestoreOutcome(
+                error=f"File system already exists (Service: Efs, Status Code: 409, Error Code: "
+                f"FileSystemAlreadyExists): {existing.file_system_id} was created with CreationToken {token}"
+            )
         file_system = efs.create_file_system(
             creation_token=token,
             performance_mode=metadata_value(metadata, "PerformanceMode") or "generalPurpose",
@@ -341,12 +380,15 @@ class RdsHandler(ResourceHandler):
         )
         # The configuration at backup time, in RestoreDBInstanceFromDBSnapshot's parameter
         # names, which StartRestoreJob takes for RDS (AWS Backup developer guide, "Restoring an
-        # Amazon RDS database": the restore metadata are the settings of that RDS call).
+        # Amazon RDS database": the restore metadata are the settings of that RDS call). AWS
+        # documents no example output for RDS, so this is the emulator's choice: not
+        # EngineVersion, StorageEncrypted or KmsKeyId (no parameters of that call: the snapshot
+        # fixes them), nor AllocatedStorage (so metadata taken from the recovery point does not
+        # pin the restored size).
         metadata = {
             "DBInstanceIdentifier": db.db_instance_identifier,
             "DBInstanceClass": db.db_instance_class,
             "Engine": db.engine,
-            "EngineVersion": db.engine_version,
             "DBSubnetGroupName": db._db_subnet_group_name or "",
             "VpcSecurityGroupIds": _json_list(db.vpc_security_group_ids),
             "Port": str(db.port),
@@ -359,12 +401,9 @@ class RdsHandler(ResourceHandler):
             "OptionGroupName": db.option_group_name if db.option_group_supplied else "",
             "DBParameterGroupName": db.db_parameter_group_name or "",
             "StorageType": db.storage_type or "",
-            "AllocatedStorage": str(db.allocated_storage),
             "CopyTagsToSnapshot": _str_bool(db.copy_tags_to_snapshot),
             "DeletionProtection": _str_bool(db.deletion_protection),
             "EnableIAMDatabaseAuthentication": _str_bool(db.enable_iam_database_authentication),
-            "StorageEncrypted": _str_bool(db.storage_encrypted),
-            "KmsKeyId": db.kms_key_id if db.storage_encrypted else "",
         }
         if db.iops:
             metadata["Iops"] = str(db.iops)
@@ -446,7 +485,8 @@ class AuroraHandler(ResourceHandler):
         snapshot = _rds_backend(backend).create_db_cluster_snapshot(
             cluster.db_cluster_identifier, _snapshot_identifier(job), snapshot_type="awsbackup"
         )
-        # In RestoreDBClusterFromSnapshot's parameter names (see RdsHandler).
+        # In RestoreDBClusterFromSnapshot's parameter names (see RdsHandler); only keys that
+        # call takes (KmsKeyId yes, StorageEncrypted no).
         metadata = {
             "DBClusterIdentifier": cluster.db_cluster_identifier,
             "Engine": cluster.engine,
@@ -460,7 +500,6 @@ class AuroraHandler(ResourceHandler):
             "CopyTagsToSnapshot": _str_bool(cluster.copy_tags_to_snapshot),
             "DeletionProtection": _str_bool(cluster.deletion_protection),
             "EnableIAMDatabaseAuthentication": _str_bool(cluster.iam_auth),
-            "StorageEncrypted": _str_bool(cluster.storage_encrypted),
             "KmsKeyId": cluster.kms_key_id if cluster.storage_encrypted else "",
         }
         metadata = {k: v for k, v in metadata.items() if v not in (None, "")}

@@ -39,6 +39,8 @@ class BackupJobsResponseMixin:
             lifecycle=p.get("Lifecycle"),
             recovery_point_tags=p.get("RecoveryPointTags"),
             backup_options=p.get("BackupOptions"),
+            start_window_minutes=p.get("StartWindowMinutes"),
+            complete_window_minutes=p.get("CompleteWindowMinutes"),
         )
         return ActionResult(
             {
@@ -65,6 +67,7 @@ class BackupJobsResponseMixin:
             by_account_id=p.get("ByAccountId"),
             by_complete_after=p.get("ByCompleteAfter"),
             by_complete_before=p.get("ByCompleteBefore"),
+            by_parent_job_id=p.get("ByParentJobId"),
             max_results=p.get("MaxResults"),
             next_token=p.get("NextToken"),
         )

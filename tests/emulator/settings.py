@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
 DEFAULT_RESTORE_JOB_SECONDS = 2.0
 # Backups finish at once by default so seeding a vault with thousands of points is quick.
@@ -25,6 +26,9 @@ class EmulatorSettings:
     failing_restore_jobs: list[str] = field(default_factory=list)
     # (service, operation) -> calls received, throttled ones included
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # Seconds added to the wall clock the emulator's AWS state lives by (job times,
+    # idempotency windows), so tests can let an hour pass without waiting for it.
+    clock_offset_seconds: float = 0.0
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def reset(self) -> None:
@@ -34,6 +38,10 @@ class EmulatorSettings:
             self.throttling.clear()
             self.failing_restore_jobs.clear()
             self.calls.clear()
+            self.clock_offset_seconds = 0.0
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + timedelta(seconds=self.clock_offset_seconds)
 
     def record_call(self, service: str, operation: str) -> bool:
         """Count a call; True when it is to be answered with ThrottlingException."""

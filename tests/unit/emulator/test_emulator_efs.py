@@ -49,7 +49,10 @@ def test_backup_job_produces_completed_efs_recovery_point(aws, efs_point):
 def test_restore_job_lifecycle_creates_new_file_system(aws, efs_point):
     aws.configure(restore_job_seconds=1.0)
     backup, efs = aws.client("backup"), aws.client("efs")
-    metadata = {"file-system-id": efs_point["file_system_id"], "newFileSystem": "true", "Encrypted": "true"}
+    metadata = {
+        "file-system-id": efs_point["file_system_id"], "newFileSystem": "true", "Encrypted": "true",
+        "CreationToken": "restore-1",
+    }
     job_id = backup.start_restore_job(
         RecoveryPointArn=efs_point["recovery_point_arn"], Metadata=metadata, IamRoleArn=efs_point["iam_role_arn"]
     )["RestoreJobId"]
@@ -87,7 +90,7 @@ def test_idempotency_token_reuse_returns_same_job(aws, efs_point):
     backup = aws.client("backup")
     kwargs = dict(
         RecoveryPointArn=efs_point["recovery_point_arn"],
-        Metadata={"file-system-id": efs_point["file_system_id"], "newFileSystem": "true"},
+        Metadata={"file-system-id": efs_point["file_system_id"], "newFileSystem": "true", "CreationToken": "c-1"},
         IdempotencyToken="token-1",
     )
     first = backup.start_restore_job(**kwargs)["RestoreJobId"]
@@ -172,7 +175,9 @@ def test_copy_source_tags_to_restored_file_system(aws):
     tagged, untagged = (
         backup.describe_restore_job(
             RestoreJobId=backup.start_restore_job(
-                RecoveryPointArn=point["recovery_point_arn"], Metadata=metadata, CopySourceTagsToRestoredResource=copy
+                RecoveryPointArn=point["recovery_point_arn"],
+                Metadata={**metadata, "CreationToken": f"copy-tags-{copy}"},
+                CopySourceTagsToRestoredResource=copy,
             )["RestoreJobId"]
         )["CreatedResourceArn"].rsplit("/", 1)[1]
         for copy in (True, False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 from botocore.config import Config
@@ -21,7 +22,7 @@ def efs_point(aws):
 def start_efs_restore(backup, point):
     return backup.start_restore_job(
         RecoveryPointArn=point["recovery_point_arn"],
-        Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true"},
+        Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true", "CreationToken": str(uuid.uuid4())},
     )["RestoreJobId"]
 
 

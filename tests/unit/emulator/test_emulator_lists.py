@@ -99,10 +99,14 @@ def restore_jobs(aws):
     efs_point = seed.backup_and_wait(backup, "vault-v", fs["FileSystemArn"], ROLE).recovery_point_arn
     db = seed.create_rds_instance(rds, "prod-db")
     db_point = seed.backup_and_wait(backup, "vault-v", db["DBInstanceArn"], ROLE).recovery_point_arn
-    efs_metadata = {"file-system-id": fs["FileSystemId"], "newFileSystem": "true"}
-    jobs = {"efs_ok": backup.start_restore_job(RecoveryPointArn=efs_point, Metadata=efs_metadata)["RestoreJobId"]}
+    def efs_metadata(token):
+        return {"file-system-id": fs["FileSystemId"], "newFileSystem": "true", "CreationToken": token}
+
+    jobs = {"efs_ok": backup.start_restore_job(RecoveryPointArn=efs_point, Metadata=efs_metadata("ok"))["RestoreJobId"]}
     aws.fail_restore_jobs(1, "boom")
-    jobs["efs_failed"] = backup.start_restore_job(RecoveryPointArn=efs_point, Metadata=efs_metadata)["RestoreJobId"]
+    jobs["efs_failed"] = backup.start_restore_job(
+        RecoveryPointArn=efs_point, Metadata=efs_metadata("failed")
+    )["RestoreJobId"]
     time.sleep(0.05)
     jobs["between"] = datetime.now(timezone.utc)
     time.sleep(0.05)
@@ -110,7 +114,9 @@ def restore_jobs(aws):
         RecoveryPointArn=db_point, Metadata={"DBInstanceIdentifier": "restored"}
     )["RestoreJobId"]
     aws.configure(restore_job_seconds=60)
-    jobs["efs_running"] = backup.start_restore_job(RecoveryPointArn=efs_point, Metadata=efs_metadata)["RestoreJobId"]
+    jobs["efs_running"] = backup.start_restore_job(
+        RecoveryPointArn=efs_point, Metadata=efs_metadata("running")
+    )["RestoreJobId"]
     jobs["efs_resource"], jobs["db_resource"] = fs["FileSystemArn"], db["DBInstanceArn"]
     return backup, jobs
 
@@ -190,8 +196,7 @@ def test_efs_restore_metadata_reflects_the_file_system(aws):
         "Encrypted": "true",
         "KmsKeyId": key_arn,
         "PerformanceMode": "maxIO",
-        "CreationToken": "tok-1",
-        "newFileSystem": "false",
+        "newFileSystem": "true",
     }
 
 
@@ -209,8 +214,10 @@ def test_inferred_metadata_follows_restore_testing_defaults(aws):
         "newFileSystem": "true",
         "performanceMode": "generalPurpose",
     }
-    # the inferred metadata restores as it is: a new, encrypted file system
-    job_id = backup.start_restore_job(RecoveryPointArn=efs_point, Metadata=inferred["InferredMetadata"])["RestoreJobId"]
+    # the inferred metadata plus the CreationToken a new file system needs: a new, encrypted file system
+    job_id = backup.start_restore_job(
+        RecoveryPointArn=efs_point, Metadata={**inferred["InferredMetadata"], "CreationToken": "restore-test"}
+    )["RestoreJobId"]
     job = backup.describe_restore_job(RestoreJobId=job_id)
     restored = efs.describe_file_systems(FileSystemId=job["CreatedResourceArn"].rsplit("/", 1)[1])["FileSystems"][0]
     assert restored["Encrypted"] is True

@@ -20,7 +20,7 @@ def test_efs_backup_and_restore_over_http(emulator_server):
     point = seed.seed_efs_recovery_point(backup, efs, emulator_server.client("iam"))
     job_id = backup.start_restore_job(
         RecoveryPointArn=point["recovery_point_arn"],
-        Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true"},
+        Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true", "CreationToken": "restore-1"},
     )["RestoreJobId"]
     time.sleep(0.6)
     job = backup.describe_restore_job(RestoreJobId=job_id)
@@ -71,7 +71,7 @@ def test_failing_restore_job_over_http(emulator_server):
     emulator_server.fail_restore_jobs(1, "Insufficient capacity")
     job_id = backup.start_restore_job(
         RecoveryPointArn=point["recovery_point_arn"],
-        Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true"},
+        Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true", "CreationToken": "restore-1"},
     )["RestoreJobId"]
     job = backup.describe_restore_job(RestoreJobId=job_id)
     assert (job["Status"], job["StatusMessage"]) == ("FAILED", "Insufficient capacity")
@@ -96,7 +96,7 @@ def test_concurrent_starts_with_one_idempotency_token_make_one_job(emulator_serv
         client = emulator_server.client("backup")
         return client.start_restore_job(
             RecoveryPointArn=point["recovery_point_arn"],
-            Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true"},
+            Metadata={"file-system-id": point["file_system_id"], "newFileSystem": "true", "CreationToken": "same"},
             IdempotencyToken="same-request",
         )["RestoreJobId"]
 
