@@ -82,6 +82,15 @@ def install() -> None:
         # DescribeBackupVault serializes the Vault by attribute name (NumberOfRecoveryPoints).
         Vault.number_of_recovery_points = property(lambda vault: vault.num_of_recovery_points)  # type: ignore[attr-defined]
         _copy_functions(BackupJobsResponseMixin, BackupResponse)
+        from moto.efs.responses import EFSResponse
+
+        from .efs import EfsTagsResponseMixin
+
+        _copy_functions(EfsTagsResponseMixin, EFSResponse)
+        from moto.efs import urls as efs_urls
+
+        # DescribeTags' requestUri in botocore's efs model; the server routes by path
+        efs_urls.url_paths.setdefault("/2015-02-01/tags/<file_system_id>/", EFSResponse.dispatch)
         for path in NEW_URL_PATHS:
             backup_urls.url_paths.setdefault(path, BackupResponse.dispatch)
 

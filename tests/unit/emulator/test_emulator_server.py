@@ -115,3 +115,18 @@ def test_seed_demo_fills_a_vault_with_one_point_per_type(emulator_server):
         "RDS": seeded["rds"]["recovery_point_arn"],
         "Aurora": seeded["aurora"]["recovery_point_arn"],
     }
+
+
+def test_community_aws_efs_info_reads_tags_with_describe_tags(emulator_server, run_playbook):
+    efs = emulator_server.client("efs")
+    fs = seed.create_efs(efs, name="team-share")
+    efs.tag_resource(ResourceId=fs["FileSystemId"], Tags=[{"Key": "env", "Value": "prod"}])
+    result = run_playbook(
+        PLAYBOOKS / "efs_info.yml", extra_vars={"file_system_id": fs["FileSystemId"], "file_system_name": "team-share"}
+    )
+    assert result.rc == 0, result.stdout + result.stderr
+    info = result.load_json("efs_info.json")
+    for found in (info["by_id"], info["by_tag"]):
+        assert [f["file_system_id"] for f in found["efs"]] == [fs["FileSystemId"]]
+        assert found["efs"][0]["tags"] == {"Name": "team-share", "env": "prod"}
+    assert emulator_server.calls("efs")["DescribeTags"] >= 2
