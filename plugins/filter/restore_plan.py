@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters the restore role shapes its data with (the logic is in module_utils/restore_plan.py):
+
+- restore_targets | recovery.aws_backup.restore_plan(mode, run_id): one plan item per target
+- restore_targets | recovery.aws_backup.restore_secret_metadata(index): a target's secret metadata (no_log only)
+- plan | recovery.aws_backup.restore_measures(jobs, usable_at): recovery time and point age per target
+- plan | recovery.aws_backup.restore_report(run): the drill report
+
+They return plain dicts, lists, strings, numbers, booleans and None on every ansible-core version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import measure
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import target_secret_metadata
+
+
+def restore_plan(targets: Any, mode: Any, run_id: Any) -> list[dict[str, Any]]:
+    try:
+        return build_plan(targets, mode, run_id)
+    except PlanError as e:
+        raise AnsibleFilterError(f"restore_plan: {e}") from None
+
+
+def restore_secret_metadata(targets: Any, index: Any) -> dict[str, Any]:
+    try:
+        return target_secret_metadata(targets, index)
+    except PlanError as e:
+        # The message names fields only, never a value of the secret metadata.
+        raise AnsibleFilterError(f"restore_secret_metadata: {e}") from None
+
+
+def restore_measures(plan: Any, jobs: Any, usable_at: Any) -> dict[str, dict[str, Any]]:
+    try:
+        return measure(plan, jobs, usable_at)
+    except PlanError as e:
+        raise AnsibleFilterError(f"restore_measures: {e}") from None
+
+
+def restore_report(plan: Any, run: Any) -> dict[str, Any]:
+    try:
+        return report(plan, run)
+    except PlanError as e:
+        raise AnsibleFilterError(f"restore_report: {e}") from None
+
+
+class FilterModule:
+    def filters(self) -> dict[str, Any]:
+        return {
+            "restore_plan": restore_plan,
+            "restore_secret_metadata": restore_secret_metadata,
+            "restore_measures": restore_measures,
+            "restore_report": restore_report,
+        }

@@ -1,0 +1,707 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The restore role's data shaping: restore_targets checked and turned into a plan (one item per
+target: the restore job's options, the metadata, what validation compares), the secret part of
+each target's metadata, recovery time and recovery point age against the objectives, and the
+drill report.
+
+Pure functions over plain data, no AWS and no Ansible (plugins/filter/restore_plan.py exposes
+them as filters). Bad input raises PlanError (a ValueError) whose message names the target
+(`restore_targets[1] (name 'orders')`) and the field, with every problem found at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Optional
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import is_sensitive_key
+
+MODES = ("recover", "drill", "cleanup")
+RESOURCE_TYPES = ("EFS", "RDS", "Aurora")
+PERFORMANCE_MODES = ("generalPurpose", "maxIO")
+AURORA_DEFAULT_INSTANCE_CLASS = "db.r6g.large"
+TOKEN_PREFIX = "recovery-"
+
+# RDS DB instance and Aurora DB cluster identifiers: "Must contain from 1 to 63 letters, numbers,
+# or hyphens. First character must be a letter. Can't end with a hyphen or contain two consecutive
+# hyphens." (Amazon RDS API Reference, CreateDBInstance DBInstanceIdentifier and CreateDBCluster
+# DBClusterIdentifier: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html,
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html). SQL Server's
+# shorter limit is left to AWS: the role does not know the engine of a recovery point.
+RDS_IDENTIFIER_MAX = 63
+# EFS CreationToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (Amazon EFS API
+# Reference, CreateFileSystem: https://docs.aws.amazon.com/efs/latest/ug/API_CreateFileSystem.html).
+# The role sends the target name as the CreationToken of a new file system.
+EFS_CREATION_TOKEN_MAX = 64
+
+# The fields only some resource types take, with the role's default for each: a field left at its
+# default (or None / empty) is not "given", so one target spec can carry the defaults of every type.
+_NO_DEFAULT = object()
+TYPE_FIELDS: dict[str, tuple[tuple[str, ...], Any]] = {
+    "in_place": (("EFS",), False),
+    "encrypted": (("EFS",), True),
+    "kms_key_id": (("EFS",), _NO_DEFAULT),
+    "performance_mode": (("EFS",), "generalPurpose"),
+    "item_paths": (("EFS",), _NO_DEFAULT),
+    "subnet_ids": (("EFS",), _NO_DEFAULT),
+    "security_group_ids": (("EFS",), _NO_DEFAULT),
+    "multi_az": (("RDS",), _NO_DEFAULT),
+    "db_instance_class": (("RDS", "Aurora"), _NO_DEFAULT),
+    "db_subnet_group_name": (("RDS", "Aurora"), _NO_DEFAULT),
+    "vpc_security_group_ids": (("RDS", "Aurora"), _NO_DEFAULT),
+    "port": (("RDS", "Aurora"), _NO_DEFAULT),
+    "instance_count": (("Aurora",), 1),
+    "engine": (("Aurora",), _NO_DEFAULT),
+}
+
+# The metadata key that carries the target name per type: the role finds, tags, validates and tears
+# down the restored resource by name, so metadata must not point the restore elsewhere.
+IDENTITY_KEYS = {"EFS": "CreationToken", "RDS": "DBInstanceIdentifier", "Aurora": "DBClusterIdentifier"}
+
+
+class PlanError(ValueError):
+    """Input the role cannot act on; `problems` holds one message per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+# ---- plain data --------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """`value` as plain JSON data: dicts, lists, str, int, float, bool, None.
+
+    Ansible passes lazy or tagged containers (ansible-core 2.19 data tagging) that must not leak
+    into facts; they are rebuilt as dict and list. Strings are returned as they are: a str
+    subclass is a str for JSON and YAML, and on ansible-core 2.17 it carries the "unsafe" mark of
+    data from AWS, which stops a "{{" in it from being templated later.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):  # before int: bool is an int in Python
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, str) else k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(v) for v in value), key=repr)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_nonempty_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _given(value: Any) -> bool:
+    return value is not None and not (isinstance(value, (str, list, tuple, dict)) and len(value) == 0)
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    if default is _NO_DEFAULT:
+        return False
+    return isinstance(value, bool) == isinstance(default, bool) and value == default
+
+
+def _type_list(types: tuple[str, ...]) -> str:
+    return " and ".join(types)
+
+
+# ---- secrets in metadata ---------------------------------------------------------------------
+
+
+def _json_structure(value: Any) -> Any:
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return None
+
+
+def holds_secret(value: Any) -> bool:
+    """Whether a metadata value has a credential key inside it (a dict, a list, or JSON text of
+    one): such a value as a whole is secret, since no part of it can be shown without the rest."""
+    if isinstance(value, dict):
+        return any(is_sensitive_key(str(k)) or holds_secret(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(holds_secret(v) for v in value)
+    structure = _json_structure(value)
+    return structure is not None and holds_secret(structure)
+
+
+def is_secret_entry(key: Any, value: Any) -> bool:
+    return is_sensitive_key(str(key)) or holds_secret(value)
+
+
+def _find_key(mapping: dict[str, Any], key: str) -> Optional[str]:
+    wanted = key.lower()
+    for existing in mapping:
+        if existing.lower() == wanted:
+            return existing
+    return None
+
+
+# ---- validation ------------------------------------------------------------------------------
+
+
+def _label(index: int, target: Any) -> str:
+    name = target.get("name") if isinstance(target, dict) else None
+    if isinstance(name, str) and name:
+        return f"restore_targets[{index}] (name {name!r})"
+    return f"restore_targets[{index}] (no name)"
+
+
+def _rds_identifier_reasons(identifier: str) -> list[str]:
+    reasons = []
+    if len(identifier) > RDS_IDENTIFIER_MAX:
+        reasons.append(f"it is {len(identifier)} characters, at most {RDS_IDENTIFIER_MAX}")
+    if not identifier[:1].isascii() or not identifier[:1].isalpha():
+        reasons.append("its first character is not a letter")
+    bad = sorted({c for c in identifier if not (c.isascii() and (c.isalnum() or c == "-"))})
+    if bad:
+        reasons.append(f"it contains {', '.join(repr(c) for c in bad)} (only letters, digits and hyphens)")
+    if identifier.endswith("-"):
+        reasons.append("it ends with a hyphen")
+    if "--" in identifier:
+        reasons.append("it contains two consecutive hyphens")
+    return reasons
+
+
+_RDS_RULES = "1 to 63 letters, digits or hyphens, starting with a letter, not ending with a hyphen, no two hyphens in a row"
+
+
+def _check_name(resource_type: Optional[str], name: str, instance_count: Optional[int]) -> list[str]:
+    problems = []
+    if resource_type in ("RDS", "Aurora"):
+        what = "RDS DB instance identifier" if resource_type == "RDS" else "Aurora DB cluster identifier"
+        reasons = _rds_identifier_reasons(name)
+        if reasons:
+            problems.append(f"name {name!r} is not a valid {what} ({'; '.join(reasons)}): use {_RDS_RULES}")
+        elif resource_type == "Aurora" and instance_count is not None:
+            # The role names the cluster's DB instances <name>-1 .. <name>-<instance_count>; the
+            # longest must also be a valid DB instance identifier.
+            longest = f"{name}-{instance_count}"
+            if len(longest) > RDS_IDENTIFIER_MAX:
+                problems.append(
+                    f"name {name!r} is too long for the DB instances the role creates in the cluster: {longest!r} is "
+                    f"{len(longest)} characters, a DB instance identifier at most {RDS_IDENTIFIER_MAX}; shorten the name"
+                )
+    elif resource_type == "EFS":
+        if len(name) > EFS_CREATION_TOKEN_MAX:
+            problems.append(
+                f"name {name!r} is {len(name)} characters; an EFS name is the file system's CreationToken, "
+                f"at most {EFS_CREATION_TOKEN_MAX}"
+            )
+        if name != name.strip():
+            problems.append(f"name {name!r} starts or ends with whitespace; remove it")
+    return problems
+
+
+def _check_string_list(field: str, value: Any, path: bool = False) -> list[str]:
+    if not isinstance(value, (list, tuple)):
+        return [f"{field} must be a list of strings, got {type(value).__name__}"]
+    problems = []
+    for position, item in enumerate(value):
+        if not _is_nonempty_str(item):
+            problems.append(f"{field}[{position}] must be a non-empty string, got {item!r}")
+        elif path and not item.startswith("/"):
+            # "You must specify the path relative to the file system root ... you enter /file1"
+            # (AWS Backup developer guide, "Restore an Amazon EFS file system", item-level restore).
+            problems.append(f"{field}[{position}] {item!r} must start with '/' (paths are relative to the file system root)")
+    return problems
+
+
+def _check_metadata(target: dict[str, Any], resource_type: Optional[str], name: Any) -> list[str]:
+    problems = []
+    metadata = target.get("metadata")
+    secret = target.get("secret_metadata")
+    dicts = {}
+    for field, value in (("metadata", metadata), ("secret_metadata", secret)):
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            problems.append(f"{field} must be a dictionary of restore metadata keys and values, got {type(value).__name__}")
+            continue
+        dicts[field] = value
+        seen: dict[str, str] = {}
+        for key, item in value.items():
+            key_text = str(key)
+            if not key_text.strip():
+                problems.append(f"{field} has an empty key")
+                continue
+            if key_text.lower() in seen:
+                problems.append(
+                    f"{field} gives {seen[key_text.lower()]!r} and {key_text!r}: AWS reads metadata keys case-insensitively, give it once"
+                )
+            seen[key_text.lower()] = key_text
+            if item is None:
+                problems.append(f"{field}.{key_text} has no value; give a value or leave the key out")
+    if len(dicts) == 2:
+        for key in dicts["secret_metadata"]:
+            other = _find_key({str(k): None for k in dicts["metadata"]}, str(key))
+            if other is not None:
+                problems.append(
+                    f"metadata.{other} and secret_metadata.{key} name the same key (AWS reads keys case-insensitively); give it once"
+                )
+    if "metadata" in dicts and resource_type in IDENTITY_KEYS and isinstance(name, str):
+        identity = IDENTITY_KEYS[resource_type]
+        key = _find_key({str(k): None for k in dicts["metadata"]}, identity)
+        in_place = resource_type == "EFS" and target.get("in_place") is True
+        if key is not None and not in_place and dicts["metadata"][key] != name:
+            problems.append(
+                f"metadata.{key} is {dicts['metadata'][key]!r}, not the name {name!r}: the role finds, validates and "
+                f"deletes the restored resource by name; set name instead"
+            )
+    return problems
+
+
+def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
+    if not isinstance(target, dict):
+        return [f"restore_targets[{index}] must be a dictionary of target options, got {type(target).__name__}"]
+    label = _label(index, target)
+    problems: list[str] = []
+
+    resource_type = target.get("resource_type")
+    if resource_type not in RESOURCE_TYPES:
+        near = [t for t in RESOURCE_TYPES if isinstance(resource_type, str) and t.lower() == resource_type.strip().lower()]
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        what = "is required" if resource_type is None else f"must be one of {', '.join(RESOURCE_TYPES)}, got {resource_type!r}{hint}"
+        problems.append(f"resource_type {what}")
+        resource_type = None
+
+    for field in ("instance_count", "rto_seconds", "rpo_seconds", "port"):
+        value = target.get(field)
+        if value is None:
+            continue
+        if not _is_int(value):
+            problems.append(f"{field} must be an integer, got {value!r}")
+        elif field == "instance_count" and value < 1:
+            problems.append(f"instance_count must be at least 1, got {value}")
+        elif field in ("rto_seconds", "rpo_seconds") and value <= 0:
+            problems.append(f"{field} must be a number of seconds greater than 0, got {value}")
+        elif field == "port" and not 1 <= value <= 65535:
+            problems.append(f"port must be from 1 to 65535, got {value}")
+
+    name = target.get("name")
+    if name is None:
+        problems.append("name is required")
+    elif not isinstance(name, str) or not name.strip():
+        problems.append(f"name must be a non-empty string, got {name!r}")
+    else:
+        instance_count = target.get("instance_count", 1)
+        instance_count = instance_count if _is_int(instance_count) and instance_count >= 1 else None
+        problems.extend(_check_name(resource_type, name, instance_count))
+        first = names.setdefault(name.lower(), index)
+        if first != index:
+            problems.append(
+                f"name {name!r} is also the name of restore_targets[{first}]; names must be unique, "
+                "ignoring case (RDS identifiers are case-insensitive)"
+            )
+
+    for field in ("recovery_point_arn", "resource_arn", "backup_vault_name", "latest_before"):
+        value = target.get(field)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{field} must be a string, got {type(value).__name__}")
+    recovery_point_arn = target.get("recovery_point_arn")
+    resource_arn = target.get("resource_arn")
+    # A value of the wrong type counts as given: its own error says what is wrong with it.
+    has_point = _given(recovery_point_arn)
+    has_resource = _given(resource_arn)
+    if has_point and has_resource:
+        problems.append("give one of recovery_point_arn and resource_arn, not both")
+    elif not has_point and not has_resource:
+        problems.append("recovery_point_arn or resource_arn is required (the recovery point, or the resource whose newest one to restore)")
+    for field, value in (("recovery_point_arn", recovery_point_arn), ("resource_arn", resource_arn)):
+        if isinstance(value, str) and value and not value.strip().startswith("arn:"):
+            problems.append(f"{field} must be an ARN (arn:...), got {value!r}")
+    if _given(target.get("latest_before")) and not has_resource:
+        problems.append("latest_before is only used with resource_arn (it picks among that resource's recovery points)")
+
+    for field, (types, default) in TYPE_FIELDS.items():
+        value = target.get(field)
+        if resource_type is not None and resource_type not in types and _given(value) and not _is_default(value, default):
+            problems.append(f"{field} is only supported for {_type_list(types)}")
+
+    for field in ("in_place", "encrypted", "multi_az"):
+        value = target.get(field)
+        if value is not None and not isinstance(value, bool):
+            problems.append(f"{field} must be true or false, got {value!r}")
+    for field in ("kms_key_id", "db_instance_class", "db_subnet_group_name", "engine"):
+        value = target.get(field)
+        if value is not None and not _is_nonempty_str(value):
+            problems.append(f"{field} must be a non-empty string, got {value!r}")
+    performance_mode = target.get("performance_mode")
+    if performance_mode is not None and performance_mode not in PERFORMANCE_MODES:
+        problems.append(f"performance_mode must be one of {', '.join(PERFORMANCE_MODES)}, got {performance_mode!r}")
+    for field in ("subnet_ids", "security_group_ids", "vpc_security_group_ids"):
+        value = target.get(field)
+        if value is not None:
+            problems.extend(_check_string_list(field, value))
+    item_paths = target.get("item_paths")
+    if item_paths is not None:
+        problems.extend(_check_string_list("item_paths", item_paths, path=True))
+    if _given(target.get("kms_key_id")) and target.get("encrypted", True) is False:
+        problems.append("kms_key_id requires encrypted to be true (a KMS key encrypts the new file system)")
+
+    problems.extend(_check_metadata(target, resource_type, name))
+    if resource_type == "EFS" and not _is_nonempty_str(target.get("backup_vault_name")):
+        # Without a vault the restore metadata starts empty (metadata_source none), and StartRestoreJob
+        # needs the backed-up file system's id for EFS.
+        metadata = target.get("metadata") if isinstance(target.get("metadata"), dict) else {}
+        secret = target.get("secret_metadata") if isinstance(target.get("secret_metadata"), dict) else {}
+        if _find_key({str(k): None for k in list(metadata) + list(secret)}, "file-system-id") is None:
+            problems.append(
+                "metadata.file-system-id is required for EFS without backup_vault_name (then the restore metadata is not "
+                "read from the recovery point); give the backed-up file system's id, or backup_vault_name"
+            )
+
+    return [f"{label}: {problem}" for problem in problems]
+
+
+def check_targets(targets: Any, mode: Any, run_id: Any) -> None:
+    """Raise PlanError with every problem of the role's inputs, or return."""
+    problems = []
+    if mode not in MODES:
+        problems.append(f"restore mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if not isinstance(run_id, str) or (mode == "drill" and not run_id.strip()):
+        problems.append(f"run_id must be a non-empty string (it names the drill and derives its idempotency tokens), got {run_id!r}")
+    if not isinstance(targets, (list, tuple)):
+        problems.append(f"restore_targets must be a list of targets, got {type(targets).__name__}")
+        raise PlanError(problems)
+    if not targets and mode != "cleanup":
+        problems.append("restore_targets is empty; give at least one target to restore")
+    names: dict[str, int] = {}
+    for index, target in enumerate(targets):
+        problems.extend(_check_target(index, target, names))
+    if problems:
+        raise PlanError(problems)
+
+
+# ---- the plan ----------------------------------------------------------------------------
+
+
+def idempotency_token(run_id: str, name: str) -> str:
+    """The drill's token for one target: the same within a run (a repeated start gets the same
+    job from AWS), different in every run (each drill restores anew)."""
+    digest = hashlib.sha256(f"{run_id}\0{name}".encode("utf-8")).hexdigest()
+    return f"{TOKEN_PREFIX}{digest[:40]}"
+
+
+def _role_metadata(target: dict[str, Any]) -> dict[str, Any]:
+    """What the role asks for per type, unset values left out (as roles/restore/tasks/start.yml did)."""
+    resource_type = target["resource_type"]
+    name = target["name"]
+    if resource_type == "EFS":
+        new_fs = not target.get("in_place", False)
+        built = {
+            "newFileSystem": new_fs,
+            "Encrypted": (target.get("encrypted") if target.get("encrypted") is not None else True) if new_fs else None,
+            "CreationToken": name if new_fs else None,
+            "PerformanceMode": target.get("performance_mode") or "generalPurpose",
+            "KmsKeyId": target.get("kms_key_id") or None,
+            "ItemsToRestore": list(target["item_paths"]) if target.get("item_paths") else None,
+        }
+    elif resource_type == "RDS":
+        built = {
+            "DBInstanceIdentifier": name,
+            "DBInstanceClass": target.get("db_instance_class") or None,
+            "DBSubnetGroupName": target.get("db_subnet_group_name") or None,
+            "VpcSecurityGroupIds": list(target["vpc_security_group_ids"]) if target.get("vpc_security_group_ids") else None,
+            "MultiAZ": target.get("multi_az"),
+            "Port": target.get("port"),
+        }
+    else:
+        built = {
+            "DBClusterIdentifier": name,
+            "DBSubnetGroupName": target.get("db_subnet_group_name") or None,
+            "VpcSecurityGroupIds": list(target["vpc_security_group_ids"]) if target.get("vpc_security_group_ids") else None,
+            "Port": target.get("port"),
+        }
+    return {key: value for key, value in built.items() if value is not None}
+
+
+def plan_metadata(target: dict[str, Any]) -> dict[str, Any]:
+    """The role's metadata with the target's own merged on top (keys matched case-insensitively,
+    the user's spelling wins), without the secret entries: those go through
+    secret_metadata and a no_log option, never through facts."""
+    merged = plain(_role_metadata(target))
+    for key, value in (target.get("metadata") or {}).items():
+        key = str(key)
+        existing = _find_key(merged, key)
+        if existing is not None:
+            del merged[existing]
+        if not is_secret_entry(key, value):
+            merged[key] = plain(value)
+    return merged
+
+
+def _as_bool(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value
+
+
+def _expected(target: dict[str, Any], metadata: dict[str, Any], instance_count: Optional[int]) -> dict[str, Any]:
+    """What validation compares the restored resource with; from the metadata sent, so a user's
+    metadata override is what is expected."""
+    resource_type = target["resource_type"]
+    name = target["name"]
+
+    def sent(key: str, default: Any = None) -> Any:
+        found = _find_key(metadata, key)
+        return metadata[found] if found is not None else default
+
+    if resource_type == "EFS":
+        performance_mode = sent("PerformanceMode", "generalPurpose")
+        if target.get("in_place", False):
+            return {"performance_mode": performance_mode}
+        return {"creation_token": name, "encrypted": _as_bool(sent("Encrypted", True)), "performance_mode": performance_mode}
+    if resource_type == "RDS":
+        return {"db_instance_identifier": name, "db_instance_class": sent("DBInstanceClass")}
+    return {"db_cluster_identifier": name, "instance_count": instance_count}
+
+
+def plan_item(index: int, target: dict[str, Any], mode: str, run_id: str) -> dict[str, Any]:
+    resource_type = target["resource_type"]
+    name = target["name"]
+    metadata = plan_metadata(target)
+    is_efs = resource_type == "EFS"
+    is_aurora = resource_type == "Aurora"
+    instance_count = target.get("instance_count") if target.get("instance_count") is not None else 1
+    instance_count = int(instance_count) if is_aurora else None
+    drill = mode == "drill"
+    db_instance_class = target.get("db_instance_class") or None
+    if is_aurora and db_instance_class is None:
+        db_instance_class = AURORA_DEFAULT_INSTANCE_CLASS
+    item = {
+        "index": index,
+        "name": name,
+        "resource_type": resource_type,
+        "in_place": bool(target.get("in_place", False)) if is_efs else False,
+        "recovery_point_arn": target.get("recovery_point_arn") or None,
+        "resource_arn": target.get("resource_arn") or None,
+        "backup_vault_name": target.get("backup_vault_name") or None,
+        "latest_before": target.get("latest_before") or None,
+        # Today's behaviour: with a vault, start from the recovery point's own metadata.
+        "metadata_source": "recovery_point" if target.get("backup_vault_name") else "none",
+        "metadata": metadata,
+        "force": drill,
+        "idempotency_token": idempotency_token(run_id, name) if drill else None,
+        "rto_seconds": target.get("rto_seconds"),
+        "rpo_seconds": target.get("rpo_seconds"),
+        "instance_count": instance_count,
+        "aurora_instance_identifiers": [f"{name}-{n}" for n in range(1, instance_count + 1)] if is_aurora else [],
+        "db_instance_class": db_instance_class if resource_type in ("RDS", "Aurora") else None,
+        "engine": (target.get("engine") or None) if is_aurora else None,
+        "subnet_ids": list(target.get("subnet_ids") or []) if is_efs else [],
+        "security_group_ids": list(target.get("security_group_ids") or []) if is_efs else [],
+        "has_secret_metadata": bool(secret_metadata(target)),
+        "expected": _expected(target, metadata, instance_count),
+    }
+    return plain(item)
+
+
+def build_plan(targets: Any, mode: Any, run_id: Any) -> list[dict[str, Any]]:
+    """One plan item per target, in order; PlanError with every problem when the input is bad."""
+    check_targets(targets, mode, run_id)
+    return [plan_item(index, target, mode, run_id) for index, target in enumerate(targets)]
+
+
+def secret_metadata(target: dict[str, Any]) -> dict[str, Any]:
+    """The secret entries of the target's metadata plus its secret_metadata (later wins)."""
+    secret = {}
+    for key, value in (target.get("metadata") or {}).items():
+        if is_secret_entry(key, value):
+            secret[str(key)] = plain(value)
+    for key, value in (target.get("secret_metadata") or {}).items():
+        existing = _find_key(secret, str(key))
+        if existing is not None:
+            del secret[existing]
+        secret[str(key)] = plain(value)
+    return secret
+
+
+def target_secret_metadata(targets: Any, index: Any) -> dict[str, Any]:
+    if not isinstance(targets, (list, tuple)):
+        raise PlanError([f"restore_targets must be a list of targets, got {type(targets).__name__}"])
+    if isinstance(index, str) and index.strip().isdigit():
+        index = int(index)
+    if not _is_int(index) or not 0 <= index < len(targets):
+        raise PlanError([f"index must be the position of a target in restore_targets (0 to {len(targets) - 1}), got {index!r}"])
+    target = targets[index]
+    if not isinstance(target, dict):
+        raise PlanError([f"restore_targets[{index}] must be a dictionary of target options, got {type(target).__name__}"])
+    problems = [
+        f"{_label(index, target)}: {field} must be a dictionary, got {type(target.get(field)).__name__}"
+        for field in ("metadata", "secret_metadata")
+        if target.get(field) is not None and not isinstance(target.get(field), dict)
+    ]
+    if problems:
+        raise PlanError(problems)
+    return secret_metadata(target)
+
+
+# ---- measures ------------------------------------------------------------------------------
+
+_ISO_8601 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
+    r"\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$"
+)
+
+
+def parse_iso8601(value: Any, what: str) -> datetime:
+    """A timezone-aware datetime from an ISO 8601 string with any offset or Z (no zone: UTC, as AWS
+    reports its dates), or from a datetime. Any number of fraction digits is accepted."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    match = _ISO_8601.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise PlanError([f"{what}: cannot read {value!r} as an ISO 8601 time (e.g. 2026-11-25T07:30:00Z)"])
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_hours, off_minutes = match.groups()
+    zone = timezone.utc
+    if sign:
+        offset = timedelta(hours=int(off_hours), minutes=int(off_minutes or 0))
+        zone = timezone(offset if sign == "+" else -offset)
+    try:
+        return datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int((fraction or "0")[:6].ljust(6, "0")), tzinfo=zone,
+        )
+    except ValueError as e:
+        raise PlanError([f"{what}: {value!r} is not a valid time ({e})"]) from None
+
+
+def _epoch(value: Any, what: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return parse_iso8601(value, what).timestamp()
+    if isinstance(value, datetime):
+        return parse_iso8601(value, what).timestamp()
+    raise PlanError([f"{what}: expected seconds since the epoch or an ISO 8601 time, got {value!r}"])
+
+
+def _whole_seconds(seconds: Optional[float]) -> Optional[int]:
+    # Rounded up, so a shown value within an (integer) objective always means the objective was met.
+    if seconds is None:
+        return None
+    whole = int(seconds)
+    return whole + 1 if seconds > whole else whole
+
+
+def _met(measured: Optional[float], objective: Optional[int]) -> Optional[bool]:
+    if objective is None:
+        return None
+    return measured is not None and measured <= objective
+
+
+def _plan_items(plan: Any) -> list[dict[str, Any]]:
+    if not isinstance(plan, (list, tuple)) or not all(isinstance(item, dict) and isinstance(item.get("name"), str) for item in plan):
+        raise PlanError(["plan must be the list restore_plan returned"])
+    return list(plan)
+
+
+def measure(plan: Any, jobs: Any, usable_at: Any) -> dict[str, dict[str, Any]]:
+    """Per target with a restore job: recovery time (job created -> resource usable) and recovery
+    point age (point created -> job created), in whole seconds, against the objectives."""
+    jobs = jobs or {}
+    usable_at = usable_at or {}
+    if not isinstance(jobs, dict) or not isinstance(usable_at, dict):
+        raise PlanError(["jobs and usable_at must be dictionaries keyed by target name"])
+    measures = {}
+    for item in _plan_items(plan):
+        name = item["name"]
+        if name not in jobs:
+            continue
+        entry = jobs[name] if isinstance(jobs[name], dict) else {}
+        job = entry.get("restore_job") if isinstance(entry.get("restore_job"), dict) else {}
+        created = point_created = usable = None
+        if job.get("creation_date"):
+            created = parse_iso8601(job["creation_date"], f"jobs[{name!r}].restore_job.creation_date").timestamp()
+        if job.get("recovery_point_creation_date"):
+            what = f"jobs[{name!r}].restore_job.recovery_point_creation_date"
+            point_created = parse_iso8601(job["recovery_point_creation_date"], what).timestamp()
+        if usable_at.get(name) is not None:
+            usable = _epoch(usable_at[name], f"usable_at[{name!r}]")
+        recovery_time = usable - created if usable is not None and created is not None else None
+        point_age = created - point_created if created is not None and point_created is not None else None
+        measures[name] = {
+            "recovery_time_seconds": _whole_seconds(recovery_time),
+            "recovery_point_age_seconds": _whole_seconds(point_age),
+            "rto_seconds": item.get("rto_seconds"),
+            "rpo_seconds": item.get("rpo_seconds"),
+            "rto_met": _met(recovery_time, item.get("rto_seconds")),
+            "rpo_met": _met(point_age, item.get("rpo_seconds")),
+        }
+    return plain(measures)
+
+
+# ---- report --------------------------------------------------------------------------------
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def report(plan: Any, run: Any) -> dict[str, Any]:
+    """The drill report: the run, then one entry per planned target in plan order."""
+    run = _dict(run)
+    jobs = _dict(run.get("jobs"))
+    measures = _dict(run.get("measures"))
+    validation = _dict(run.get("validation"))
+    teardown = _dict(run.get("teardown"))
+    failed = _dict(run.get("failed"))
+    leftovers = run.get("leftovers") or []
+    if not isinstance(leftovers, (list, tuple)):
+        raise PlanError([f"run.leftovers must be a list, got {type(leftovers).__name__}"])
+    error = run.get("error") or ""
+    targets = []
+    for item in _plan_items(plan):
+        name = item["name"]
+        entry = _dict(jobs.get(name))
+        job = _dict(entry.get("restore_job"))
+        created_arn = entry.get("created_resource_arn") or job.get("created_resource_arn") or ""
+        if job.get("status"):
+            status = job["status"]
+        else:
+            status = "FAILED" if entry.get("error") else "NOT STARTED"
+        targets.append({
+            "name": name,
+            "resource_type": item.get("resource_type"),
+            "recovery_point_arn": job.get("recovery_point_arn") or item.get("recovery_point_arn") or "",
+            "restore_job_id": job.get("restore_job_id") or "",
+            "restore_job_status": status,
+            "created_resource_arn": created_arn,
+            "error": failed.get(name) or "",
+            "measures": _dict(measures.get(name)),
+            "validation": validation.get(name) or "not run",
+            "teardown": teardown.get(name) or ("kept" if created_arn else "nothing to delete"),
+        })
+    return plain({
+        "run_id": run.get("run_id") or "",
+        "mode": run.get("mode") or "",
+        "succeeded": not error and not failed,
+        "error": error,
+        "leftovers": leftovers,
+        "targets": targets,
+    })
