@@ -64,17 +64,34 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# AWS reports recovery point times as Unix time (API reference, CreationDate), so nothing is
+# created before the epoch; the upper bound keeps every later computation (the one-second
+# margins of _enrich_from_vaults) inside what datetime can hold. Outside this span a time is a
+# typo, such as -9999999d, and is refused as one rather than sent to AWS or left to overflow.
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST_TIME = datetime(9999, 1, 1, tzinfo=timezone.utc)
+
+
+def _out_of_range(option: str, text: str) -> RecoveryPointOptionError:
+    return RecoveryPointOptionError(
+        option,
+        f"{option}: {text!r} is out of range; times must lie between {EARLIEST_TIME.date().isoformat()} "
+        f"and {LATEST_TIME.date().isoformat()} (UTC)",
+    )
+
+
 def parse_time(value: Any, option: str = "time", now: Optional[datetime] = None) -> datetime:
     """A timezone-aware UTC datetime from ISO 8601 or a relative offset from ``now``.
 
     Relative: ``-7d``, ``-12h``, ``-30m``, ``-90s``, ``-2w`` (``+`` allowed too), or ``now``.
     ISO 8601 without a zone is taken as UTC: AWS reports recovery point times in UTC, and an
-    operator's local zone on an AWX runner is not something to guess.
+    operator's local zone on an AWX runner is not something to guess. Times outside
+    EARLIEST_TIME..LATEST_TIME raise RecoveryPointOptionError naming ``option``.
     """
+    text = value.isoformat() if isinstance(value, datetime) else (str(value).strip() if value is not None else "")
     if isinstance(value, datetime):
         parsed = value
     else:
-        text = str(value).strip() if value is not None else ""
         if not text:
             raise RecoveryPointOptionError(option, f"{option} must not be empty")
         current = now or utc_now()
@@ -83,8 +100,13 @@ def parse_time(value: Any, option: str = "time", now: Optional[datetime] = None)
             parsed = current
         elif match:
             sign, amount, unit = match.groups()
-            delta = timedelta(seconds=int(amount) * _UNIT_SECONDS[unit])
-            parsed = current - delta if sign == "-" else current + delta
+            try:
+                # Huge amounts overflow timedelta or the date range (OverflowError); very long
+                # digit strings exceed int()'s conversion limit (ValueError).
+                delta = timedelta(seconds=int(amount) * _UNIT_SECONDS[unit])
+                parsed = current - delta if sign == "-" else current + delta
+            except (OverflowError, ValueError):
+                raise _out_of_range(option, text) from None
         else:
             try:
                 # Python 3.11's fromisoformat accepts the ISO 8601 forms users write,
@@ -98,7 +120,14 @@ def parse_time(value: Any, option: str = "time", now: Optional[datetime] = None)
                 ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        # 0001-01-01T00:00:00+01:00 is a valid ISO 8601 text whose UTC time datetime cannot hold.
+        parsed = parsed.astimezone(timezone.utc)
+    except OverflowError:
+        raise _out_of_range(option, text) from None
+    if not EARLIEST_TIME <= parsed < LATEST_TIME:
+        raise _out_of_range(option, text)
+    return parsed
 
 
 def _as_utc(value: Any) -> Optional[datetime]:

@@ -60,6 +60,35 @@ def test_parse_time_rejects_garbage_naming_the_option(text: str) -> None:
     assert "latest_before" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-9999999d",
+        "+9999999d",
+        "-99999999999999999999w",
+        "-" + "9" * 5000 + "s",
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+        "0001-01-01",
+        "1969-12-31T23:59:59Z",
+        "9999-06-01",
+        "-60000w",
+    ],
+)
+def test_parse_time_refuses_times_out_of_range_naming_the_option(text: str) -> None:
+    with pytest.raises(RecoveryPointOptionError) as err:
+        parse_time(text, "created_before", now=NOW)
+    assert err.value.option == "created_before"
+    assert str(err.value).startswith("created_before: ") and "out of range" in str(err.value)
+
+
+def test_parse_time_range_bounds() -> None:
+    assert parse_time("1970-01-01T00:00:00Z", "t", now=NOW) == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert parse_time("+5000w", "t", now=NOW) == NOW + timedelta(weeks=5000)
+    with pytest.raises(RecoveryPointOptionError):
+        parse_time(datetime(1, 1, 1), "t", now=NOW)
+
+
 # ---- build_query --------------------------------------------------------------------
 
 
