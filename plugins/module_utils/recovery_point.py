@@ -36,6 +36,8 @@ from typing import Any, Iterable, Optional
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 
 SELECT_CHOICES = ("all", "latest")
@@ -143,6 +145,26 @@ def _as_utc(value: Any) -> Optional[datetime]:
 # --------------------------------------------------------------------------------------
 
 
+# botocore backup service model, shape BackupVaultName: ^[a-zA-Z0-9\-\_]{2,50}$. AWS's own
+# managed vaults do not follow it: EFS's automatic backups go to the "default EFS backup vault"
+# EFS creates (https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html), named
+# aws/efs/automatic-backup-vault, and ListRecoveryPointsByBackupVault is used with that name in
+# public scripts. So aws/... names are taken too.
+_VAULT_NAME = re.compile(r"[a-zA-Z0-9\-_]{2,50}|aws(?:/[a-z0-9\-]+)+")
+
+
+def check_backup_vault_name(value: Any, option: str = "backup_vault_name") -> None:
+    """Raise RecoveryPointOptionError unless ``value`` is None or a vault name AWS accepts."""
+    if value is None:
+        return
+    if not isinstance(value, str) or not _VAULT_NAME.fullmatch(value):
+        raise RecoveryPointOptionError(
+            option,
+            f"{option} must be a backup vault name (2 to 50 letters, digits, hyphens and underscores, "
+            f"or an AWS-managed vault such as aws/efs/automatic-backup-vault), got {value!r}",
+        )
+
+
 @dataclass(frozen=True)
 class RecoveryPointQuery:
     """Which recovery points to look at. Times are UTC datetimes.
@@ -178,6 +200,15 @@ def build_query(
     the two when both are given); combining it with ``select: all`` is refused rather than
     silently ignoring one of them.
     """
+    # Given values are checked before asking whether enough was given, so that an empty
+    # backup_vault_name is reported as such rather than silently listing by resource_arn.
+    check_backup_vault_name(backup_vault_name)
+    if resource_arn is not None:
+        problem = resource_arn_error(resource_arn, "resource_arn")
+        if problem:
+            raise RecoveryPointOptionError("resource_arn", problem)
+    if resource_type is not None and not str(resource_type).strip():
+        raise RecoveryPointOptionError("resource_type", "resource_type must not be empty; leave it out or give a type such as EFS")
     if not backup_vault_name and not resource_arn:
         raise RecoveryPointOptionError("backup_vault_name", "one of backup_vault_name or resource_arn is required")
     if backup_vault_account_id and not backup_vault_name:
@@ -489,9 +520,13 @@ def resolve_restore_source(
 
     Validation (RecoveryPointOptionError) happens before any AWS call.
     """
-    if recovery_point_arn and resource_arn:
+    if recovery_point_arn is not None and resource_arn is not None:
         raise RecoveryPointOptionError("resource_arn", "recovery_point_arn and resource_arn are mutually exclusive")
-    if recovery_point_arn:
+    check_backup_vault_name(backup_vault_name)
+    if recovery_point_arn is not None:
+        problem = recovery_point_arn_error(recovery_point_arn)
+        if problem:
+            raise RecoveryPointOptionError("recovery_point_arn", problem)
         if latest_before is not None:
             raise RecoveryPointOptionError(
                 "latest_before",

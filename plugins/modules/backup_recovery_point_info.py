@@ -22,6 +22,9 @@ options:
     description:
       - Name of the backup vault to list.
       - At least one of O(backup_vault_name) and O(resource_arn) is required.
+      - 2 to 50 letters, digits, hyphens and underscores, as AWS names vaults, or an AWS-managed
+        vault such as V(aws/efs/automatic-backup-vault). Anything else, an empty name included,
+        fails before any AWS call.
     type: str
     aliases: [vault_name]
   backup_vault_account_id:
@@ -34,10 +37,17 @@ options:
       - ARN of the protected resource (for example an EFS file system or an RDS instance).
       - Alone, the points of the resource in every vault of this account are listed; with
         O(backup_vault_name), only those in that vault.
+      - Must be the ARN of a resource AWS Backup protects, such as
+        V(arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-ID), V(arn:aws:rds:REGION:ACCOUNT:db:NAME),
+        V(arn:aws:rds:REGION:ACCOUNT:cluster:NAME), V(arn:aws:dynamodb:REGION:ACCOUNT:table/NAME),
+        V(arn:aws:ec2:REGION:ACCOUNT:volume/vol-ID) or V(arn:aws:s3:::BUCKET). An empty value, another
+        kind of ARN (of a snapshot, a recovery point, an IAM role, ...) or a malformed one fails before
+        any AWS call, where AWS would list nothing.
     type: str
   resource_type:
     description:
       - Only points of this AWS Backup resource type, for example V(EFS), V(RDS), V(Aurora).
+      - Must not be empty.
     type: str
   status:
     description:
@@ -51,6 +61,7 @@ options:
       - Only points created at or after this time.
       - ISO 8601 (V(2026-11-24T22:00:00Z); without a zone, UTC) or relative to now
         (V(-7d), V(-12h), V(-30m), V(-90s), V(-2w)).
+      - Times before 1970-01-01 or from 9999-01-01 on (UTC), such as V(-9999999d), fail before any AWS call.
     type: str
   created_before:
     description:

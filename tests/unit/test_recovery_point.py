@@ -16,6 +16,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
     newest_first,
     parse_time,
     recovery_point_result,
+    resolve_restore_source,
     select_points,
 )
 
@@ -101,16 +102,30 @@ def test_query_needs_a_vault_or_a_resource() -> None:
 @pytest.mark.parametrize(
     "kwargs, option",
     [
-        ({"backup_vault_name": "v", "select": "newest"}, "select"),
-        ({"backup_vault_name": "v", "status": ["DONE"]}, "status"),
-        ({"backup_vault_name": "v", "status": []}, "status"),
-        ({"backup_vault_name": "v", "created_after": "soon"}, "created_after"),
-        ({"backup_vault_name": "v", "created_before": "-1q"}, "created_before"),
-        ({"backup_vault_name": "v", "latest_before": "2026-02-30"}, "latest_before"),
-        ({"backup_vault_name": "v", "latest_before": "-1d", "select": "all"}, "latest_before"),
-        ({"backup_vault_name": "v", "created_after": "-1d", "created_before": "-2d"}, "created_after"),
+        ({"backup_vault_name": "vault", "select": "newest"}, "select"),
+        ({"backup_vault_name": "vault", "status": ["DONE"]}, "status"),
+        ({"backup_vault_name": "vault", "status": []}, "status"),
+        ({"backup_vault_name": "vault", "created_after": "soon"}, "created_after"),
+        ({"backup_vault_name": "vault", "created_before": "-1q"}, "created_before"),
+        ({"backup_vault_name": "vault", "latest_before": "2026-02-30"}, "latest_before"),
+        ({"backup_vault_name": "vault", "latest_before": "-1d", "select": "all"}, "latest_before"),
+        ({"backup_vault_name": "vault", "created_after": "-1d", "created_before": "-2d"}, "created_after"),
         ({"resource_arn": FS_ARN, "backup_vault_account_id": "210987654321"}, "backup_vault_account_id"),
-        ({"backup_vault_name": "v", "backup_vault_account_id": "acct-1"}, "backup_vault_account_id"),
+        ({"backup_vault_name": "vault", "backup_vault_account_id": "acct-1"}, "backup_vault_account_id"),
+        ({"backup_vault_name": "vault", "created_after": "-9999999d"}, "created_after"),
+        ({"backup_vault_name": "vault", "latest_before": "0001-01-01T00:00:00+01:00"}, "latest_before"),
+        ({"backup_vault_name": ""}, "backup_vault_name"),
+        ({"backup_vault_name": "", "resource_arn": FS_ARN}, "backup_vault_name"),
+        ({"backup_vault_name": "  "}, "backup_vault_name"),
+        ({"backup_vault_name": "my vault"}, "backup_vault_name"),
+        ({"backup_vault_name": "x" * 51}, "backup_vault_name"),
+        ({"resource_arn": ""}, "resource_arn"),
+        ({"resource_arn": "fs-0abc"}, "resource_arn"),
+        ({"resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/"}, "resource_arn"),
+        ({"resource_arn": "arn:aws:sns:us-east-1:123456789012:topic"}, "resource_arn"),
+        ({"backup_vault_name": "vault", "resource_arn": FS_ARN + " "}, "resource_arn"),
+        ({"backup_vault_name": "vault", "resource_type": ""}, "resource_type"),
+        ({"backup_vault_name": "vault", "resource_type": "   "}, "resource_type"),
     ],
 )
 def test_bad_input_names_the_option(kwargs: dict, option: str) -> None:
@@ -121,15 +136,20 @@ def test_bad_input_names_the_option(kwargs: dict, option: str) -> None:
 
 
 def test_latest_before_selects_latest_and_takes_the_earlier_bound() -> None:
-    query = build_query(backup_vault_name="v", latest_before="-1d", created_before="-2d", now=NOW)
+    query = build_query(backup_vault_name="vault", latest_before="-1d", created_before="-2d", now=NOW)
     assert query.select == "latest"
     assert query.created_before == NOW - timedelta(days=2)
-    query = build_query(backup_vault_name="v", latest_before="-1d", created_before="-1h", now=NOW)
+    query = build_query(backup_vault_name="vault", latest_before="-1d", created_before="-1h", now=NOW)
     assert query.created_before == NOW - timedelta(days=1)
 
 
+@pytest.mark.parametrize("vault", ["vault", "prod-vault_2", "Default", "aws/efs/automatic-backup-vault"])
+def test_vault_names_aws_uses_are_accepted(vault: str) -> None:
+    assert build_query(backup_vault_name=vault, now=NOW).backup_vault_name == vault
+
+
 def test_defaults_are_completed_and_all() -> None:
-    query = build_query(backup_vault_name="v", now=NOW)
+    query = build_query(backup_vault_name="vault", now=NOW)
     assert query.statuses == ("COMPLETED",)
     assert query.select == "all"
 
@@ -152,16 +172,16 @@ def test_newest_first_breaks_ties_by_arn_whatever_the_input_order() -> None:
 
 def test_select_latest_returns_one_and_all_returns_every_match_newest_first() -> None:
     points = [point(f"arn:rp:{i}", NOW - timedelta(hours=i)) for i in range(5)]
-    latest = build_query(backup_vault_name="v", select="latest", now=NOW)
+    latest = build_query(backup_vault_name="vault", select="latest", now=NOW)
     assert [p["RecoveryPointArn"] for p in select_points(points, latest)] == ["arn:rp:0"]
-    every = build_query(backup_vault_name="v", now=NOW)
+    every = build_query(backup_vault_name="vault", now=NOW)
     assert [p["RecoveryPointArn"] for p in select_points(points[::-1], every)] == [f"arn:rp:{i}" for i in range(5)]
 
 
 def test_latest_before_is_strictly_before() -> None:
     incident = NOW - timedelta(hours=2)
     points = [point("arn:rp:at", incident), point("arn:rp:just-before", incident - timedelta(seconds=1))]
-    query = build_query(backup_vault_name="v", latest_before=incident.isoformat(), now=NOW)
+    query = build_query(backup_vault_name="vault", latest_before=incident.isoformat(), now=NOW)
     assert [p["RecoveryPointArn"] for p in select_points(points, query)] == ["arn:rp:just-before"]
 
 
@@ -171,10 +191,10 @@ def test_status_filter_defaults_to_completed_and_accepts_several() -> None:
         point("arn:rp:partial", NOW, "PARTIAL"),
         point("arn:rp:running", NOW, "CREATING"),
     ]
-    assert [p["RecoveryPointArn"] for p in select_points(points, build_query(backup_vault_name="v", now=NOW))] == [
+    assert [p["RecoveryPointArn"] for p in select_points(points, build_query(backup_vault_name="vault", now=NOW))] == [
         "arn:rp:ok"
     ]
-    query = build_query(backup_vault_name="v", status=["completed", "PARTIAL"], now=NOW)
+    query = build_query(backup_vault_name="vault", status=["completed", "PARTIAL"], now=NOW)
     assert sorted(p["RecoveryPointArn"] for p in select_points(points, query)) == ["arn:rp:ok", "arn:rp:partial"]
 
 
@@ -187,9 +207,9 @@ def test_cross_filters_all_apply_together() -> None:
         point("arn:rp:rds-in-window", NOW - timedelta(days=2), ResourceArn=other, ResourceType="RDS"),
         point("arn:rp:efs-partial", NOW - timedelta(days=3), "PARTIAL", ResourceArn=FS_ARN, ResourceType="EFS"),
     ]
-    query = build_query(backup_vault_name="v", resource_type="EFS", created_after="-7d", created_before="-1d", now=NOW)
+    query = build_query(backup_vault_name="vault", resource_type="EFS", created_after="-7d", created_before="-1d", now=NOW)
     assert [p["RecoveryPointArn"] for p in select_points(points, query)] == ["arn:rp:efs-in-window"]
-    query = build_query(backup_vault_name="v", resource_arn=other, created_after="-7d", now=NOW)
+    query = build_query(backup_vault_name="vault", resource_arn=other, created_after="-7d", now=NOW)
     assert [p["RecoveryPointArn"] for p in select_points(points, query)] == ["arn:rp:rds-in-window"]
     assert (
         not matches_query(points[0], build_query(backup_vault_name="other-vault", now=NOW))
@@ -199,7 +219,7 @@ def test_cross_filters_all_apply_together() -> None:
 
 def test_created_after_is_inclusive() -> None:
     start = NOW - timedelta(days=1)
-    query = build_query(backup_vault_name="v", created_after=start.isoformat(), now=NOW)
+    query = build_query(backup_vault_name="vault", created_after=start.isoformat(), now=NOW)
     assert matches_query(point("arn:rp:edge", start), query)
     assert not matches_query(point("arn:rp:before", start - timedelta(microseconds=1)), query)
 
@@ -214,7 +234,7 @@ def test_result_is_snake_case_with_iso_dates_and_age() -> None:
         created,
         ResourceArn=FS_ARN,
         ResourceType="EFS",
-        BackupVaultName="v",
+        BackupVaultName="vault",
         IsEncrypted=True,
         EncryptionKeyArn="arn:aws:kms:us-east-1:123456789012:key/k",
         Lifecycle={"DeleteAfterDays": 35},
@@ -292,8 +312,40 @@ def test_metadata_source_none_makes_no_call_and_bad_source_names_the_option() ->
 
     assert fetch_base_metadata(NoCalls(), "none", "arn:rp:1", None) == {}
     with pytest.raises(RecoveryPointOptionError) as err:
-        fetch_base_metadata(NoCalls(), "backup", "arn:rp:1", "v")
+        fetch_base_metadata(NoCalls(), "backup", "arn:rp:1", "vault")
     assert err.value.option == "metadata_source"
     with pytest.raises(RecoveryPointOptionError) as err:
         fetch_base_metadata(NoCalls(), "recovery_point", "arn:rp:1", None)
     assert err.value.option == "backup_vault_name"
+
+
+class NoCalls:
+    def __getattr__(self, name):
+        raise AssertionError(f"unexpected AWS call {name}")
+
+
+@pytest.mark.parametrize(
+    "kwargs, option",
+    [
+        ({"recovery_point_arn": ""}, "recovery_point_arn"),
+        ({"recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:"}, "recovery_point_arn"),
+        ({"recovery_point_arn": "arn:aws:rds:us-east-1:123456789012:db:prod"}, "recovery_point_arn"),
+        ({"recovery_point_arn": "arn:aws:ec2:us-east-1::snapshot/snap-1", "backup_vault_name": ""}, "backup_vault_name"),
+        ({"resource_arn": "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"}, "resource_arn"),
+        ({"resource_arn": FS_ARN, "latest_before": "-9999999d"}, "latest_before"),
+        ({"resource_arn": FS_ARN, "backup_vault_name": "no such/vault"}, "backup_vault_name"),
+    ],
+)
+def test_restore_source_refuses_bad_input_before_any_aws_call(kwargs: dict, option: str) -> None:
+    with pytest.raises(RecoveryPointOptionError) as err:
+        resolve_restore_source(NoCalls(), now=NOW, **kwargs)
+    assert err.value.option == option
+    assert option in str(err.value)
+
+
+def test_restore_source_takes_a_well_formed_recovery_point_arn_as_given() -> None:
+    arn = "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-1234"
+    assert resolve_restore_source(NoCalls(), recovery_point_arn=arn, backup_vault_name="vault") == {
+        "RecoveryPointArn": arn,
+        "BackupVaultName": "vault",
+    }

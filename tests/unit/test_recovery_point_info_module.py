@@ -43,6 +43,18 @@ def efs_point(aws):
             },
             "backup_vault_account_id",
         ),
+        ({"backup_vault_name": VAULT, "created_before": "-9999999d"}, "created_before"),
+        ({"backup_vault_name": VAULT, "created_after": "+9999999d"}, "created_after"),
+        ({"backup_vault_name": VAULT, "latest_before": "0001-01-01T00:00:00+01:00"}, "latest_before"),
+        ({"resource_arn": ""}, "resource_arn"),
+        ({"resource_arn": "fs-0abc1234"}, "resource_arn"),
+        ({"resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/"}, "resource_arn"),
+        ({"resource_arn": "arn:aws:iam::123456789012:role/backup-restore"}, "resource_arn"),
+        ({"backup_vault_name": VAULT, "resource_arn": "arn:aws:s3:::bucket/object"}, "resource_arn"),
+        ({"backup_vault_name": ""}, "backup_vault_name"),
+        ({"backup_vault_name": "", "resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"}, "backup_vault_name"),
+        ({"backup_vault_name": "prod vault"}, "backup_vault_name"),
+        ({"backup_vault_name": VAULT, "resource_type": ""}, "resource_type"),
     ],
 )
 def test_bad_input_fails_naming_the_option_before_any_aws_call(aws, capsys, args, option):
@@ -50,7 +62,8 @@ def test_bad_input_fails_naming_the_option_before_any_aws_call(aws, capsys, args
     result = run_module(capsys, args)
     assert result["failed"] is True
     assert option in result["msg"]
-    assert "Traceback" not in json.dumps(result)
+    assert result.get("option", option) == option
+    assert "Traceback" not in json.dumps(result) and "Unexpected" not in result["msg"]
     assert aws.calls() == {}
 
 
