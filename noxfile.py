@@ -23,8 +23,8 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import nox
 
@@ -34,9 +34,9 @@ CACHE = ROOT / ".cache"
 PYTHONS_DIR = CACHE / "compat" / "pythons"
 
 
-@dataclass(frozen=True)
-class Collections:
-    """amazon.aws and community.aws as one `ansible` package bundles them."""
+class Collections(NamedTuple):
+    """amazon.aws and community.aws as one `ansible` package bundles them (a tuple: nox writes
+    session parameters into its JSON report)."""
 
     ansible: str
     amazon_aws: str
@@ -46,10 +46,12 @@ class Collections:
         return f"amazon.aws {self.amazon_aws}, community.aws {self.community_aws} (ansible {self.ansible})"
 
 
-# The lowest versions galaxy.yml declares. `ansible` 11.0.0 bundles exactly these. The `ansible`
-# 10 bundle (for ansible-core 2.17) has amazon.aws 8.2.1, whose AnsibleAWSModule has no
-# no_log_values (the modules register masked metadata there), so 8.x is not supported.
-LOWEST = Collections("11.0.0", "9.0.0", "9.0.0")
+# The lowest versions galaxy.yml declares; `ansible` 11.6.0 bundles exactly these. Our modules
+# register the restore metadata's secrets in module.no_log_values, which AnsibleAWSModule passes
+# through to AnsibleModule only from amazon.aws 9.5.0 on: with 9.4.0 and older (8.2.1 in the
+# `ansible` 10 bundle for ansible-core 2.17, 9.0.0 in `ansible` 11.0.0) backup_restore_job fails
+# with "'AnsibleAWSModule' object has no attribute 'no_log_values'".
+LOWEST = Collections("11.6.0", "9.5.0", "9.3.0")
 
 # ansible-core (the newest patch of each minor) -> the Pythons it supports on the controller
 # (its wheel's classifiers) and the `ansible` package built on it (the newest of that major).
@@ -57,7 +59,7 @@ LOWEST = Collections("11.0.0", "9.0.0", "9.0.0")
 # machines (pyenv has 3.9-3.13, Debian bookworm 3.11, and python-build-standalone downloads are
 # out of reach), and a Python that cannot be found fails the run instead of being skipped.
 CORES: list[tuple[str, tuple[str, ...], Collections]] = [
-    # ansible 10 bundles amazon.aws 8.2.1 (unsupported, above), so 2.17 runs with the lowest.
+    # `ansible` 10 bundles amazon.aws 8.2.1 (unsupported, above), so 2.17 runs with the lowest.
     ("2.17.14", ("3.10", "3.11", "3.12"), LOWEST),
     ("2.18.19", ("3.11", "3.12", "3.13"), Collections("11.13.0", "9.5.2", "9.3.0")),
     ("2.19.14", ("3.11", "3.12", "3.13"), Collections("12.3.0", "10.1.2", "10.0.0")),
@@ -125,6 +127,7 @@ def _pins(*names: str) -> list[str]:
 
 
 _expose_pythons()
+(CACHE / "compat").mkdir(parents=True, exist_ok=True)  # where `make compat` has nox write its report
 nox.options.sessions = ["compat"]
 nox.options.error_on_missing_interpreters = True
 # Never fetch an interpreter: the fetch cannot work here, and a matrix Python must be present.
