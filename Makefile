@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test pytest sanity lint docs unit integration emulator drill clean
+.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends clean
 
 setup: $(VENV)/.installed $(COLLECTIONS)/.installed
 
@@ -28,7 +28,7 @@ $(COLLECTIONS)/.installed: $(VENV)/.installed tests/tools/install_collections.py
 	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/recovery/aws_backup
 	touch $@
 
-test: pytest sanity lint
+test: pytest sanity lint compat-ends
 
 # Unit and integration tests, two workers (each with its own emulator server).
 pytest: setup
@@ -60,5 +60,16 @@ docs: setup
 lint: setup
 	$(BIN)/ansible-lint roles/ playbooks/
 
+# The support matrix (noxfile.py): every supported ansible-core on each Python it supports, with
+# the amazon.aws / community.aws of its `ansible` package and the lowest we declare; each
+# combination in its own virtualenv (.nox/) runs ansible-doc, backup_restore_job and the DR drill
+# against the emulator. Two at a time: a combination mostly waits on ansible and the emulator.
+compat: setup
+	$(BIN)/nox --sessions compat --parallel 2 --report $(CURDIR)/.cache/compat/report.json
+
+# The matrix's oldest and newest combinations end to end (part of `make test`).
+compat-ends: setup
+	$(BIN)/nox --tags oldest newest --parallel 2 --report $(CURDIR)/.cache/compat/report-ends.json
+
 clean:
-	rm -rf $(VENV) $(COLLECTIONS) .cache .build .pytest_cache
+	rm -rf $(VENV) $(COLLECTIONS) .cache .build .pytest_cache .nox
