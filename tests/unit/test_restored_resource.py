@@ -447,7 +447,7 @@ def test_source_cluster_is_never_taken_for_a_restore(rds_env):
 
 def test_find_marked_resources_lists_each_service_once_whatever_the_number(rds_env):
     aws, client_for = rds_env["aws"], rds_env["client_for"]
-    jobs = [restore_efs(rds_env) for _ in range(6)]
+    jobs = [restore_efs(rds_env) for _number in range(6)]
     for job in jobs[:4]:
         mark(rds_env, job)
     mark(rds_env, jobs[4], run_id=OTHER_RUN)  # jobs[5] stays unmarked
