@@ -50,6 +50,8 @@ PAGINATION_MODEL = {
         "input_token": "next_token", "unique_attribute": "recovery_point_arn", **_PAGE,
     },
     "list_restore_jobs": {"input_token": "next_token", "unique_attribute": "restore_job_id", **_PAGE},
+    "list_backup_vaults_page": {"input_token": "next_token", "unique_attribute": "backup_vault_name", **_PAGE},
+    "list_backup_plans_page": {"input_token": "next_token", "unique_attribute": "backup_plan_id", **_PAGE},
     "list_restore_jobs_by_protected_resource": {
         "input_token": "next_token", "unique_attribute": "restore_job_id", **_PAGE,
     },
@@ -427,6 +429,22 @@ class BackupJobsBackendMixin:
         if any(point.vault is vault for point in self.recovery_points.values()):
             raise InvalidRequestException("Backup vault cannot be deleted because it contains recovery points.")
         self.vaults.pop(backup_vault_name, None)
+
+    # moto lists vaults and plans in one page whatever MaxResults says; AWS pages them
+    # (ListBackupVaults/ListBackupPlans MaxResults and NextToken, service model).
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def list_backup_vaults_page(
+        self: Any, by_vault_type: str | None = None, by_shared: bool | None = None
+    ) -> list[Vault]:
+        # every vault here is a plain backup vault, shared with no one
+        if by_shared or (by_vault_type and by_vault_type != "BACKUP_VAULT"):
+            return []
+        return sorted(self.vaults.values(), key=lambda vault: vault.backup_vault_name)
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def list_backup_plans_page(self: Any, include_deleted: bool = False) -> list[Any]:
+        return sorted(self.list_backup_plans(include_deleted), key=lambda plan: plan.backup_plan_id)
 
     def _recovery_point(self: Any, recovery_point_arn: str | None, vault: Vault | None = None) -> RecoveryPoint:
         if not recovery_point_arn:

@@ -27,6 +27,27 @@ class BackupJobsResponseMixin:
     def _backend(self) -> BackupJobsBackendMixin:
         return self.backup_backend
 
+    # ---- vaults and plans (moto's, paged) ------------------------------------------------
+
+    def list_backup_vaults(self) -> ActionResult:
+        p = self._model_params()
+        vaults, next_token = self._backend().list_backup_vaults_page(
+            by_vault_type=p.get("ByVaultType"),
+            by_shared=p.get("ByShared"),
+            max_results=p.get("MaxResults"),
+            next_token=p.get("NextToken"),
+        )
+        return ActionResult({"BackupVaultList": [v.to_list_dict() for v in vaults], "NextToken": next_token})
+
+    def list_backup_plans(self) -> ActionResult:
+        p = self._model_params()
+        plans, next_token = self._backend().list_backup_plans_page(
+            include_deleted=bool(p.get("IncludeDeleted")),
+            max_results=p.get("MaxResults"),
+            next_token=p.get("NextToken"),
+        )
+        return ActionResult({"BackupPlansList": [plan.to_list_dict() for plan in plans], "NextToken": next_token})
+
     # ---- backup jobs ---------------------------------------------------------------------
 
     def start_backup_job(self) -> ActionResult:
