@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import traceback
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,27 +22,7 @@ try:
 except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
     BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
-from ansible_collections.amazon.aws.plugins.module_utils.arn import validate_aws_arn
-
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MetadataError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import resource_type_warning
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import sensitive_values
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointNotFoundError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import parse_time
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import recovery_point_result
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import resolve_restore_source
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import to_aws_metadata
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import validate_metadata
 
 # A job equal to the request in one of these is reused, not restarted.
 REUSABLE_STATUSES = ("PENDING", "RUNNING", "COMPLETED")
@@ -58,6 +37,7 @@ WAIT_BACKOFF_FACTOR = 1.5
 WAIT_MAX_DELAY = 60.0
 
 TOKEN_PREFIX = "ansible-recovery-"
+
 
 
 class RestoreJobAWSError(Exception):
@@ -83,13 +63,18 @@ class RestoreJobEndedError(Exception):
 class RestoreJobTimeoutError(Exception):
     """wait_timeout ran out; the job keeps running."""
 
-    def __init__(self, restore_job: dict[str, Any], timeout: float):
+    def __init__(self, restore_job: dict[str, Any], timeout: float, last_error: str | None = None):
         self.restore_job = restore_job
+        unreachable = f" The last polls failed ({last_error}); the status is the last one AWS gave." if last_error else ""
         super().__init__(
             f"Restore job {restore_job.get('RestoreJobId')} is still {restore_job.get('Status')} "
-            f"({restore_job.get('PercentDone', 'unknown')} done) after wait_timeout={timeout:g} seconds. "
+            f"({restore_job.get('PercentDone', 'unknown')} done) after wait_timeout={timeout:g} seconds.{unreachable} "
             "The job keeps running: re-run the task to resume waiting for it."
         )
+
+
+class InputError(ValueError):
+    """Bad input; the message names the option."""
 
 
 # ---- the request ------------------------------------------------------------------------
@@ -118,7 +103,8 @@ def build_request(
 
 def derive_idempotency_token(request: dict[str, Any], earlier_failed_job_ids: list[str]) -> str:
     """A token that two runs of the same task agree on (so concurrent runs start one job),
-    which changes after an equal job FAILED or was ABORTED (so a re-run starts a new one)."""
+    which changes after an equal job FAILED or was ABORTED, or COMPLETED but its restored resource
+    is gone (so a re-run starts a new one): those jobs' ids are part of it."""
     material = {
         "recovery_point_arn": request["RecoveryPointArn"],
         "resource_type": request.get("ResourceType"),
@@ -204,13 +190,23 @@ def start_restore_job(client: Any, request: dict[str, Any]) -> str:
 
 @dataclass
 class EqualJobs:
-    """Jobs equal to a request: the newest reusable one, and the ids of failed/aborted ones."""
+    """Jobs equal to a request: the newest reusable one, the ids of failed/aborted ones, and
+    notes on why a newer equal job was not reused."""
 
     reusable: dict[str, Any] | None = None
     failed_job_ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def find_equal_jobs(client: Any, request: dict[str, Any]) -> EqualJobs:
+# Whether the resource a COMPLETED job created still exists: True, False, or None when it cannot
+# be told (a type the collection cannot look up, no permission).
+ResourceCheck = Callable[[str], "bool | None"]
+
+
+def find_equal_jobs(client: Any, request: dict[str, Any], resource_exists: ResourceCheck | None = None) -> EqualJobs:
+    """The newest equal job decides. A COMPLETED one whose created resource no longer exists is
+    spent: it counts like a failed one (its id goes into the token) and the search ends."""
     found = EqualJobs()
     for listed in list_restore_jobs(client, request.get("ResourceType")):
         if not is_candidate(request, listed):
@@ -219,11 +215,38 @@ def find_equal_jobs(client: Any, request: dict[str, Any]) -> EqualJobs:
         if not same_metadata(request["Metadata"], get_restore_job_metadata(client, listed["RestoreJobId"])):
             continue
         if status in REUSABLE_STATUSES:
-            found.reusable = listed
+            spent = _spent_reason(client, listed, resource_exists, found)
+            if spent:
+                found.failed_job_ids.append(listed["RestoreJobId"])
+                found.notes.append(spent)
+            else:
+                found.reusable = listed
             break  # the newest equal job to reuse; no token is needed, so older ones don't matter
         if status in RETRY_STATUSES:
             found.failed_job_ids.append(listed["RestoreJobId"])
     return found
+
+
+def _spent_reason(client: Any, listed: dict[str, Any], resource_exists: ResourceCheck | None, found: EqualJobs) -> str:
+    """Why a COMPLETED equal job cannot be reused ("" when it can)."""
+    if listed.get("Status") != "COMPLETED" or resource_exists is None:
+        return ""
+    job_id = listed["RestoreJobId"]
+    arn = listed.get("CreatedResourceArn") or describe_restore_job(client, job_id).get("CreatedResourceArn")
+    exists = resource_exists(arn) if arn else None
+    if exists is None:
+        found.warnings.append(
+            f"restore job {job_id} is COMPLETED and equal to this request; it is reused without checking that its "
+            f"restored resource {arn or '(not named by AWS)'} still exists, because the collection cannot look that up "
+            "(resource type or permissions)"
+        )
+        return ""
+    if exists:
+        return ""
+    return (
+        f"restore job {job_id} is COMPLETED and equal to this request, but the resource it created ({arn}) no longer "
+        "exists: a new restore job was started"
+    )
 
 
 @dataclass
@@ -232,35 +255,54 @@ class Outcome:
     changed: bool
     request: dict[str, Any]  # what was (or, in check mode, would be) sent
     existing: dict[str, Any] | None  # the equal job reused, as ListRestoreJobs gave it
+    notes: list[str] = field(default_factory=list)  # why an equal job was not reused
+    warnings: list[str] = field(default_factory=list)
 
 
 def ensure_restore_job(
-    client: Any, request: dict[str, Any], force: bool = False, check_mode: bool = False
+    client: Any,
+    request: dict[str, Any],
+    force: bool = False,
+    check_mode: bool = False,
+    resource_exists: ResourceCheck | None = None,
 ) -> Outcome:
-    """Start the restore job unless an equal one is PENDING, RUNNING or COMPLETED (or force)."""
+    """Start the restore job unless an equal one is PENDING, RUNNING or COMPLETED (or force).
+    With force, the request's own IdempotencyToken (or a random one) decides: AWS answers a
+    repeated token with the job it first started."""
     request = dict(request)
+    equal = EqualJobs()
     if force:
         request.setdefault("IdempotencyToken", random_idempotency_token())
         existing = None
     else:
-        equal = find_equal_jobs(client, request)
+        equal = find_equal_jobs(client, request, resource_exists)
         existing = equal.reusable
         if existing is not None:
-            return Outcome(describe_restore_job(client, existing["RestoreJobId"]), False, request, existing)
+            job = describe_restore_job(client, existing["RestoreJobId"])
+            return Outcome(job, False, request, existing, equal.notes, equal.warnings)
         request.setdefault("IdempotencyToken", derive_idempotency_token(request, equal.failed_job_ids))
     if check_mode:
-        return Outcome(None, True, request, None)
+        return Outcome(None, True, request, None, equal.notes, equal.warnings)
     restore_job_id = start_restore_job(client, request)
     if not force and restore_job_id in equal.failed_job_ids:
         # AWS answered a repeated token with the job it names, which ended: nothing started.
         raise InputError(
             f"idempotency_token {request['IdempotencyToken']!r} already started restore job {restore_job_id}, "
-            "which ended FAILED or ABORTED; give a new idempotency_token (or leave it out) to retry"
+            "which ended FAILED or ABORTED, or whose restored resource no longer exists; give a new idempotency_token "
+            "(or leave it out) to restore again"
         )
-    return Outcome(describe_restore_job(client, restore_job_id), True, request, existing)
+    return Outcome(describe_restore_job(client, restore_job_id), True, request, existing, equal.notes, equal.warnings)
 
 
 # ---- waiting ----------------------------------------------------------------------------
+
+# While waiting, these answers mean "no news this time", not "the job failed": the poll is tried
+# again until wait_timeout runs out. AWS Backup's throttling and outage codes (its API model), the
+# generic ones botocore knows, and any HTTP 5xx.
+WAIT_TRANSIENT_ERROR_CODES = frozenset({
+    "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
+    "ServiceUnavailableException", "ServiceUnavailable", "InternalFailure", "InternalServerError", "RequestTimeout",
+})
 
 
 def wait_delays(first: float = WAIT_FIRST_DELAY, factor: float = WAIT_BACKOFF_FACTOR, cap: float = WAIT_MAX_DELAY):
@@ -271,6 +313,27 @@ def wait_delays(first: float = WAIT_FIRST_DELAY, factor: float = WAIT_BACKOFF_FA
         delay = min(delay * factor, cap)
 
 
+def poll_restore_job(client: Any, restore_job_id: str) -> dict[str, Any]:
+    """One DescribeRestoreJob without the collection's retry policy: the wait loop retries on
+    its own schedule, bounded by its deadline (the policy's backoff is not)."""
+    job = client.describe_restore_job(RestoreJobId=restore_job_id)
+    job.pop("ResponseMetadata", None)
+    return job
+
+
+def transient_wait_error(error: Exception) -> str | None:
+    """A short description when `error` is worth riding out while waiting, else None."""
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        if code in WAIT_TRANSIENT_ERROR_CODES or status >= 500:
+            return f"{code or 'HTTP ' + str(status)}: {error.response.get('Error', {}).get('Message', '')}".rstrip(": ")
+        return None
+    if isinstance(error, BotoCoreError):  # no connection, connection closed, read timeout, ...
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
 def wait_for_restore_job(
     client: Any,
     restore_job: dict[str, Any],
@@ -279,10 +342,13 @@ def wait_for_restore_job(
     clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
     """Poll DescribeRestoreJob until the job ends; returns it when COMPLETED. Raises
-    RestoreJobEndedError (FAILED/ABORTED) or RestoreJobTimeoutError; never sleeps past the
-    deadline."""
+    RestoreJobEndedError (FAILED/ABORTED) or RestoreJobTimeoutError. `timeout` bounds the whole
+    wait: throttling and connection errors are retried on the same schedule until the deadline,
+    never sleeping past it. `client` should make few attempts of its own per call (see
+    the module's WAIT_CLIENT_CONFIG)."""
     deadline = clock() + timeout
     job = restore_job
+    last_error = None
     delays = wait_delays(WAIT_FIRST_DELAY, WAIT_BACKOFF_FACTOR, WAIT_MAX_DELAY)
     while True:
         if job.get("Status") == "COMPLETED":
@@ -291,223 +357,12 @@ def wait_for_restore_job(
             raise RestoreJobEndedError(job)
         remaining = deadline - clock()
         if remaining <= 0:
-            raise RestoreJobTimeoutError(job, timeout)
+            raise RestoreJobTimeoutError(job, timeout, last_error)
         sleep(min(next(delays), remaining))
-        job = describe_restore_job(client, job["RestoreJobId"])
-
-
-# ---- results ----------------------------------------------------------------------------
-
-
-# ---- the module's flow ------------------------------------------------------------------
-# Kept here rather than in the module file so the module stays documentation and a short
-# main, and later modules and the role can share it. The steps:
-#   1. check_input: everything that can be checked without AWS (fails before any call);
-#   2. resolve_source: the recovery point (given, or the newest of resource_arn) and the
-#      base metadata of metadata_source;
-#   3. final_metadata: base metadata with the user's metadata on top, converted and checked;
-#   4. ensure_restore_job, then wait.
-
-
-@dataclass
-class CheckedInput:
-    recovery_point_arn: str | None
-    user_metadata: dict[str, str]
-    resource_type: str | None
-    warnings: list[str]
-
-
-@dataclass
-class Source:
-    recovery_point_arn: str
-    base_metadata: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    # The recovery point found for resource_arn (raw API dict), to say which one was restored.
-    recovery_point: dict[str, Any] | None = None
-    resource_type: str | None = None
-
-
-def is_well_formed_arn(value: str) -> bool:
-    details = parse_aws_arn(value) if isinstance(value, str) else None
-    # parse_aws_arn searches (not matches): insist the whole value is the ARN.
-    return bool(
-        details
-        and value.startswith("arn:")
-        and not any(c.isspace() for c in value)
-        and details.get("service")
-        and details.get("resource")
-    )
-
-
-def is_iam_role_arn(value: str) -> bool:
-    return is_well_formed_arn(value) and validate_aws_arn(value, service="iam", resource_type="role")
-
-
-def check_input(params: dict[str, Any]) -> CheckedInput:
-    """Raises InputError naming the option; no AWS call."""
-    recovery_point_arn = params.get("recovery_point_arn")
-    if recovery_point_arn is not None and not is_well_formed_arn(recovery_point_arn):
-        raise InputError(
-            f"recovery_point_arn must be a recovery point ARN (arn:aws:backup:REGION:ACCOUNT:recovery-point:ID, "
-            f"arn:aws:rds:REGION:ACCOUNT:snapshot:NAME, arn:aws:ec2:REGION::snapshot/snap-ID, ...), "
-            f"got {recovery_point_arn!r}"
-        )
-    iam_role_arn = params.get("iam_role_arn")
-    if iam_role_arn is not None and not is_iam_role_arn(iam_role_arn):
-        raise InputError(
-            f"iam_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {iam_role_arn!r}"
-        )
-    wait_timeout = params.get("wait_timeout")
-    if wait_timeout is not None and wait_timeout <= 0:
-        raise InputError(f"wait_timeout must be a positive number of seconds, got {wait_timeout}")
-    token = params.get("idempotency_token")
-    if token is not None and not token.strip():
-        raise InputError("idempotency_token must not be empty; leave it out to get a token derived from the request")
-    resource_type = params.get("resource_type")
-    if resource_type is not None and not resource_type.strip():
-        raise InputError("resource_type must not be empty; leave it out or give a type such as EFS")
-    if params.get("latest_before") is not None:
         try:
-            parse_time(params["latest_before"], "latest_before")
-        except RecoveryPointOptionError as e:
-            raise InputError(str(e)) from None
-    warnings = [w for w in [resource_type_warning(resource_type)] if w]
-    try:
-        user_metadata = to_aws_metadata(params.get("metadata"))
-    except MetadataError as e:
-        raise InputError(str(e)) from None
-    return CheckedInput(recovery_point_arn, user_metadata, resource_type, warnings)
-
-
-def resolve_source(params: dict[str, Any], checked: CheckedInput, client: Any) -> Source:
-    """The recovery point to restore and the metadata to start from.
-
-    The point is ``recovery_point_arn`` as given, or the newest COMPLETED one of
-    ``resource_arn`` (in ``backup_vault_name``, created before ``latest_before``). The base
-    metadata comes from ``metadata_source``; keys of it that StartRestoreJob does not take for
-    the resource type are dropped with a note. The user's own keys are never dropped.
-    """
-    try:
-        point = resolve_restore_source(
-            client,
-            recovery_point_arn=checked.recovery_point_arn,
-            resource_arn=params.get("resource_arn"),
-            backup_vault_name=params.get("backup_vault_name"),
-            latest_before=params.get("latest_before"),
-            backup_vault_account_id=params.get("backup_vault_account_id"),
-        )
-        base = fetch_base_metadata(
-            client,
-            params.get("metadata_source") or "none",
-            point["RecoveryPointArn"],
-            point.get("BackupVaultName"),
-            params.get("backup_vault_account_id"),
-        )
-    except (RecoveryPointOptionError, RecoveryPointNotFoundError) as e:
-        raise InputError(str(e)) from None
-    except (BotoCoreError, ClientError) as e:
-        raise RestoreJobAWSError("finding the recovery point and its restore metadata", e) from e
-    resource_type = checked.resource_type or point.get("ResourceType")
-    kept, notes = drop_unsupported_metadata_keys(resource_type, base)
-    found = point if params.get("resource_arn") else None
-    return Source(point["RecoveryPointArn"], kept, notes, found, resource_type)
-
-
-def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
-    """Base metadata with the user's on top (keys matched case-insensitively), checked."""
-    merged = dict(source.base_metadata)
-    for key, value in checked.user_metadata.items():
-        existing = find_key(merged, key)
-        if existing is not None:
-            del merged[existing]
-        merged[key] = value
-    if not merged:
-        raise InputError(
-            "metadata is required: StartRestoreJob needs the restore metadata (e.g. file-system-id for EFS); "
-            "give metadata, or metadata_source to start from the recovery point's"
-        )
-    try:
-        return validate_metadata(merged, source.resource_type or checked.resource_type)
-    except MetadataError as e:
-        raise InputError(str(e)) from None
-
-
-class InputError(ValueError):
-    """Bad input; the message names the option."""
-
-
-def masked_request(request: dict[str, Any]) -> dict[str, Any]:
-    shown = {
-        "recovery_point_arn": request["RecoveryPointArn"],
-        "metadata": mask_metadata(request["Metadata"]),
-    }
-    for aws_name, name in (
-        ("ResourceType", "resource_type"),
-        ("IamRoleArn", "iam_role_arn"),
-        ("CopySourceTagsToRestoredResource", "copy_source_tags_to_restored_resource"),
-        ("IdempotencyToken", "idempotency_token"),
-    ):
-        if aws_name in request:
-            shown[name] = request[aws_name]
-    return shown
-
-
-def snake_job(job: dict[str, Any] | None) -> dict[str, Any]:
-    return json_safe(camel_dict_to_snake_dict(job)) if job else {}
-
-
-def run_module(module: Any, make_client: Callable[[], Any]) -> None:
-    """The module's main: fail_json/exit_json, never a traceback."""
-    params = module.params
-    # Registered first, so nothing below (warnings, errors, invocation) can show them.
-    try:
-        module.no_log_values.update(sensitive_values(params.get("metadata")))
-    except MetadataError as e:
-        module.fail_json(msg=str(e))
-    try:
-        checked = check_input(params)
-        for warning in checked.warnings:
-            module.warn(warning)
-        client = make_client()
-        source = resolve_source(params, checked, client)
-        metadata = final_metadata(source, checked)
-        module.no_log_values.update(sensitive_values(metadata))
-        request = build_request(
-            source.recovery_point_arn,
-            metadata,
-            resource_type=source.resource_type,
-            iam_role_arn=params.get("iam_role_arn"),
-            copy_source_tags_to_restored_resource=params.get("copy_source_tags_to_restored_resource"),
-            idempotency_token=params.get("idempotency_token"),
-        )
-        outcome = ensure_restore_job(client, request, force=params["force"], check_mode=module.check_mode)
-        result: dict[str, Any] = {
-            "changed": outcome.changed,
-            "restore_metadata": mask_metadata(metadata),
-            "restore_request": masked_request(outcome.request),
-            "restore_job": snake_job(outcome.restore_job),
-        }
-        if source.notes:
-            result["notes"] = source.notes
-        if source.recovery_point is not None:
-            result["recovery_point"] = recovery_point_result(source.recovery_point)
-        if module._diff:
-            before = {}
-            if outcome.existing is not None:
-                before = {"restore_job": snake_job(outcome.existing), "restore_metadata": mask_metadata(metadata)}
-            after = {"restore_request": result["restore_request"]} if outcome.changed else before
-            result["diff"] = {"before": before, "after": after}
-        # Check mode reports the equal job as it is now, without waiting for it.
-        if params["wait"] and not module.check_mode and outcome.restore_job is not None:
-            try:
-                result["restore_job"] = snake_job(wait_for_restore_job(client, outcome.restore_job, params["wait_timeout"]))
-            except (RestoreJobEndedError, RestoreJobTimeoutError) as e:
-                result["restore_job"] = snake_job(e.restore_job)
-                module.fail_json(msg=str(e), **result)
-        module.exit_json(**result)
-    except InputError as e:
-        module.fail_json(msg=str(e))
-    except RestoreJobAWSError as e:
-        module.fail_json_aws(e.error, msg=f"Failed {e.action}")
-    except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user
-        module.fail_json(msg=f"Unexpected error ({type(e).__name__}): {e}", exception=traceback.format_exc())
+            job = poll_restore_job(client, job["RestoreJobId"])
+            last_error = None
+        except (BotoCoreError, ClientError) as e:
+            last_error = transient_wait_error(e)
+            if last_error is None:
+                raise RestoreJobAWSError(f"describing restore job {job['RestoreJobId']}", e) from e

@@ -14,15 +14,22 @@ description:
     I(metadata) is C(PENDING), C(RUNNING) or C(COMPLETED), no job is started, C(changed) is
     false and that job is returned. After such a job C(FAILED) or was C(ABORTED), the task starts
     a new one.
+  - A C(COMPLETED) equal job is reused only while the resource it created exists. For EFS file
+    systems, RDS DB instances and Aurora DB clusters the module looks (DescribeFileSystems,
+    DescribeDBInstances, DescribeDBClusters); when that resource is gone, a new restore job is
+    started and RV(notes) says why. Where it cannot look (another resource type, no permission)
+    it reuses the job and warns that it could not check.
   - Two runs of the same task at the same moment start one job, because the module sends
     an C(IdempotencyToken) derived from the request when I(idempotency_token) is not given.
   - Supports check mode (nothing is started; the request that would be sent is returned) and
     diff mode.
   - Restore metadata is sensitive. Values of keys naming credentials (containing
-    C(password), C(passwd), C(passphrase), C(secret), C(token), C(credential), C(privatekey),
-    C(apikey) or C(accesskey), compared case-insensitively and ignoring C(-), C(_) and C(.)) are
-    masked in results, diffs, warnings and messages. EFS's C(CreationToken) is an idempotency
-    value, not a credential, and is not masked.
+    C(password), C(passwd), C(pwd), C(passphrase), C(secret), C(token), C(credential),
+    C(privatekey), C(apikey) or C(accesskey), or ending in C(key), compared case-insensitively and
+    ignoring C(-), C(_) and C(.)) are masked in results, diffs, warnings and messages, in
+    C(invocation) (also when argument validation fails) and in the line the module logs to the
+    system log. EFS's C(CreationToken) and C(IdempotencyToken) are idempotency values, not
+    credentials, and are not masked. For a secret under any other key, use O(secret_metadata).
 author:
   - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
@@ -92,7 +99,30 @@ options:
         relative to the file system root and starting with C(/).
       - StartRestoreJob requires metadata, so the task fails when it is empty (give O(metadata),
         or O(metadata_source) to start from the recovery point's).
+      - Dictionaries are accepted only for keys AWS documents as structured (some EC2 keys such as
+        C(Placement)); lists are sent as JSON. The whole metadata may be at most 200 KB.
+      - For I(resource_type=EFS) with C(newFileSystem=true) and no C(CreationToken), a CreationToken
+        is derived from the request (C(ansible-recovery-) and a hash of the recovery point, resource
+        type and metadata; of the idempotency token with O(force)), so re-runs and concurrent runs
+        agree. Without one AWS would accept the job and fail it later.
     type: dict
+  secret_metadata:
+    description:
+      - Restore metadata whose values are secrets, merged into O(metadata) (a key may not be in both).
+      - Its values are never shown, whatever their keys are called; use it for a credential under a
+        key the module would not recognise as one.
+    type: dict
+  run_id:
+    description:
+      - Mark the restored resource as created by this run. When the job is C(COMPLETED), the
+        resource it created (EFS file system, RDS DB instance, Aurora DB cluster) is tagged with
+        C(recovery.aws_backup:run-id) set to this value and C(recovery.aws_backup:restore-job-id) set
+        to the job id, before the task returns. The C(restore) role deletes only resources carrying
+        its run's mark.
+      - A job restored in place (EFS C(newFileSystem=false)) names the source as its created
+        resource; that is never marked.
+      - Needs O(wait=true).
+    type: str
   resource_type:
     description:
       - The type of the resource to restore, as AWS Backup names it - C(Aurora), C(DocumentDB),
@@ -118,11 +148,14 @@ options:
         same task start one job.
       - AWS answers a repeated token with the job it first started. With your own token, a re-run
         after that job C(FAILED) or was C(ABORTED) fails saying so; give a new token to retry.
-      - Mutually exclusive with I(force).
+      - With O(force), the token decides alone. No equal job is looked for, and repeating the task
+        with the same token returns the job it started (for a run that must restore afresh but
+        never twice, as the C(restore) role's drills do).
     type: str
   force:
     description:
-      - Start a new restore job even when an equal one exists, with a fresh random token.
+      - Start a new restore job even when an equal one exists, with a fresh random token, or with
+        O(idempotency_token) when given.
     type: bool
     default: false
   wait:
@@ -130,6 +163,8 @@ options:
       - Wait until the job is C(COMPLETED). The task fails when the job ends C(FAILED) or
         C(ABORTED), with AWS's status message and the job id.
       - Polls DescribeRestoreJob after a few seconds, then less and less often, up to once a minute.
+      - Throttling, AWS outages and lost connections while waiting are retried until O(wait_timeout)
+        runs out; they never end the wait early nor stretch it.
       - In check mode nothing is waited for; an equal job is returned as it is.
       - With I(wait=false) the task returns once the job is started (or found); re-run it with
         I(wait=true) to wait for that same job.
@@ -137,14 +172,17 @@ options:
     default: true
   wait_timeout:
     description:
-      - How many seconds to wait with I(wait=true). When they run out the task fails with the
-        job id, status and percent done; the job keeps running, and re-running the task waits for
-        the same job.
+      - How many seconds to wait with I(wait=true), retries included. When they run out the task
+        fails with the job id, its last known status and percent done; the job keeps running, and
+        re-running the task waits for the same job.
     type: int
     default: 3600
 notes:
   - Needs C(backup:ListRestoreJobs), C(backup:GetRestoreJobMetadata), C(backup:DescribeRestoreJob),
-    C(backup:StartRestoreJob) and C(iam:PassRole) on I(iam_role_arn).
+    C(backup:StartRestoreJob) and C(iam:PassRole) on I(iam_role_arn); to check that a reused job's
+    resource exists, C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) or
+    C(rds:DescribeDBClusters); with O(run_id), C(elasticfilesystem:TagResource) or
+    C(rds:AddTagsToResource).
   - Throttling and transient AWS errors are retried with jittered backoff.
 extends_documentation_fragment:
   - amazon.aws.common.modules
@@ -260,9 +298,16 @@ recovery_point:
     resource_type: EFS
     creation_date: "2026-11-25T02:00:12+00:00"
     age_seconds: 4023
+marked_resource:
+  description: The restored resource tagged as created by O(run_id).
+  returned: when O(run_id) is given and the job COMPLETED with a new resource
+  type: dict
+  sample: {"arn": "arn:aws:rds:us-east-1:123456789012:db:orders-drill", "tags": {"recovery.aws_backup:run-id": "20261125T020000Z-1a2b3c4d"}}
 notes:
-  description: Metadata keys of the O(metadata_source) left out because StartRestoreJob does not take them for the resource type.
-  returned: when keys were left out
+  description:
+    - Metadata keys of the O(metadata_source) left out because StartRestoreJob does not take them for the resource type.
+    - Why an equal C(COMPLETED) job was not reused (its restored resource no longer exists).
+  returned: when keys were left out or an equal job was not reused
   type: list
   elements: str
   sample: ["dropped metadata key 'AvailabilityZone': RDS refuses it with MultiAZ true (...)"]
@@ -375,12 +420,13 @@ restore_request:
       returned: when a job would be started
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import run_module
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import module_secrets
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import run_module
+from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import aws_module_hiding_secrets
 
 ARGUMENT_SPEC = dict(
+    secret_metadata=dict(type="dict", no_log=True),
+    run_id=dict(type="str"),
     recovery_point_arn=dict(type="str"),
     resource_arn=dict(type="str"),
     backup_vault_name=dict(type="str"),
@@ -399,13 +445,14 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    module = AnsibleAWSModule(
+    module = aws_module_hiding_secrets(
+        module_secrets,
         argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
-        mutually_exclusive=[("force", "idempotency_token"), ("recovery_point_arn", "resource_arn"), ("recovery_point_arn", "latest_before")],
+        mutually_exclusive=[("recovery_point_arn", "resource_arn"), ("recovery_point_arn", "latest_before")],
         required_one_of=[("recovery_point_arn", "resource_arn")],
     )
-    run_module(module, lambda: module.client("backup", retry_decorator=backup_retry))
+    run_module(module)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ checks, waiting with backoff (fake clock, fake client). No AWS."""
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_job as rj
+from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_module as rm
 
 POINT = "arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45"
 ROLE = "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole"
@@ -85,7 +87,7 @@ def test_metadata_equality_reads_keys_case_insensitively():
     ],
 )
 def test_well_formed_arns_are_accepted(arn):
-    assert rj.check_input({"recovery_point_arn": arn}).recovery_point_arn == arn
+    assert rm.check_input({"recovery_point_arn": arn}).recovery_point_arn == arn
 
 
 @pytest.mark.parametrize(
@@ -105,23 +107,23 @@ def test_well_formed_arns_are_accepted(arn):
 )
 def test_bad_input_names_the_option(params, option):
     with pytest.raises(rj.InputError, match=option.replace(".", r"\.")):
-        rj.check_input(params)
+        rm.check_input(params)
 
 
 def test_final_metadata_requires_metadata_and_applies_type_rules():
-    checked = rj.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {}})
+    checked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {}})
     with pytest.raises(rj.InputError, match="metadata is required"):
-        rj.final_metadata(rj.Source(POINT), checked)
-    checked = rj.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"KmsKeyId": "k", "file-system-id": "fs"}})
+        rm.final_metadata(rm.Source(POINT), checked)
+    checked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"KmsKeyId": "k", "file-system-id": "fs"}})
     with pytest.raises(rj.InputError, match=r"metadata\.KmsKeyId requires"):
-        rj.final_metadata(rj.Source(POINT), checked)
+        rm.final_metadata(rm.Source(POINT), checked)
 
 
 def test_user_metadata_overrides_base_metadata_case_insensitively():
     # The seam issue 3 fills: base metadata from the recovery point, the user's on top.
-    source = rj.Source(POINT, base_metadata={"file-system-id": "fs-1", "Encrypted": "false", "newFileSystem": "false"})
-    checked = rj.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"encrypted": True, "newFileSystem": True}})
-    assert rj.final_metadata(source, checked) == {"file-system-id": "fs-1", "encrypted": "true", "newFileSystem": "true"}
+    source = rm.Source(POINT, base_metadata={"file-system-id": "fs-1", "Encrypted": "false", "newFileSystem": "false"})
+    checked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"encrypted": True, "newFileSystem": True}})
+    assert rm.final_metadata(source, checked) == {"file-system-id": "fs-1", "encrypted": "true", "newFileSystem": "true"}
 
 
 def test_wait_delays_grow_to_a_cap():
@@ -152,8 +154,8 @@ class FakeBackup:
     def __init__(self, clock: FakeClock, timeline: list[tuple[float, str]], message: str = ""):
         self.clock, self.timeline, self.message, self.calls = clock, timeline, message, 0
 
-    def describe_restore_job(self, RestoreJobId: str, aws_retry: bool) -> dict:
-        assert aws_retry is True
+    def describe_restore_job(self, RestoreJobId: str) -> dict:
+        # No aws_retry: the wait loop retries on its own schedule, bounded by its deadline.
         self.calls += 1
         status = [s for t, s in self.timeline if t <= self.clock.now][-1]
         return {"RestoreJobId": RestoreJobId, "Status": status, "PercentDone": "50.00%", "StatusMessage": self.message}
@@ -191,12 +193,68 @@ def test_wait_fails_with_aws_status_message(status):
 def test_json_safe_turns_dates_into_text():
     from datetime import datetime, timezone
 
-    value = rj.json_safe({"a": [datetime(2024, 1, 2, tzinfo=timezone.utc)], "b": 1})
+    value = rm.json_safe({"a": [datetime(2024, 1, 2, tzinfo=timezone.utc)], "b": 1})
     assert value == {"a": ["2024-01-02T00:00:00+00:00"], "b": 1}
 
 
 def test_masked_request_hides_credentials():
-    shown = rj.masked_request(request(metadata={"DBInstanceIdentifier": "db", "MasterUserPassword": "pw-1"}))
-    assert shown["metadata"]["MasterUserPassword"] == rj.mask_metadata({"p": "x", "password": "y"})["password"]
+    shown = rm.masked_request(request(metadata={"DBInstanceIdentifier": "db", "MasterUserPassword": "pw-1"}))
+    assert shown["metadata"]["MasterUserPassword"] == rm.mask_metadata({"p": "x", "password": "y"})["password"]
     assert "pw-1" not in str(shown)
     assert shown["recovery_point_arn"] == POINT and shown["iam_role_arn"] == ROLE
+
+
+class Unreliable(FakeBackup):
+    """Answers with `error()` while the fake clock is inside one of `outages`."""
+
+    def __init__(self, clock, timeline, outages, error):
+        super().__init__(clock, timeline)
+        self.outages, self.error = outages, error
+
+    def describe_restore_job(self, RestoreJobId: str) -> dict:
+        if any(start <= self.clock.now < end for start, end in self.outages):
+            self.calls += 1
+            raise self.error()
+        return super().describe_restore_job(RestoreJobId)
+
+
+def throttled():
+    return ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
+                        "ResponseMetadata": {"HTTPStatusCode": 400}}, "DescribeRestoreJob")  # fmt: skip
+
+
+def unreachable():
+    return EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+
+@pytest.mark.parametrize("error", [throttled, unreachable])
+def test_endless_transient_errors_end_the_wait_at_its_deadline_naming_the_last_status(error):
+    clock = FakeClock()
+    backup = Unreliable(clock, [(0, "RUNNING")], [(0, 10**9)], error)
+    with pytest.raises(rj.RestoreJobTimeoutError) as raised:
+        rj.wait_for_restore_job(backup, {"RestoreJobId": "j-3", "Status": "RUNNING", "PercentDone": "20.00%"}, 20, clock.sleep, clock)
+    assert clock.now == pytest.approx(20)
+    message = str(raised.value)
+    assert "j-3" in message and "still RUNNING" in message and "last polls failed" in message
+    assert backup.calls >= 3  # it kept trying, within the deadline
+
+
+@pytest.mark.parametrize("error", [throttled, unreachable])
+def test_a_short_outage_while_waiting_is_ridden_out(error):
+    clock = FakeClock()
+    backup = Unreliable(clock, [(0, "RUNNING"), (60, "COMPLETED")], [(5, 40)], error)
+    job = rj.wait_for_restore_job(backup, {"RestoreJobId": "j-4", "Status": "RUNNING"}, 300, clock.sleep, clock)
+    assert job["Status"] == "COMPLETED"
+
+
+def test_a_real_error_while_waiting_is_not_retried():
+    clock = FakeClock()
+
+    def denied():
+        return ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"},
+                            "ResponseMetadata": {"HTTPStatusCode": 403}}, "DescribeRestoreJob")  # fmt: skip
+
+    backup = Unreliable(clock, [(0, "RUNNING")], [(0, 10**9)], denied)
+    with pytest.raises(rj.RestoreJobAWSError):
+        rj.wait_for_restore_job(backup, {"RestoreJobId": "j-5", "Status": "RUNNING"}, 300, clock.sleep, clock)
+    assert backup.calls == 1

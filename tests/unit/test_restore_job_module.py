@@ -57,12 +57,27 @@ BAD_INPUTS = [
     ({"metadata": {"file-system-id": "fs-1", "KmsKeyId": "k"}}, "metadata.KmsKeyId"),
     ({"metadata": {"file-system-id": "fs-1", "Encrypted": "maybe"}}, "metadata.Encrypted"),
     ({"metadata": {"file-system-id": "fs-1", "itemsToRestore": []}}, "metadata.itemsToRestore"),
-    ({"metadata": {"file-system-id": "fs-1", "ItemsToRestore": ["/1", "/2", "/3", "/4", "/5", "/6"]}}, "metadata.ItemsToRestore"),
+    ({"metadata": {"file-system-id": "fs-1", "ItemsToRestore": ["relative/path"]}}, "metadata.ItemsToRestore"),
+    ({"metadata": {"file-system-id": {"id": "fs-1"}, "newFileSystem": True}}, "metadata.file-system-id"),
+    ({"metadata": {"file-system-id": "fs-1", "CreationToken": "x" * 210_000}}, "metadata is"),
+    ({"resource_type": ["EFS"]}, "resource_type"),
+    ({"resource_type": ""}, "resource_type"),
+    ({"run_id": "drill-1"}, "run_id"),
+    ({"recovery_point_arn": "arn:aws:s3:::my-bucket"}, "recovery_point_arn"),
+    ({"recovery_point_arn": "arn:aws:iam::123456789012:role/x"}, "recovery_point_arn"),
+    ({"recovery_point_arn": "arn:aws:sns:us-east-1:123456789012:topic"}, "recovery_point_arn"),
+    ({"recovery_point_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"}, "recovery_point_arn"),
+    ({"recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:"}, "recovery_point_arn"),
+    ({"recovery_point_arn": None, "resource_arn": "fs-0abc1234"}, "resource_arn"),
+    ({"recovery_point_arn": None, "resource_arn": ""}, "resource_arn"),
+    ({"recovery_point_arn": None, "resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1",
+      "latest_before": "-9999999d"}, "latest_before"),
+    ({"run_id": " ", "wait": True}, "run_id"),
+    ({"secret_metadata": {"File-System-Id": "fs-2"}}, "secret_metadata.File-System-Id"),
     ({"metadata": {}}, "metadata"),
     ({"metadata": "file-system-id=fs-1 newFileSystem"}, "metadata"),
     ({"wait_timeout": 0}, "wait_timeout"),
     ({"wait_timeout": "soon"}, "wait_timeout"),
-    ({"force": True, "idempotency_token": "t"}, "force"),
     ({"copy_source_tags_to_restored_resource": "perhaps"}, "copy_source_tags_to_restored_resource"),
 ]
 
@@ -86,11 +101,14 @@ def test_first_run_starts_one_job_and_rerun_returns_it(aws, capsys, efs_point):
     assert job["status"] in ("PENDING", "RUNNING", "COMPLETED")
     assert job["recovery_point_arn"] == efs_point["recovery_point_arn"]
     assert isinstance(job["creation_date"], str)
+    token = first["restore_metadata"]["CreationToken"]  # derived: a new file system needs one
     assert first["restore_metadata"] == {"file-system-id": efs_point["file_system_id"], "newFileSystem": "true",
-                                         "Encrypted": "true"}  # fmt: skip
+                                         "Encrypted": "true", "CreationToken": token}  # fmt: skip
+    assert token.startswith("ansible-recovery-") and len(token) <= 64
     aws.reset_calls()
     second = run_module(capsys, efs_args(efs_point))
     assert second["changed"] is False
+    assert second["restore_metadata"]["CreationToken"] == token
     assert second["restore_job"]["restore_job_id"] == job["restore_job_id"]
     assert len(restore_jobs(aws)) == 1
     assert "StartRestoreJob" not in aws.calls()
@@ -190,7 +208,7 @@ def test_user_token_is_sent(aws, capsys, efs_point):
 
 
 def test_timeout_fails_with_progress_and_rerun_resumes_the_same_job(aws, capsys, efs_point):
-    aws.configure(restore_job_seconds=2.5)
+    aws.configure(restore_job_seconds=6)
     timed_out = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=1))
     job_id = timed_out["restore_job"]["restore_job_id"]
     assert timed_out["failed"] is True
@@ -262,7 +280,7 @@ def test_own_token_of_a_failed_job_fails_clearly_instead_of_claiming_a_new_job(a
 
 def test_runs_that_both_saw_no_job_start_one(aws, capsys, efs_point, monkeypatch):
     # Two AWX jobs at the same moment: both list before either starts. Simulate that listing.
-    monkeypatch.setattr(rj, "find_equal_jobs", lambda client, request: rj.EqualJobs())
+    monkeypatch.setattr(rj, "find_equal_jobs", lambda client, request, resource_exists=None: rj.EqualJobs())
     first = run_module(capsys, efs_args(efs_point))
     second = run_module(capsys, efs_args(efs_point))
     assert first["restore_job"]["restore_job_id"] == second["restore_job"]["restore_job_id"]
@@ -278,3 +296,120 @@ def test_numeric_and_nested_credentials_are_masked_in_the_whole_result(aws, caps
     text = json.dumps(result)
     assert "987654321" not in text and "tok-nested-secret" not in text
     assert "5432" in text  # what is not a credential stays visible
+
+
+SECRETS = {"MasterUserPassword": "pw-Hunter2-a", "MasterUserPwd": "pw-Hunter2-b", "AdminPasswd": "pw-Hunter2-c",
+           "Config": {"nested": {"ClientSecret": "pw-Hunter2-d"}}, "ApiToken": "pw-Hunter2-e", "SshKey": "pw-Hunter2-f"}  # fmt: skip
+
+
+def assert_no_secret(text: str) -> None:
+    leaked = [v for v in ("pw-Hunter2-a", "pw-Hunter2-b", "pw-Hunter2-c", "pw-Hunter2-d", "pw-Hunter2-e", "pw-Hunter2-f",
+                          "pw-Hunter2-g") if v in text]  # fmt: skip
+    assert not leaked, f"secrets shown: {leaked}"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"wait": "maybe"},
+        {"not_an_option": 1},
+        {"wait_timeout": "soon"},
+        {"recovery_point_arn": None, "resource_arn": None},
+        {"latest_before": "-1d"},  # mutually exclusive with recovery_point_arn
+    ],
+)
+def test_argument_validation_failures_never_show_secret_metadata(aws, capsys, efs_point, overrides):
+    args = efs_args(efs_point, **overrides)
+    args = {k: v for k, v in args.items() if v is not None}
+    args["metadata"] = {**args["metadata"], **SECRETS}
+    args["secret_metadata"] = {"AdminLogin": "pw-Hunter2-g"}
+    aws.reset_calls()
+    result = run_module(capsys, args)
+    assert result["failed"] is True
+    assert "module_args" in result["invocation"]
+    assert_no_secret(json.dumps(result))
+    assert aws.calls() == {}
+
+
+def test_metadata_given_as_json_text_hides_its_secrets_too(aws, capsys, efs_point):
+    args = efs_args(efs_point, wait="maybe")
+    args["metadata"] = json.dumps({**args["metadata"], "MasterUserPassword": "pw-Hunter2-a"})
+    assert_no_secret(json.dumps(run_module(capsys, args)))
+
+
+def test_the_invocation_log_line_hides_secrets(aws, capsys, efs_point, monkeypatch):
+    from ansible.module_utils.basic import AnsibleModule
+
+    logged = []
+    monkeypatch.setattr(AnsibleModule, "log", lambda self, msg, log_args=None: logged.append((msg, log_args)))
+    args = efs_args(efs_point)
+    secrets = {k: v for k, v in SECRETS.items() if k != "Config"}
+    args["metadata"] = {**args["metadata"], **secrets, "Items": [{"nested": {"ClientSecret": "pw-Hunter2-d"}}]}
+    args["secret_metadata"] = {"AdminLogin": "pw-Hunter2-g"}
+    result = run_module(capsys, args, diff=True)
+    assert result.get("changed") is True, result
+    assert logged, "the module logs its invocation"
+    assert_no_secret(repr(logged))
+    assert_no_secret(json.dumps(result))
+    # Secrets are still sent to AWS: only what is shown is masked.
+    sent = aws.client("backup").get_restore_job_metadata(RestoreJobId=result["restore_job"]["restore_job_id"])["Metadata"]
+    assert sent["MasterUserPwd"] == "pw-Hunter2-b" and sent["AdminLogin"] == "pw-Hunter2-g"
+
+
+def test_a_completed_job_whose_file_system_is_gone_is_not_reused(aws, capsys, efs_point):
+    first = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=30))
+    created = first["restore_job"]["created_resource_arn"]
+    efs = aws.client("efs")
+    efs.delete_file_system(FileSystemId=created.split("/")[-1])
+    again = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=30))
+    assert again["changed"] is True
+    assert again["restore_job"]["restore_job_id"] != first["restore_job"]["restore_job_id"]
+    assert again["restore_job"]["created_resource_arn"] != created
+    assert any(first["restore_job"]["restore_job_id"] in note and "no longer exists" in note for note in again["notes"])
+    # The new file system exists, so the next run reuses the new job.
+    third = run_module(capsys, efs_args(efs_point))
+    assert third["changed"] is False
+    assert third["restore_job"]["restore_job_id"] == again["restore_job"]["restore_job_id"]
+    assert len(restore_jobs(aws)) == 2
+
+
+def test_a_completed_job_whose_resource_cannot_be_looked_up_is_reused_with_a_warning(aws, capsys, efs_point, monkeypatch):
+    from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_module
+
+    first = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=30))
+    monkeypatch.setattr(restore_module, "resource_exists", lambda client_for, arn: None)
+    again = run_module(capsys, efs_args(efs_point))
+    assert again["changed"] is False
+    assert again["restore_job"]["restore_job_id"] == first["restore_job"]["restore_job_id"]
+    assert "without checking" in json.dumps(again.get("warnings"))
+
+
+def test_force_with_a_token_restores_afresh_once_per_token(aws, capsys, efs_point):
+    earlier = run_module(capsys, efs_args(efs_point))
+    run_a = run_module(capsys, efs_args(efs_point, force=True, idempotency_token="drill-run-1"))
+    run_a_again = run_module(capsys, efs_args(efs_point, force=True, idempotency_token="drill-run-1"))
+    run_b = run_module(capsys, efs_args(efs_point, force=True, idempotency_token="drill-run-2"))
+    ids = {r["restore_job"]["restore_job_id"] for r in (earlier, run_a, run_b)}
+    assert len(ids) == 3
+    assert run_a_again["restore_job"]["restore_job_id"] == run_a["restore_job"]["restore_job_id"]
+    # each forced restore gets its own derived CreationToken, so their file systems do not collide
+    assert run_a["restore_metadata"]["CreationToken"] != run_b["restore_metadata"]["CreationToken"]
+
+
+def test_run_id_marks_the_restored_file_system(aws, capsys, efs_point):
+    result = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=30, run_id="drill-77"))
+    fs_id = result["restore_job"]["created_resource_arn"].split("/")[-1]
+    (fs,) = aws.client("efs").describe_file_systems(FileSystemId=fs_id)["FileSystems"]
+    tags = {t["Key"]: t["Value"] for t in fs["Tags"]}
+    assert tags["recovery.aws_backup:run-id"] == "drill-77"
+    assert tags["recovery.aws_backup:restore-job-id"] == result["restore_job"]["restore_job_id"]
+    assert result["marked_resource"]["arn"] == result["restore_job"]["created_resource_arn"]
+
+
+def test_run_id_never_marks_the_source_of_an_in_place_restore(aws, capsys, efs_point):
+    args = efs_args(efs_point, wait=True, wait_timeout=30, run_id="drill-78")
+    args["metadata"] = {"file-system-id": efs_point["file_system_id"], "newFileSystem": False}
+    result = run_module(capsys, args)
+    assert "marked_resource" not in result
+    (fs,) = aws.client("efs").describe_file_systems(FileSystemId=efs_point["file_system_id"])["FileSystems"]
+    assert "recovery.aws_backup:run-id" not in {t["Key"] for t in fs.get("Tags", [])}

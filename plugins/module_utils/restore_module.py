@@ -1,0 +1,370 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The backup_restore_job module's flow, kept out of the module file so that stays its
+documentation and a short main. The steps:
+
+1. check_input: everything that can be checked without AWS (fails before any call);
+2. resolve_source: the recovery point (given, or the newest of resource_arn) and the base
+   metadata of metadata_source;
+3. final_metadata: base metadata with the user's metadata on top, converted and checked;
+4. ensure_restore_job (restore_job.py), then wait, then mark what the job created for run_id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+try:
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
+    BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible.module_utils.common.validation import check_type_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+from ansible_collections.amazon.aws.plugins.module_utils.arn import validate_aws_arn
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MetadataError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import check_structured_values
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import derived_creation_token
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import needs_efs_creation_token
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import resource_type_warning
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import sensitive_values
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import to_aws_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import validate_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointNotFoundError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import parse_time
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import recovery_point_result
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import resolve_restore_source
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobAWSError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobEndedError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobTimeoutError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import build_request
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import ensure_restore_job
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import random_idempotency_token
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import wait_for_restore_job
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import in_place_restore
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import mark_resource
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import mark_tags
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import resource_exists
+
+# The client the wait loop polls with makes few attempts of its own and gives up on a dead
+# connection quickly: the loop retries until wait_timeout, so botocore's own retries and its
+# 60 s default timeouts would only stretch the deadline.
+WAIT_CLIENT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 30}
+
+# ResourceType as botocore's model constrains it (^[a-zA-Z0-9\-\_\.]{1,50}$), plus the blank of
+# "Storage Gateway", which AWS's documentation lists as a type.
+RESOURCE_TYPE_PATTERN = re.compile(r"^[A-Za-z0-9 ._-]{1,50}$")
+
+
+@dataclass
+class CheckedInput:
+    recovery_point_arn: str | None
+    user_metadata: dict[str, str]  # metadata and secret_metadata, as AWS takes them
+    resource_type: str | None
+    warnings: list[str]
+    raw_metadata: dict[str, Any] = field(default_factory=dict)  # as given, for checks that need the YAML types
+
+
+@dataclass
+class Source:
+    recovery_point_arn: str
+    base_metadata: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    # The recovery point found for resource_arn (raw API dict), to say which one was restored.
+    recovery_point: dict[str, Any] | None = None
+    resource_type: str | None = None
+
+
+def is_well_formed_arn(value: str) -> bool:
+    details = parse_aws_arn(value) if isinstance(value, str) else None
+    # parse_aws_arn searches (not matches): insist the whole value is the ARN.
+    return bool(
+        details
+        and value.startswith("arn:")
+        and not any(c.isspace() for c in value)
+        and details.get("service")
+        and details.get("resource")
+    )
+
+
+def is_iam_role_arn(value: str) -> bool:
+    return is_well_formed_arn(value) and validate_aws_arn(value, service="iam", resource_type="role")
+
+
+def check_input(params: dict[str, Any]) -> CheckedInput:
+    """Raises InputError naming the option; no AWS call."""
+    recovery_point_arn = params.get("recovery_point_arn")
+    for error in (
+        recovery_point_arn_error(recovery_point_arn) if recovery_point_arn is not None else None,
+        resource_arn_error(params["resource_arn"], "resource_arn") if params.get("resource_arn") is not None else None,
+    ):
+        if error:
+            raise InputError(error)
+    iam_role_arn = params.get("iam_role_arn")
+    if iam_role_arn is not None and not is_iam_role_arn(iam_role_arn):
+        raise InputError(
+            f"iam_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {iam_role_arn!r}"
+        )
+    wait_timeout = params.get("wait_timeout")
+    if wait_timeout is not None and wait_timeout <= 0:
+        raise InputError(f"wait_timeout must be a positive number of seconds, got {wait_timeout}")
+    run_id = params.get("run_id")
+    if run_id is not None and (not run_id.strip() or not params.get("wait")):
+        raise InputError("run_id must be a non-empty run name, and needs wait=true: the resource is marked once the job has created it")
+    token = params.get("idempotency_token")
+    if token is not None and not token.strip():
+        raise InputError("idempotency_token must not be empty; leave it out to get a token derived from the request")
+    resource_type = params.get("resource_type")
+    if resource_type is not None and not RESOURCE_TYPE_PATTERN.match(resource_type):
+        raise InputError(
+            f"resource_type must be one resource type name such as EFS, RDS or Aurora (letters, digits, '-', '_', '.'), "
+            f"got {resource_type!r}"
+        )
+    if params.get("latest_before") is not None:
+        try:
+            parse_time(params["latest_before"], "latest_before")
+        except RecoveryPointOptionError as e:
+            raise InputError(str(e)) from None
+    warnings = [w for w in [resource_type_warning(resource_type)] if w]
+    raw_metadata = dict(params.get("metadata") or {})
+    try:
+        user_metadata = to_aws_metadata(raw_metadata)
+    except MetadataError as e:
+        raise InputError(str(e)) from None
+    try:
+        secret_metadata = to_aws_metadata(params.get("secret_metadata"))
+    except MetadataError as e:
+        # Named as the option it came from; its values are never part of the message.
+        raise InputError(f"secret_{e}") from None
+    for key, value in secret_metadata.items():
+        if find_key(user_metadata, key) is not None:
+            raise InputError(f"secret_metadata.{key} is also in metadata; give each key once")
+        user_metadata[key] = value
+    for key, value in (params.get("secret_metadata") or {}).items():
+        raw_metadata[key] = value
+    return CheckedInput(recovery_point_arn, user_metadata, resource_type, warnings, raw_metadata)
+
+
+def resolve_source(params: dict[str, Any], checked: CheckedInput, client: Any) -> Source:
+    """The recovery point to restore and the metadata to start from.
+
+    The point is ``recovery_point_arn`` as given, or the newest COMPLETED one of
+    ``resource_arn`` (in ``backup_vault_name``, created before ``latest_before``). The base
+    metadata comes from ``metadata_source``; keys of it that StartRestoreJob does not take for
+    the resource type are dropped with a note. The user's own keys are never dropped.
+    """
+    try:
+        point = resolve_restore_source(
+            client,
+            recovery_point_arn=checked.recovery_point_arn,
+            resource_arn=params.get("resource_arn"),
+            backup_vault_name=params.get("backup_vault_name"),
+            latest_before=params.get("latest_before"),
+            backup_vault_account_id=params.get("backup_vault_account_id"),
+        )
+        base = fetch_base_metadata(
+            client,
+            params.get("metadata_source") or "none",
+            point["RecoveryPointArn"],
+            point.get("BackupVaultName"),
+            params.get("backup_vault_account_id"),
+        )
+    except (RecoveryPointOptionError, RecoveryPointNotFoundError) as e:
+        raise InputError(str(e)) from None
+    except (BotoCoreError, ClientError) as e:
+        raise RestoreJobAWSError("finding the recovery point and its restore metadata", e) from e
+    resource_type = checked.resource_type or point.get("ResourceType")
+    kept, notes = drop_unsupported_metadata_keys(resource_type, base)
+    found = point if params.get("resource_arn") else None
+    return Source(point["RecoveryPointArn"], kept, notes, found, resource_type)
+
+
+def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
+    """Base metadata with the user's on top (keys matched case-insensitively), checked."""
+    merged = dict(source.base_metadata)
+    for key, value in checked.user_metadata.items():
+        existing = find_key(merged, key)
+        if existing is not None:
+            del merged[existing]
+        merged[key] = value
+    if not merged:
+        raise InputError(
+            "metadata is required: StartRestoreJob needs the restore metadata (e.g. file-system-id for EFS); "
+            "give metadata, or metadata_source to start from the recovery point's"
+        )
+    resource_type = source.resource_type or checked.resource_type
+    try:
+        check_structured_values(checked.raw_metadata, resource_type)
+        return validate_metadata(merged, resource_type)
+    except MetadataError as e:
+        raise InputError(str(e)) from None
+
+
+def with_efs_creation_token(metadata: dict[str, str], resource_type: str | None, seed: str) -> dict[str, str]:
+    """EFS to a new file system needs a CreationToken (AWS fails the job later without one):
+    when none is given, one derived from `seed` is added."""
+    if not needs_efs_creation_token(metadata, resource_type):
+        return metadata
+    return {**metadata, "CreationToken": derived_creation_token(seed)}
+
+
+def masked_request(request: dict[str, Any]) -> dict[str, Any]:
+    shown = {
+        "recovery_point_arn": request["RecoveryPointArn"],
+        "metadata": mask_metadata(request["Metadata"]),
+    }
+    for aws_name, name in (
+        ("ResourceType", "resource_type"),
+        ("IamRoleArn", "iam_role_arn"),
+        ("CopySourceTagsToRestoredResource", "copy_source_tags_to_restored_resource"),
+        ("IdempotencyToken", "idempotency_token"),
+    ):
+        if aws_name in request:
+            shown[name] = request[aws_name]
+    return shown
+
+
+def snake_job(job: dict[str, Any] | None) -> dict[str, Any]:
+    return json_safe(camel_dict_to_snake_dict(job)) if job else {}
+
+
+def creation_token_seed(request: dict[str, Any]) -> str:
+    """What a derived EFS CreationToken is made from: the request as the equal-job search sees it
+    (re-runs and concurrent runs agree), or its own IdempotencyToken when one is set (force: each
+    forced restore gets its own file system)."""
+    if "IdempotencyToken" in request:
+        return request["IdempotencyToken"]
+    # Keys as AWS reads them (case-insensitively), so spellings do not make another file system.
+    metadata = sorted((key.lower(), value) for key, value in request["Metadata"].items())
+    return json.dumps([request["RecoveryPointArn"], request.get("ResourceType"), metadata], sort_keys=True)
+
+
+def module_secrets(params: dict[str, Any]) -> set[str]:
+    """The secret values in the module's parameters as given, before argument validation: the
+    credential-named keys of `metadata` and everything in `secret_metadata`."""
+    found: set[str] = set()
+    for name in ("metadata", "secret_metadata"):
+        value = params.get(name)
+        if isinstance(value, str):
+            try:
+                value = check_type_dict(value)
+            except (TypeError, ValueError):
+                continue
+        if not isinstance(value, dict):
+            continue
+        found.update(sensitive_values(value) if name == "metadata" else sensitive_values({"secret": value}))
+    return found
+
+
+def run_module(module: Any) -> None:
+    """The module's main: fail_json/exit_json, never a traceback."""
+    params = module.params
+    # Registered before argument validation by secret_params; again here for values that only
+    # came into shape through validation.
+    module.no_log_values.update(module_secrets(params))
+    try:
+        checked = check_input(params)
+        for warning in checked.warnings:
+            module.warn(warning)
+        client = module.client("backup", retry_decorator=backup_retry)
+
+        def client_for(service: str) -> Any:
+            return module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+
+        source = resolve_source(params, checked, client)
+        metadata = final_metadata(source, checked)
+        token = params.get("idempotency_token")
+        if params["force"] and token is None:
+            token = random_idempotency_token()
+        request = build_request(
+            source.recovery_point_arn,
+            metadata,
+            resource_type=source.resource_type,
+            iam_role_arn=params.get("iam_role_arn"),
+            copy_source_tags_to_restored_resource=params.get("copy_source_tags_to_restored_resource"),
+            idempotency_token=token,
+        )
+        request["Metadata"] = with_efs_creation_token(metadata, source.resource_type, creation_token_seed(request))
+        metadata = request["Metadata"]
+        module.no_log_values.update(sensitive_values(metadata))
+
+        def still_exists(arn: str) -> bool | None:
+            return resource_exists(client_for, arn)
+
+        outcome = ensure_restore_job(client, request, force=params["force"], check_mode=module.check_mode, resource_exists=still_exists)
+        for warning in outcome.warnings:
+            module.warn(warning)
+        notes = source.notes + outcome.notes
+        result: dict[str, Any] = {
+            "changed": outcome.changed,
+            "restore_metadata": mask_metadata(metadata),
+            "restore_request": masked_request(outcome.request),
+            "restore_job": snake_job(outcome.restore_job),
+        }
+        if notes:
+            result["notes"] = notes
+        if source.recovery_point is not None:
+            result["recovery_point"] = recovery_point_result(source.recovery_point)
+        if module._diff:
+            before = {}
+            if outcome.existing is not None:
+                before = {"restore_job": snake_job(outcome.existing), "restore_metadata": mask_metadata(metadata)}
+            after = {"restore_request": result["restore_request"]} if outcome.changed else before
+            result["diff"] = {"before": before, "after": after}
+        # Check mode reports the equal job as it is now, without waiting for it.
+        if params["wait"] and not module.check_mode and outcome.restore_job is not None:
+            wait_client = module.client("backup", config=Config(**WAIT_CLIENT_CONFIG))
+            try:
+                job = wait_for_restore_job(wait_client, outcome.restore_job, params["wait_timeout"])
+            except (RestoreJobEndedError, RestoreJobTimeoutError) as e:
+                result["restore_job"] = snake_job(e.restore_job)
+                module.fail_json(msg=str(e), **result)
+            result["restore_job"] = snake_job(job)
+            if params.get("run_id") and job.get("CreatedResourceArn") and not module.check_mode:
+                result["changed"] = mark_created_resource(client_for, job, params["run_id"], result, module.warn) or result["changed"]
+        module.exit_json(**result)
+    except InputError as e:
+        module.fail_json(msg=str(e))
+    except RestoreJobAWSError as e:
+        module.fail_json_aws(e.error, msg=f"Failed {e.action}")
+    except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user
+        module.fail_json(msg=f"Unexpected error ({type(e).__name__}): {e}", exception=traceback.format_exc())
+
+
+def mark_created_resource(
+    client_for: Callable[[str], Any], job: dict[str, Any], run_id: str, result: dict[str, Any], warn: Callable[[str], None]
+) -> bool:
+    """Tag what a COMPLETED job created as this run's (what the role's teardown requires), unless
+    the job restored in place: then its CreatedResourceArn is the source, which is never marked."""
+    arn = job["CreatedResourceArn"]
+    if in_place_restore(result["restore_metadata"]):
+        result.setdefault("notes", []).append(f"{arn} was restored in place; it is not marked as created by run {run_id}")
+        return False
+    try:
+        mark_resource(client_for, arn, run_id, job["RestoreJobId"])
+    except ValueError as e:  # a kind of resource the collection does not tag
+        warn(f"{e}; it is not marked as created by run {run_id}")
+        return False
+    except (BotoCoreError, ClientError) as e:
+        raise RestoreJobAWSError(f"marking {arn} as created by run {run_id} (restore job {job['RestoreJobId']})", e) from e
+    result["marked_resource"] = {"arn": arn, "tags": mark_tags(run_id, job["RestoreJobId"])}
+    return True
