@@ -6,6 +6,7 @@
 - restore_targets | recovery.aws_backup.restore_secret_metadata(index): a target's secret metadata (no_log only)
 - plan | recovery.aws_backup.restore_measures(jobs, usable_at): recovery time and point age per target
 - plan | recovery.aws_backup.restore_report(run): the drill report
+- journals | recovery.aws_backup.restore_cleanup_runs(marked, exclude_run_id): earlier runs to clean up
 
 They return plain dicts, lists, strings, numbers, booleans and None on every ansible-core version.
 """
@@ -18,6 +19,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import cleanup_runs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import measure
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import target_secret_metadata
@@ -52,11 +54,16 @@ def restore_report(plan: Any, run: Any) -> dict[str, Any]:
         raise AnsibleFilterError(f"restore_report: {e}") from None
 
 
+def restore_cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list[dict[str, Any]]:
+    return cleanup_runs(journals, marked, exclude_run_id)
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
             "restore_plan": restore_plan,
             "restore_secret_metadata": restore_secret_metadata,
             "restore_measures": restore_measures,
+            "restore_cleanup_runs": restore_cleanup_runs,
             "restore_report": restore_report,
         }

@@ -705,3 +705,31 @@ def report(plan: Any, run: Any) -> dict[str, Any]:
         "leftovers": leftovers,
         "targets": targets,
     })
+
+
+def cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list[dict[str, Any]]:
+    """The earlier runs that may have left something behind, each with every restore job it is
+    known to have started: from the journals runs wrote before awaiting their jobs (`run_id`,
+    `restore_job_ids`, `path`) and from resources still marked by a run (`run_id`,
+    `restore_job_id`, as restored_resource_info returns them). `exclude_run_id` (the run asking)
+    is left out. Sorted by run id; the journal paths come along so a cleaned run's can be removed."""
+    runs: dict[str, dict[str, Any]] = {}
+
+    def run(run_id: str) -> dict[str, Any]:
+        return runs.setdefault(run_id, {"run_id": run_id, "restore_job_ids": set(), "journals": []})
+
+    for journal in journals or []:
+        if not isinstance(journal, dict) or not journal.get("run_id"):
+            continue
+        entry = run(str(journal["run_id"]))
+        entry["restore_job_ids"].update(str(j) for j in journal.get("restore_job_ids") or [] if j)
+        if journal.get("path"):
+            entry["journals"].append(str(journal["path"]))
+    for resource in marked or []:
+        if isinstance(resource, dict) and resource.get("run_id") and resource.get("restore_job_id"):
+            run(str(resource["run_id"]))["restore_job_ids"].add(str(resource["restore_job_id"]))
+    runs.pop(str(exclude_run_id), None)
+    return [
+        {"run_id": r["run_id"], "restore_job_ids": sorted(r["restore_job_ids"]), "journals": sorted(r["journals"])}
+        for r in sorted(runs.values(), key=lambda r: r["run_id"])
+    ]

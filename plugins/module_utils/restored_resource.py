@@ -624,6 +624,7 @@ def ensure_marked(
     security_group_ids: Optional[list[str]] = None,
     check_mode: bool = False,
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
+    mark: bool = True,
 ) -> list[dict[str, Any]]:
     """Mark what each restore job created as this run's (after the same checks as teardown:
     created after the job, not in place, not another run's), and give each EFS file system a
@@ -639,10 +640,14 @@ def ensure_marked(
             if checked is not None:
                 extra = {str(k): str(v) for k, v in (extra_tags or {}).items()}
                 tags = checked.resource.get("tags") or {}
-                needs_tags = checked.state == "unmarked" or any(tags.get(k) != v for k, v in extra.items())
+                needs_tags = mark and (checked.state == "unmarked" or any(tags.get(k) != v for k, v in extra.items()))
                 if needs_tags and not check_mode:
                     mark_resource(client_for, checked.ref.arn, run_id, restore_job_id, extra)
-                if checked.state == "unmarked":
+                if not mark:
+                    # A restore that is kept (the role's recover mode) is never marked: marked
+                    # resources are what the role's cleanup deletes.
+                    result["status"] = "checked"
+                elif checked.state == "unmarked":
                     result["status"] = "would be marked" if check_mode else "marked"
                 else:
                     result["status"] = "already marked"
@@ -730,6 +735,7 @@ def run_module(module: Any, client_for: ClientFor) -> None:
             resources = ensure_marked(
                 client_for, params["run_id"], params["restore_job_ids"], params.get("tags"),
                 params.get("subnet_ids"), params.get("security_group_ids"), module.check_mode, params["wait_timeout"],
+                mark=params["mark"],
             )  # fmt: skip
             changed = any(r.pop("changed", False) for r in resources)
         result = {"changed": changed, "resources": json_safe(resources)}

@@ -64,6 +64,13 @@ options:
       - With O(subnet_ids), the security groups of the mount targets created.
     type: list
     elements: str
+  mark:
+    description:
+      - With O(state=present), whether to mark the resources as the run's. C(false) only checks that each job's
+        resource is its own creation (created after the job, not in place, not marked by another run) and creates
+        the EFS mount targets, for restores that are kept (marked resources are what a cleanup deletes).
+    type: bool
+    default: true
   tags:
     description:
       - With O(state=present), more tags to put on each resource when marking it. The two mark tags cannot be set here.
@@ -186,6 +193,7 @@ ARGUMENT_SPEC = dict(
     adopt_unmarked=dict(type="bool", default=False),
     subnet_ids=dict(type="list", elements="str"),
     security_group_ids=dict(type="list", elements="str"),
+    mark=dict(type="bool", default=True),
     tags=dict(type="dict"),
     wait_timeout=dict(type="int", default=1800),
 )

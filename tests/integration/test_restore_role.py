@@ -47,7 +47,7 @@ def test_drill_validates_measures_tears_down_and_reports(emulator_server, run_pl
     result = run_playbook(PLAYBOOK, {
         "mode": "drill", "iam_role_arn": seeded["iam_role_arn"], "validation_tasks": str(HOOK),
         "targets": targets(seeded, **{"r-db": {"rto_seconds": 3600, "rpo_seconds": 3600},
-                                      "r-efs": {"rto_seconds": 0}}),  # an RTO of 0 s cannot be met
+                                      "r-efs": {"rto_seconds": 1}}),  # an RTO of 1 s cannot be met
     })  # fmt: skip
     assert result.rc == 0, result.stdout[-3000:]  # a miss is reported, not failed, by default
     assert inventory(emulator_server) == before
@@ -72,7 +72,7 @@ def test_drill_with_a_failed_restore_and_objective_miss_tears_everything_down(em
     emulator_server.fail_restore_jobs(1, status_message="injected failure")
     result = run_playbook(PLAYBOOK, {
         "mode": "drill", "iam_role_arn": seeded["iam_role_arn"], "fail_on_objective_miss": True,
-        "targets": targets(seeded, **{"r-db": {"rto_seconds": 0}}),
+        "targets": targets(seeded, **{"r-db": {"rto_seconds": 1}}),
     })  # fmt: skip
     assert result.rc != 0
     assert inventory(emulator_server) == before
@@ -109,7 +109,7 @@ def test_bad_input_fails_before_any_restore(emulator_server, run_playbook):
     assert bad_type.rc != 0 and "resource_type" in bad_type.stdout
     bad_mode = run_playbook(PLAYBOOK, {"mode": "practice", "iam_role_arn": seeded["iam_role_arn"], "targets": []})
     assert bad_mode.rc != 0 and "restore_mode" in bad_mode.stdout
-    taken = run_playbook(PLAYBOOK, {"mode": "recover", "iam_role_arn": seeded["iam_role_arn"],
+    taken = run_playbook(PLAYBOOK, {"mode": "drill", "iam_role_arn": seeded["iam_role_arn"],
                                     "targets": targets(seeded, **{"r-db": {"name": "demo-db"}})})  # fmt: skip
     assert taken.rc != 0 and "demo-db already exists" in taken.stdout
     assert emulator_server.calls().get("StartRestoreJob", 0) == 0

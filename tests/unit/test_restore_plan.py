@@ -616,3 +616,23 @@ def test_filters_in_a_real_playbook(tmp_path):
     assert got["report"]["succeeded"] is True
     assert "restore_targets[0] (name 'orders'): in_place is only supported for EFS" in got["bad_message"]
     assert got["types"] == ["bool", "int", "NoneType"]
+
+
+def test_cleanup_runs_join_journals_and_marked_resources_and_leave_out_the_asking_run():
+    from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import cleanup_runs
+
+    journals = [
+        {"run_id": "r1", "restore_job_ids": ["j1", "j2"], "path": "/s/drill-r1.journal.json"},
+        {"run_id": "r3", "restore_job_ids": ["j9"], "path": "/s/drill-r3.journal.json"},
+        {"bogus": True},
+    ]
+    marked = [
+        {"run_id": "r1", "restore_job_id": "j2", "arn": "a"},
+        {"run_id": "r2", "restore_job_id": "j5", "arn": "b"},
+        {"run_id": "r3", "restore_job_id": "j9", "arn": "c"},
+    ]
+    assert cleanup_runs(journals, marked, exclude_run_id="r3") == [
+        {"run_id": "r1", "restore_job_ids": ["j1", "j2"], "journals": ["/s/drill-r1.journal.json"]},
+        {"run_id": "r2", "restore_job_ids": ["j5"], "journals": []},
+    ]
+    assert cleanup_runs([], []) == []
