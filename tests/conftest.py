@@ -214,22 +214,32 @@ class PlaybookResult:
         return json.loads((self.output_dir / name).read_text())
 
 
-@pytest.fixture
-def run_playbook(emulator_server: EmulatorServer, tmp_path: Path) -> Any:
-    """run_playbook(path, extra_vars=None, check=False, diff=False, env=None, timeout=300)
-    runs .venv/bin/ansible-playbook on localhost against the emulator server."""
-    output_dir = tmp_path / "output"
-    output_dir.mkdir()
+@dataclass
+class PlaybookInvocation:
+    """The command and environment run_playbook uses, for tests that must drive the process
+    themselves (send it a signal, run it through ansible-runner)."""
 
-    def run(
+    command: list[str]
+    env: dict[str, str]
+    variables: dict[str, Any]
+    output_dir: Path
+
+
+@pytest.fixture
+def playbook_invocation(emulator_server: EmulatorServer, tmp_path: Path) -> Any:
+    """playbook_invocation(path, extra_vars=None, check=False, diff=False, env=None, verbosity=0)
+    -> PlaybookInvocation: .venv/bin/ansible-playbook on localhost against the emulator server."""
+    output_dir = tmp_path / "output"
+    output_dir.mkdir(exist_ok=True)
+
+    def invocation(
         playbook: str | os.PathLike,
         extra_vars: dict[str, Any] | None = None,
         check: bool = False,
         diff: bool = False,
         env: dict[str, str] | None = None,
-        timeout: float = 300,
         verbosity: int = 0,
-    ) -> PlaybookResult:
+    ) -> PlaybookInvocation:
         variables = {
             "aws_endpoint_url": emulator_server.endpoint_url,
             "aws_region": REGION,
@@ -257,11 +267,32 @@ def run_playbook(emulator_server: EmulatorServer, tmp_path: Path) -> Any:
             "ANSIBLE_RETRY_FILES_ENABLED": "false",
             "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
             "ANSIBLE_REMOTE_TEMP": str(tmp_path / "ansible-remote"),
+            "ANSIBLE_ASYNC_DIR": str(tmp_path / "ansible-async"),
             **(env or {}),
         }
+        return PlaybookInvocation(command, run_env, variables, output_dir)
+
+    return invocation
+
+
+@pytest.fixture
+def run_playbook(playbook_invocation: Any) -> Any:
+    """run_playbook(path, extra_vars=None, check=False, diff=False, env=None, timeout=300)
+    runs .venv/bin/ansible-playbook on localhost against the emulator server."""
+
+    def run(
+        playbook: str | os.PathLike,
+        extra_vars: dict[str, Any] | None = None,
+        check: bool = False,
+        diff: bool = False,
+        env: dict[str, str] | None = None,
+        timeout: float = 300,
+        verbosity: int = 0,
+    ) -> PlaybookResult:
+        invocation = playbook_invocation(playbook, extra_vars, check, diff, env, verbosity)
         completed = subprocess.run(
-            command, cwd=REPO_ROOT, env=run_env, capture_output=True, text=True, timeout=timeout, check=False
+            invocation.command, cwd=REPO_ROOT, env=invocation.env, capture_output=True, text=True, timeout=timeout, check=False
         )
-        return PlaybookResult(completed.returncode, completed.stdout, completed.stderr, output_dir)
+        return PlaybookResult(completed.returncode, completed.stdout, completed.stderr, invocation.output_dir)
 
     return run
