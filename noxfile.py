@@ -110,9 +110,13 @@ def _expose_pythons() -> None:
         PYTHONS_DIR.mkdir(parents=True, exist_ok=True)
         for name, target in links.items():
             link = PYTHONS_DIR / name
-            if link.is_symlink() or link.exists():
-                link.unlink()
-            link.symlink_to(target)
+            if link.is_symlink() and link.readlink() == target:
+                continue
+            # Made aside and renamed: nox's parallel workers each load this file at once.
+            partial = PYTHONS_DIR / f".{name}.{os.getpid()}"
+            partial.unlink(missing_ok=True)
+            partial.symlink_to(target)
+            os.replace(partial, link)
         os.environ["PATH"] = f"{PYTHONS_DIR}{os.pathsep}{os.environ['PATH']}"
 
 
