@@ -57,7 +57,7 @@ def main() -> int:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         for spec in args.collections:
-            collection, _, wanted = spec.partition("==")
+            collection, _separator, wanted = spec.partition("==")
             namespace, name = collection.split(".")
             prefix = f"ansible_collections/{namespace}/{name}/"
             target = args.collections_path / prefix
