@@ -5,6 +5,7 @@ lowest ones galaxy.yml declares.
     make compat                      # every combination (nox -s compat, two at a time)
     .venv/bin/nox -l                 # the combinations
     .venv/bin/nox -t oldest newest   # what `make test` runs
+    .venv/bin/nox -s matrix_current  # does the matrix still reach the newest releases on PyPI?
 
 Each combination gets a virtualenv (.nox/) with that ansible-core and the boto3/botocore
 pinned in tests/requirements.txt, and a collections path with those collections (taken from
@@ -41,9 +42,6 @@ class Collections(NamedTuple):
     ansible: str
     amazon_aws: str
     community_aws: str
-
-    def __str__(self) -> str:
-        return f"amazon.aws {self.amazon_aws}, community.aws {self.community_aws} (ansible {self.ansible})"
 
 
 # The lowest versions galaxy.yml declares; `ansible` 11.6.0 bundles exactly these. Our modules
@@ -177,3 +175,46 @@ def compat(session: nox.Session, core: str, collections: Collections) -> None:
             "COMPAT_COMMUNITY_AWS": collections.community_aws,
         },
     )  # fmt: skip
+
+
+@nox.session(python=False, default=False)
+def matrix_current(session: nox.Session) -> None:
+    """Whether the matrix still reaches the newest releases on PyPI: fails naming each ansible-core
+    minor or `ansible` major with a newer release than CORES has (run it by hand: a release must
+    not turn CI red by itself)."""
+
+    def versions(package: str) -> list[str]:
+        # As a Python newer than any core needs, so no release is hidden for being too new.
+        listed = session.run(
+            str(MAIN_PYTHON), "-m", "pip", "index", "versions", package, "--python-version", "3.14",
+            "--only-binary=:all:", external=True, silent=True,
+        )  # fmt: skip
+        line = next(line for line in listed.splitlines() if line.startswith("Available versions:"))
+        return [v.strip() for v in line.split(":", 1)[1].split(",") if re.fullmatch(r"\d+\.\d+\.\d+", v.strip())]
+
+    def newest_by(prefix_parts: int, releases: list[str]) -> dict[str, str]:
+        newest: dict[str, str] = {}
+        for release in releases:
+            key = ".".join(release.split(".")[:prefix_parts])
+            if key not in newest or [int(n) for n in release.split(".")] > [int(n) for n in newest[key].split(".")]:
+                newest[key] = release
+        return newest
+
+    cores = newest_by(2, [v for v in versions("ansible-core") if [int(n) for n in v.split(".")[:2]] >= [2, 17]])
+    packages = newest_by(1, [v for v in versions("ansible") if int(v.split(".")[0]) >= 10])
+    tested_cores = {core.rsplit(".", 1)[0]: core for core, _pythons, _collections in CORES}
+    tested_packages = {collections.ansible.split(".")[0]: collections.ansible for _core, _pythons, collections in CORES}
+    stale = [
+        f"ansible-core {minor}: {newest} on PyPI, {tested_cores.get(minor, 'none')} in the matrix"
+        for minor, newest in sorted(cores.items())
+        if tested_cores.get(minor) != newest
+    ]
+    # ansible 10 is left out: its bundle (amazon.aws 8.2.1) is below LOWEST, so 2.17 runs with LOWEST.
+    stale += [
+        f"ansible {major}: {newest} on PyPI, {tested_packages.get(major, 'none')} in the matrix"
+        for major, newest in sorted(packages.items())
+        if major != "10" and tested_packages.get(major) != newest
+    ]
+    if stale:
+        session.error("the matrix is behind PyPI:\n  " + "\n  ".join(stale))
+    session.log(f"the matrix has the newest of ansible-core {', '.join(sorted(cores))} and ansible {', '.join(sorted(packages))}")
