@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AWS Backup restore jobs: the AWS calls, finding an equal job, the idempotency token and
-waiting. Plain functions over a boto3 `backup` client (made by
+waiting. The equal-job search lists only the restore jobs of the recovery point's own resource
+when that is known (ListRestoreJobsByProtectedResource), so its cost does not grow with the
+account's other restore jobs. Plain functions over a boto3 `backup` client (made by
 `module.client("backup", retry_decorator=backup_retry)`: AWSRetry.jittered_backoff, also on AWS
 Backup's ThrottlingException; so every call passes aws_retry=True). Each AWS call is made in exactly one function; AWS errors come out as
 RestoreJobAWSError naming what was being done, for `module.fail_json_aws`.
@@ -14,7 +16,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 try:
@@ -157,6 +159,41 @@ def list_restore_jobs(client: Any, resource_type: str | None = None) -> list[dic
     return sorted(jobs, key=_creation_timestamp, reverse=True)
 
 
+@backup_retry
+def _paginate_restore_jobs_by_protected_resource(client: Any, **params: Any) -> list[dict[str, Any]]:
+    # Paginators cannot take aws_retry; the decorator retries the whole listing instead.
+    paginator = client.get_paginator("list_restore_jobs_by_protected_resource")
+    return paginator.paginate(**params).build_full_result()["RestoreJobs"]
+
+
+# ByRecoveryPointCreationDateAfter/Before: the API reference says "created after/before the
+# specified date" without saying whether the bounds are inclusive, so the window reaches a second
+# past the recovery point's CreationDate on either side (as recovery_point.py does for its
+# ByCreatedAfter/Before); is_candidate still compares the recovery point ARN itself.
+CREATION_DATE_MARGIN = timedelta(seconds=1)
+
+
+def list_restore_jobs_by_protected_resource(
+    client: Any, resource_arn: str, recovery_point_created: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The restore jobs of one protected resource (ListRestoreJobsByProtectedResource), of
+    recovery points created around `recovery_point_created` when given, newest first.
+
+    The API reference: "This returns restore jobs that contain the specified protected
+    resource", with optional ByRecoveryPointCreationDateAfter/Before (botocore's backup model,
+    ListRestoreJobsByProtectedResourceInput). Its entries are RestoreJobsListMember, which has
+    the same members as DescribeRestoreJob's output."""
+    params: dict[str, Any] = {"ResourceArn": resource_arn}
+    if recovery_point_created is not None:
+        params["ByRecoveryPointCreationDateAfter"] = recovery_point_created - CREATION_DATE_MARGIN
+        params["ByRecoveryPointCreationDateBefore"] = recovery_point_created + CREATION_DATE_MARGIN
+    try:
+        jobs = _paginate_restore_jobs_by_protected_resource(client, **params)
+    except (BotoCoreError, ClientError) as e:
+        raise RestoreJobAWSError(f"listing the restore jobs of {resource_arn}", e) from e
+    return sorted(jobs, key=_creation_timestamp, reverse=True)
+
+
 def _creation_timestamp(job: dict[str, Any]) -> float:
     created = job.get("CreationDate")
     return created.timestamp() if isinstance(created, datetime) else 0.0
@@ -204,13 +241,36 @@ class EqualJobs:
 ResourceCheck = Callable[[str], "bool | None"]
 
 
-def find_equal_jobs(client: Any, request: dict[str, Any], resource_exists: ResourceCheck | None = None) -> EqualJobs:
+@dataclass
+class SearchScope:
+    """Where equal jobs can be: the restore jobs of the recovery point's protected resource
+    (its ResourceArn) and, when known, of recovery points created at its CreationDate. Every
+    restore job of the recovery point is among them, so the search is narrowed without missing
+    one; without a scope every restore job of the account is listed."""
+
+    resource_arn: str
+    recovery_point_created: datetime | None = None
+
+
+def candidate_jobs(client: Any, request: dict[str, Any], scope: SearchScope | None = None) -> list[dict[str, Any]]:
+    """The listed restore jobs that could be equal to the request, newest first."""
+    if scope is not None:
+        listed = list_restore_jobs_by_protected_resource(client, scope.resource_arn, scope.recovery_point_created)
+    else:
+        listed = list_restore_jobs(client, request.get("ResourceType"))
+    return [job for job in listed if is_candidate(request, job)]
+
+
+def find_equal_jobs(
+    client: Any,
+    request: dict[str, Any],
+    resource_exists: ResourceCheck | None = None,
+    scope: SearchScope | None = None,
+) -> EqualJobs:
     """The newest equal job decides. A COMPLETED one whose created resource no longer exists is
     spent: it counts like a failed one (its id goes into the token) and the search ends."""
     found = EqualJobs()
-    for listed in list_restore_jobs(client, request.get("ResourceType")):
-        if not is_candidate(request, listed):
-            continue
+    for listed in candidate_jobs(client, request, scope):
         status = listed.get("Status")
         if not same_metadata(request["Metadata"], get_restore_job_metadata(client, listed["RestoreJobId"])):
             continue
@@ -251,10 +311,11 @@ def _spent_reason(client: Any, listed: dict[str, Any], resource_exists: Resource
 
 @dataclass
 class Outcome:
-    restore_job: dict[str, Any] | None  # DescribeRestoreJob of the job started or reused
+    # The job started (DescribeRestoreJob) or reused (its list entry, which has the same members)
+    restore_job: dict[str, Any] | None
     changed: bool
     request: dict[str, Any]  # what was (or, in check mode, would be) sent
-    existing: dict[str, Any] | None  # the equal job reused, as ListRestoreJobs gave it
+    existing: dict[str, Any] | None  # the equal job reused, as the listing gave it
     notes: list[str] = field(default_factory=list)  # why an equal job was not reused
     warnings: list[str] = field(default_factory=list)
 
@@ -265,21 +326,26 @@ def ensure_restore_job(
     force: bool = False,
     check_mode: bool = False,
     resource_exists: ResourceCheck | None = None,
+    scope: SearchScope | None = None,
 ) -> Outcome:
     """Start the restore job unless an equal one is PENDING, RUNNING or COMPLETED (or force).
     With force, the request's own IdempotencyToken (or a random one) decides: AWS answers a
-    repeated token with the job it first started."""
+    repeated token with the job it first started. `scope` narrows the search (SearchScope).
+
+    AWS calls: the listing, GetRestoreJobMetadata per candidate (same recovery point and type)
+    until the newest equal one; then StartRestoreJob and one DescribeRestoreJob (StartRestoreJob
+    answers only the job id), or nothing more when an equal job is reused: its list entry is
+    returned as it is."""
     request = dict(request)
     equal = EqualJobs()
     if force:
         request.setdefault("IdempotencyToken", random_idempotency_token())
         existing = None
     else:
-        equal = find_equal_jobs(client, request, resource_exists)
+        equal = find_equal_jobs(client, request, resource_exists, scope=scope)
         existing = equal.reusable
         if existing is not None:
-            job = describe_restore_job(client, existing["RestoreJobId"])
-            return Outcome(job, False, request, existing, equal.notes, equal.warnings)
+            return Outcome(existing, False, request, existing, equal.notes, equal.warnings)
         request.setdefault("IdempotencyToken", derive_idempotency_token(request, equal.failed_job_ids))
     if check_mode:
         return Outcome(None, True, request, None, equal.notes, equal.warnings)

@@ -7,7 +7,9 @@ documentation and a short main. The steps:
 2. resolve_source: the recovery point (given, or the newest of resource_arn) and the base
    metadata of metadata_source;
 3. final_metadata: base metadata with the user's metadata on top, converted and checked;
-4. ensure_restore_job (restore_job.py), then wait, then mark what the job created for run_id.
+4. search_scope: the recovery point's resource, so the equal-job search lists only its restore
+   jobs (known from resource_arn; otherwise one DescribeRecoveryPoint, which needs the vault);
+5. ensure_restore_job (restore_job.py), then wait, then mark what the job created for run_id.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import re
 import traceback
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Callable
 
 try:
@@ -46,6 +49,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import validate_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointNotFoundError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import describe_recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
@@ -56,6 +60,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job im
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobEndedError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobTimeoutError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import SearchScope
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import build_request
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import ensure_restore_job
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import random_idempotency_token
@@ -198,6 +203,36 @@ def resolve_source(params: dict[str, Any], checked: CheckedInput, client: Any) -
     return Source(point["RecoveryPointArn"], kept, notes, found, resource_type)
 
 
+def search_scope(params: dict[str, Any], source: Source, client: Any) -> tuple[SearchScope | None, list[str]]:
+    """Where the equal-job search looks (SearchScope), and warnings.
+
+    With resource_arn the chosen recovery point's listing already names its ResourceArn and
+    CreationDate. With recovery_point_arn and backup_vault_name, one DescribeRecoveryPoint gives
+    them. Without a vault nothing can say which resource the point belongs to (every per-point
+    call needs the vault; the ARN does not name it), so every restore job of the account is
+    listed, as when DescribeRecoveryPoint is refused (a missing permission, a wrong vault: the
+    vault is not needed to restore, so neither fails the task)."""
+    point = source.recovery_point
+    if point is None and params.get("backup_vault_name"):
+        try:
+            point = describe_recovery_point(
+                client, source.recovery_point_arn, params["backup_vault_name"], params.get("backup_vault_account_id")
+            )
+        except ClientError as e:
+            code = e.response.get("Error", {}).get("Code", "")
+            return None, [
+                f"could not describe recovery point {source.recovery_point_arn} in vault {params['backup_vault_name']} "
+                f"({code or e}), so every restore job of the account was searched for an equal one rather than those of "
+                "its resource"
+            ]
+        except BotoCoreError as e:
+            raise RestoreJobAWSError("describing the recovery point", e) from e
+    if not point or point.get("RecoveryPointArn") != source.recovery_point_arn or not point.get("ResourceArn"):
+        return None, []
+    created = point.get("CreationDate")
+    return SearchScope(point["ResourceArn"], created if isinstance(created, datetime) else None), []
+
+
 def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
     """Base metadata with the user's on top (keys matched case-insensitively), checked."""
     merged = dict(source.base_metadata)
@@ -310,7 +345,14 @@ def run_module(module: Any) -> None:
         def still_exists(arn: str) -> bool | None:
             return resource_exists(client_for, arn)
 
-        outcome = ensure_restore_job(client, request, force=params["force"], check_mode=module.check_mode, resource_exists=still_exists)
+        scope = None
+        if not params["force"]:  # forced restores look for no equal job
+            scope, scope_warnings = search_scope(params, source, client)
+            for warning in scope_warnings:
+                module.warn(warning)
+        outcome = ensure_restore_job(
+            client, request, force=params["force"], check_mode=module.check_mode, resource_exists=still_exists, scope=scope
+        )
         for warning in outcome.warnings:
             module.warn(warning)
         notes = source.notes + outcome.notes

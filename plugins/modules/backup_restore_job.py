@@ -56,6 +56,10 @@ options:
       - With O(resource_arn), only recovery points in this vault are considered.
       - Required with O(recovery_point_arn) when O(metadata_source) is not C(none), because AWS needs the
         vault to read a recovery point's metadata, and the ARN does not name it.
+      - With O(recovery_point_arn), give it anyway. The module then learns the recovery point's resource
+        (DescribeRecoveryPoint) and looks for an equal restore job among that resource's restore jobs only
+        (ListRestoreJobsByProtectedResource), so a re-run costs the same however many restore jobs the account
+        holds. Without it every restore job of the account is listed. With O(resource_arn) the resource is known.
     type: str
   backup_vault_account_id:
     description:
@@ -178,8 +182,10 @@ options:
     type: int
     default: 3600
 notes:
-  - Needs C(backup:ListRestoreJobs), C(backup:GetRestoreJobMetadata), C(backup:DescribeRestoreJob),
-    C(backup:StartRestoreJob) and C(iam:PassRole) on I(iam_role_arn); to check that a reused job's
+  - Needs C(backup:ListRestoreJobsByProtectedResource), C(backup:ListRestoreJobs), C(backup:GetRestoreJobMetadata),
+    C(backup:DescribeRestoreJob), C(backup:StartRestoreJob) and C(iam:PassRole) on I(iam_role_arn); with
+    O(recovery_point_arn) and O(backup_vault_name), C(backup:DescribeRecoveryPoint) (without it the module warns and
+    lists every restore job); to check that a reused job's
     resource exists, C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) or
     C(rds:DescribeDBClusters); with O(run_id), C(elasticfilesystem:TagResource) or
     C(rds:AddTagsToResource).

@@ -258,3 +258,58 @@ def test_a_real_error_while_waiting_is_not_retried():
     with pytest.raises(rj.RestoreJobAWSError):
         rj.wait_for_restore_job(backup, {"RestoreJobId": "j-5", "Status": "RUNNING"}, 300, clock.sleep, clock)
     assert backup.calls == 1
+
+
+# ---- the equal-job search, narrowed to the recovery point's resource -----------------------
+
+
+class ListingBackup:
+    """Records the listing parameters; answers with `jobs`."""
+
+    def __init__(self, jobs):
+        self.jobs, self.params, self.metadata_calls = jobs, [], 0
+
+    def get_paginator(self, operation):
+        outer = self
+
+        class Paginator:
+            def paginate(self, **params):
+                outer.params.append((operation, params))
+
+                class Result:
+                    def build_full_result(self):
+                        return {"RestoreJobs": list(outer.jobs)}
+
+                return Result()
+
+        return Paginator()
+
+    def get_restore_job_metadata(self, RestoreJobId, aws_retry=False):
+        self.metadata_calls += 1
+        return {"Metadata": {"file-system-id": "fs-1", "newFileSystem": "true"}}
+
+
+def test_the_search_lists_the_resource_around_the_points_creation_date():
+    from datetime import datetime, timedelta, timezone
+
+    created = datetime(2026, 11, 25, 2, 0, 12, tzinfo=timezone.utc)
+    jobs = [{"RestoreJobId": "other", "RecoveryPointArn": POINT.replace("1EB3", "2EB3"), "Status": "RUNNING",
+             "ResourceType": "EFS", "CreationDate": created + timedelta(hours=2)},
+            {"RestoreJobId": "mine", "RecoveryPointArn": POINT, "Status": "RUNNING", "ResourceType": "EFS",
+             "CreationDate": created + timedelta(hours=1)}]  # fmt: skip
+    backup = ListingBackup(jobs)
+    scope = rj.SearchScope("arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1", created)
+    found = rj.find_equal_jobs(backup, request(), scope=scope)
+    assert found.reusable["RestoreJobId"] == "mine"
+    assert backup.metadata_calls == 1  # the other point's job is no candidate
+    ((operation, params),) = backup.params
+    assert operation == "list_restore_jobs_by_protected_resource"
+    assert params == {"ResourceArn": scope.resource_arn,
+                      "ByRecoveryPointCreationDateAfter": created - timedelta(seconds=1),
+                      "ByRecoveryPointCreationDateBefore": created + timedelta(seconds=1)}  # fmt: skip
+
+
+def test_without_a_scope_the_search_lists_every_restore_job():
+    backup = ListingBackup([])
+    rj.find_equal_jobs(backup, request())
+    assert backup.params == [("list_restore_jobs", {"ByResourceType": "EFS"})]

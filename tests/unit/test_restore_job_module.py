@@ -280,7 +280,7 @@ def test_own_token_of_a_failed_job_fails_clearly_instead_of_claiming_a_new_job(a
 
 def test_runs_that_both_saw_no_job_start_one(aws, capsys, efs_point, monkeypatch):
     # Two AWX jobs at the same moment: both list before either starts. Simulate that listing.
-    monkeypatch.setattr(rj, "find_equal_jobs", lambda client, request, resource_exists=None: rj.EqualJobs())
+    monkeypatch.setattr(rj, "find_equal_jobs", lambda client, request, resource_exists=None, scope=None: rj.EqualJobs())
     first = run_module(capsys, efs_args(efs_point))
     second = run_module(capsys, efs_args(efs_point))
     assert first["restore_job"]["restore_job_id"] == second["restore_job"]["restore_job_id"]
@@ -413,3 +413,136 @@ def test_run_id_never_marks_the_source_of_an_in_place_restore(aws, capsys, efs_p
     assert "marked_resource" not in result
     (fs,) = aws.client("efs").describe_file_systems(FileSystemId=efs_point["file_system_id"])["FileSystems"]
     assert "recovery.aws_backup:run-id" not in {t["Key"] for t in fs.get("Tags", [])}
+
+
+# ---- AWS calls: exact counts (the emulator counts every call per operation) ----------------
+
+
+def seed_unrelated_restore_jobs(aws, count: int) -> None:
+    """`count` COMPLETED restore jobs of another EFS file system (in place: no new file system
+    each), as an account with restore testing or nightly drills holds them."""
+    other = seed.seed_efs_recovery_point(aws.client("backup"), aws.client("efs"), aws.client("iam"))
+    aws.configure(restore_job_seconds=0)
+    backup = aws.client("backup")
+    for _job in range(count):
+        backup.start_restore_job(RecoveryPointArn=other["recovery_point_arn"],
+                                 Metadata={"file-system-id": other["file_system_id"], "newFileSystem": "false"})  # fmt: skip
+
+
+def by_vault(point: dict, **overrides) -> dict:
+    return efs_args(point, backup_vault_name=point["backup_vault_name"], **overrides)
+
+
+def by_resource(point: dict, vault: bool, **overrides) -> dict:
+    args = efs_args(point, recovery_point_arn=None, resource_arn=point["resource_arn"], **overrides)
+    if vault:
+        args["backup_vault_name"] = point["backup_vault_name"]
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def test_first_run_calls(aws, capsys, efs_point):
+    aws.reset_calls()
+    result = run_module(capsys, by_vault(efs_point))
+    assert result["changed"] is True
+    assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobsByProtectedResource": 1,
+                           "StartRestoreJob": 1, "DescribeRestoreJob": 1}  # fmt: skip
+
+
+@pytest.mark.parametrize("unrelated", [0, 1000])
+def test_rerun_reads_three_times_whatever_the_account_holds(aws, capsys, efs_point, unrelated):
+    aws.configure(restore_job_seconds=600)  # the job is still RUNNING: reused without looking at a resource
+    first = run_module(capsys, by_vault(efs_point))
+    seed_unrelated_restore_jobs(aws, unrelated)
+    aws.reset_calls()
+    again = run_module(capsys, by_vault(efs_point))
+    assert again["changed"] is False
+    assert again["restore_job"]["restore_job_id"] == first["restore_job"]["restore_job_id"]
+    assert again["restore_job"]["status"] in ("PENDING", "RUNNING")
+    # the list entry is the job as DescribeRestoreJob would give it: no DescribeRestoreJob
+    assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobsByProtectedResource": 1, "GetRestoreJobMetadata": 1}
+
+
+def test_rerun_of_a_completed_job_also_looks_at_its_resource_once(aws, capsys, efs_point):
+    first = run_module(capsys, by_vault(efs_point, wait=True, wait_timeout=30))
+    aws.reset_calls()
+    again = run_module(capsys, by_vault(efs_point))
+    assert again["changed"] is False and again["restore_job"]["status"] == "COMPLETED"
+    assert again["restore_job"]["created_resource_arn"] == first["restore_job"]["created_resource_arn"]
+    assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobsByProtectedResource": 1, "GetRestoreJobMetadata": 1}
+    assert aws.calls("efs") == {"DescribeFileSystems": 1}
+
+
+def test_jobs_of_other_points_of_the_same_resource_cost_no_metadata_call(aws, capsys, efs_point):
+    backup = aws.client("backup")
+    for other_point in seed.many_backups(backup, efs_point["backup_vault_name"], efs_point["resource_arn"], efs_point["iam_role_arn"], 3):
+        run_module(capsys, by_vault({**efs_point, "recovery_point_arn": other_point}))
+    aws.reset_calls()
+    result = run_module(capsys, by_vault(efs_point))
+    assert result["changed"] is True
+    assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobsByProtectedResource": 1,
+                           "StartRestoreJob": 1, "DescribeRestoreJob": 1}  # fmt: skip
+    assert len(restore_jobs(aws)) == 4
+
+
+@pytest.mark.parametrize(
+    "vault, first_calls, rerun_calls",
+    [
+        (True,
+         {"ListRecoveryPointsByBackupVault": 1, "ListRestoreJobsByProtectedResource": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1},
+         {"ListRecoveryPointsByBackupVault": 1, "ListRestoreJobsByProtectedResource": 1, "GetRestoreJobMetadata": 1}),
+        # without the vault, the newest point is found by ListRecoveryPointsByResource and its
+        # vault listed once for the point's full fields (recovery_point.py)
+        (False,
+         {"ListRecoveryPointsByResource": 1, "ListRecoveryPointsByBackupVault": 1, "ListRestoreJobsByProtectedResource": 1,
+          "StartRestoreJob": 1, "DescribeRestoreJob": 1},
+         {"ListRecoveryPointsByResource": 1, "ListRecoveryPointsByBackupVault": 1, "ListRestoreJobsByProtectedResource": 1,
+          "GetRestoreJobMetadata": 1}),
+    ],
+)  # fmt: skip
+def test_selection_by_resource_calls(aws, capsys, efs_point, vault, first_calls, rerun_calls):
+    aws.configure(restore_job_seconds=600)
+    seed_unrelated_restore_jobs(aws, 30)
+    aws.configure(restore_job_seconds=600)
+    aws.reset_calls()
+    first = run_module(capsys, by_resource(efs_point, vault))
+    assert first["changed"] is True
+    assert first["recovery_point"]["recovery_point_arn"] == efs_point["recovery_point_arn"]
+    assert aws.calls() == first_calls
+    aws.reset_calls()
+    again = run_module(capsys, by_resource(efs_point, vault))
+    assert again["changed"] is False
+    assert again["restore_job"]["restore_job_id"] == first["restore_job"]["restore_job_id"]
+    assert aws.calls() == rerun_calls
+
+
+def test_without_a_vault_every_restore_job_is_searched(aws, capsys, efs_point):
+    # Every per-point call needs the vault, and the ARN does not name it: the resource is unknown.
+    aws.configure(restore_job_seconds=600)
+    run_module(capsys, efs_args(efs_point))
+    aws.reset_calls()
+    assert run_module(capsys, efs_args(efs_point))["changed"] is False
+    assert aws.calls() == {"ListRestoreJobs": 1, "GetRestoreJobMetadata": 1}
+
+
+def test_a_vault_that_cannot_describe_the_point_falls_back_to_every_restore_job(aws, capsys, efs_point):
+    seed.create_vault(aws.client("backup"), "another-vault")
+    aws.reset_calls()
+    result = run_module(capsys, efs_args(efs_point, backup_vault_name="another-vault"))
+    assert result["changed"] is True
+    assert "every restore job of the account" in json.dumps(result["warnings"])
+    assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobs": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1}
+
+
+def test_wait_false_makes_only_the_calls_the_request_needs(aws, capsys, efs_point):
+    aws.reset_calls()
+    started = run_module(capsys, by_vault(efs_point, wait=False))
+    assert started["restore_job"]["status"] in ("PENDING", "RUNNING")
+    assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobsByProtectedResource": 1,
+                           "StartRestoreJob": 1, "DescribeRestoreJob": 1}  # fmt: skip
+    aws.reset_calls()
+    run_module(capsys, by_vault(efs_point, wait=False), check_mode=True)
+    assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobsByProtectedResource": 1, "GetRestoreJobMetadata": 1}
+    aws.reset_calls()
+    run_module(capsys, by_vault(efs_point, wait=False, force=True, idempotency_token="drill-9"))
+    # force looks for no equal job: the start, and the job's status
+    assert aws.calls() == {"StartRestoreJob": 1, "DescribeRestoreJob": 1}
