@@ -166,7 +166,11 @@ options:
     description:
       - Wait until the job is C(COMPLETED). The task fails when the job ends C(FAILED) or
         C(ABORTED), with AWS's status message and the job id.
-      - Polls DescribeRestoreJob after a few seconds, then less and less often, up to once a minute.
+      - Polls DescribeRestoreJob so that completion is noticed at most 5 seconds, or 5 % of the time waited
+        (counted from the job's creation), after it happens. While AWS's estimates (C(ExpectedCompletionTimeMinutes),
+        the progress of C(PercentDone)) say the job is far from done, it polls about every 15 seconds rather than
+        every 5, and once just after the estimated completion; a job that ends well before AWS estimated is
+        noticed at most 15 seconds late.
       - Throttling, AWS outages and lost connections while waiting are retried until O(wait_timeout)
         runs out; they never end the wait early nor stretch it.
       - In check mode nothing is waited for; an equal job is returned as it is.

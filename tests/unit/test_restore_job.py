@@ -166,8 +166,11 @@ def test_wait_returns_the_completed_job_polling_with_backoff():
     backup = FakeBackup(clock, [(0, "PENDING"), (10, "RUNNING"), (600, "COMPLETED")])
     job = rj.wait_for_restore_job(backup, {"RestoreJobId": "j", "Status": "PENDING"}, 3600, clock.sleep, clock)
     assert job["Status"] == "COMPLETED"
-    # ten minutes of restore in far fewer than one poll every few seconds
-    assert backup.calls < 20
+    # Without estimates from AWS (no ExpectedCompletionTimeMinutes, PercentDone not moving) the
+    # gaps grow with the time waited (5 % of it, at least 5 s) so completion is noticed at most
+    # 30 s late: fewer than half the polls of a fixed 5 s interval.
+    assert backup.calls < 60
+    assert clock.now - 600 <= 30
     assert clock.sleeps[0] <= 5 and max(clock.sleeps) <= 60
 
 
@@ -258,6 +261,135 @@ def test_a_real_error_while_waiting_is_not_retried():
     with pytest.raises(rj.RestoreJobAWSError):
         rj.wait_for_restore_job(backup, {"RestoreJobId": "j-5", "Status": "RUNNING"}, 300, clock.sleep, clock)
     assert backup.calls == 1
+
+
+# ---- the poll schedule: completion noticed within max(5 s, 5 % of the time waited) ----------
+
+EPOCH = 1_700_000_000.0  # the fake wall clock: CreationDate is compared with it
+
+
+class EstimatingBackup:
+    """One job of `duration` seconds created at fake time `created`, described as AWS does: a
+    CreationDate, PercentDone growing linearly (up to `stuck_at`, when given) and
+    ExpectedCompletionTimeMinutes in whole minutes (`expected_minutes`, None for none).
+    `completes_at` makes the job end at another time than its estimates say."""
+
+    def __init__(self, clock, duration, expected_minutes="rounded", created=0.0, completes_at=None, stuck_at=None,
+                 percent=True):  # fmt: skip
+        self.clock, self.duration, self.created, self.calls = clock, duration, created, 0
+        self.expected_minutes = max(1, round(duration / 60)) if expected_minutes == "rounded" else expected_minutes
+        self.completes_at = created + duration if completes_at is None else completes_at
+        self.stuck_at, self.percent = stuck_at, percent
+
+    def job(self) -> dict:
+        from datetime import datetime, timezone
+
+        now = self.clock.now
+        done = now >= self.completes_at
+        share = min((now - self.created) / self.duration, 0.99)
+        if self.stuck_at is not None:
+            share = min(share, self.stuck_at / 100)
+        job = {"RestoreJobId": "j-est", "Status": "COMPLETED" if done else "RUNNING",
+               "CreationDate": datetime.fromtimestamp(EPOCH + self.created, timezone.utc)}  # fmt: skip
+        if self.percent:
+            job["PercentDone"] = f"{100.0 if done else share * 100:.2f}%"
+        if self.expected_minutes is not None:
+            job["ExpectedCompletionTimeMinutes"] = self.expected_minutes
+        return job
+
+    def describe_restore_job(self, RestoreJobId: str) -> dict:
+        self.calls += 1
+        return self.job()
+
+
+def wait(backup: EstimatingBackup, clock: FakeClock, timeout: float = 7200) -> dict:
+    return rj.wait_for_restore_job(backup, backup.job(), timeout, clock.sleep, clock, wall=lambda: EPOCH + clock.now)
+
+
+@pytest.mark.parametrize("completes_at", [3, 20, 61, 120, 333, 1000, 3000])
+def test_without_estimates_completion_is_noticed_within_5_percent_of_the_wait(completes_at):
+    clock = FakeClock()
+    backup = FakeBackup(clock, [(0, "RUNNING"), (completes_at, "COMPLETED")])
+    rj.wait_for_restore_job(backup, {"RestoreJobId": "j", "Status": "RUNNING"}, 7200, clock.sleep, clock)
+    assert clock.now - completes_at <= max(5.0, 0.05 * completes_at)
+
+
+@pytest.mark.parametrize("duration", [20, 120, 600, 3600, 4 * 3600])
+def test_with_aws_estimates_completion_is_noticed_at_once_and_long_restores_poll_sparsely(duration):
+    clock = FakeClock()
+    backup = EstimatingBackup(clock, duration)
+    job = wait(backup, clock, timeout=8 * 3600)
+    assert job["Status"] == "COMPLETED"
+    assert clock.now - duration <= rj.WAIT_ESTIMATE_SLACK + 1e-6
+    if duration >= 600:
+        assert backup.calls <= duration / 15  # at most one DescribeRestoreJob per 15 s
+    assert backup.calls <= 20 or duration >= 600
+
+
+@pytest.mark.parametrize("duration", [20, 120, 600])
+def test_with_only_one_estimate_completion_is_still_noticed_at_once(duration):
+    for backup_args in ({"expected_minutes": None}, {"percent": False}):
+        clock = FakeClock()
+        backup = EstimatingBackup(clock, duration, **backup_args)
+        wait(backup, clock)
+        lateness = clock.now - duration
+        # PercentDone alone is exact here; whole minutes alone leave the regular gap
+        assert lateness <= max(rj.WAIT_MIN_DELAY, 0.05 * duration), backup_args
+
+
+def test_a_job_ending_long_before_its_estimates_is_noticed_within_the_sparse_gap():
+    clock = FakeClock()
+    backup = EstimatingBackup(clock, 3600, completes_at=100)
+    wait(backup, clock)
+    assert clock.now - 100 <= rj.WAIT_SPARSE_DELAY
+
+
+def test_an_estimate_that_keeps_slipping_does_not_make_polls_dense():
+    # PercentDone stops at 99 % after about a minute and the job completes ten minutes later.
+    clock = FakeClock()
+    backup = EstimatingBackup(clock, 60, expected_minutes=None, completes_at=660)
+    wait(backup, clock)
+    assert clock.now - 660 <= 0.05 * 660
+    # no more polls than the regular gap alone makes over 660 s (5 s for 100 s, then 5 % of the wait)
+    assert backup.calls <= 60
+    assert min(clock.sleeps) >= rj.WAIT_ESTIMATE_SLACK
+
+
+def test_a_resumed_wait_counts_the_job_age_as_time_waited():
+    clock = FakeClock()
+    clock.now = 3000.0
+    backup = EstimatingBackup(clock, 3600, expected_minutes=None, percent=False)
+    wait(backup, clock)
+    assert clock.now - 3600 <= 0.05 * 3600
+    assert backup.calls <= 5  # gaps of 5 % of the job's age (150 s and more), not 5 s
+
+
+def test_throttling_backs_off_and_the_schedule_resumes_after_it():
+    clock = FakeClock()
+    backup = Unreliable(clock, [(0, "RUNNING"), (400, "COMPLETED")], [(10, 300)], throttled)
+    rj.wait_for_restore_job(backup, {"RestoreJobId": "j-6", "Status": "RUNNING"}, 3600, clock.sleep, clock)
+    during = [clock_sleep for clock_sleep in clock.sleeps[2:12]]
+    assert during == sorted(during) and max(clock.sleeps) == rj.WAIT_MAX_DELAY
+    assert backup.calls < 30  # 290 s of throttling: about a dozen polls, not one every 5 s
+    assert clock.now - 400 <= max(rj.WAIT_MIN_DELAY, 0.05 * 400)
+
+
+def test_next_poll_delay():
+    assert rj.next_poll_delay(0) == (rj.WAIT_MIN_DELAY, False)
+    assert rj.next_poll_delay(1000) == (50.0, False)
+    # far from the earliest estimated completion: sparse, but never sparser than the regular gap
+    assert rj.next_poll_delay(10, earliest=300, expected=400) == (rj.WAIT_SPARSE_DELAY, False)
+    assert rj.next_poll_delay(1000, earliest=3000, expected=3100) == (50.0, False)
+    assert rj.next_poll_delay(10, earliest=8, expected=400) == (8, False)
+    # the expected completion within the gap: a poll just after it, once
+    assert rj.next_poll_delay(10, earliest=2, expected=2) == (2 + rj.WAIT_ESTIMATE_SLACK, True)
+    assert rj.next_poll_delay(10, earliest=2, expected=2, after_aligned=True) == (rj.WAIT_MIN_DELAY, False)
+
+
+def test_percent_done_is_read_as_aws_writes_it():
+    assert rj.percent_done({"PercentDone": "42.50%"}) == 42.5
+    assert rj.percent_done({"PercentDone": "100.0"}) == 100.0
+    assert rj.percent_done({}) is None and rj.percent_done({"PercentDone": "n/a"}) is None
 
 
 # ---- the equal-job search, narrowed to the recovery point's resource -----------------------

@@ -24,6 +24,9 @@ def run_module(capsys, args: dict, check_mode: bool = False, diff: bool = False)
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch):
     # The emulator's jobs take seconds, not hours: poll often so the tests stay fast.
+    monkeypatch.setattr(rj, "WAIT_MIN_DELAY", 0.2)
+    monkeypatch.setattr(rj, "WAIT_SPARSE_DELAY", 0.5)
+    monkeypatch.setattr(rj, "WAIT_ESTIMATE_SLACK", 0.1)
     monkeypatch.setattr(rj, "WAIT_FIRST_DELAY", 0.2)
     monkeypatch.setattr(rj, "WAIT_MAX_DELAY", 0.5)
 
