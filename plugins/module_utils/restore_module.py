@@ -234,8 +234,15 @@ def search_scope(params: dict[str, Any], source: Source, client: Any) -> tuple[S
 
 
 def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
-    """Base metadata with the user's on top (keys matched case-insensitively), checked."""
+    """Base metadata with the user's on top (keys matched case-insensitively), checked.
+    An EFS restore is never in place unless the user's own metadata says so: a recovery point's
+    metadata may carry newFileSystem false (a restore into the source file system), which only
+    the user may choose."""
     merged = dict(source.base_metadata)
+    base_new_key = find_key(merged, "newFileSystem")
+    resource_type = source.resource_type or checked.resource_type
+    if resource_type == "EFS" and base_new_key is not None and find_key(checked.user_metadata, "newFileSystem") is None:
+        merged[base_new_key] = "true"
     for key, value in checked.user_metadata.items():
         existing = find_key(merged, key)
         if existing is not None:
@@ -246,7 +253,6 @@ def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
             "metadata is required: StartRestoreJob needs the restore metadata (e.g. file-system-id for EFS); "
             "give metadata, or metadata_source to start from the recovery point's"
         )
-    resource_type = source.resource_type or checked.resource_type
     try:
         check_structured_values(checked.raw_metadata, resource_type)
         return validate_metadata(merged, resource_type)

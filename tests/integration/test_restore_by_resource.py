@@ -1,4 +1,4 @@
-"""backup_restore_job finding the recovery point and its metadata (issue 3, section 2), through ansible-playbook."""
+"""backup_restore_job finding the recovery point and its metadata, through ansible-playbook."""
 
 from __future__ import annotations
 

@@ -120,10 +120,18 @@ def test_final_metadata_requires_metadata_and_applies_type_rules():
 
 
 def test_user_metadata_overrides_base_metadata_case_insensitively():
-    # The seam issue 3 fills: base metadata from the recovery point, the user's on top.
+    # Base metadata from the recovery point, the user's on top.
     source = rm.Source(POINT, base_metadata={"file-system-id": "fs-1", "Encrypted": "false", "newFileSystem": "false"})
     checked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"encrypted": True, "newFileSystem": True}})
     assert rm.final_metadata(source, checked) == {"file-system-id": "fs-1", "encrypted": "true", "newFileSystem": "true"}
+
+
+def test_recovery_point_metadata_never_makes_an_efs_restore_in_place_unless_the_user_asks():
+    source = rm.Source(POINT, base_metadata={"file-system-id": "fs-1", "newFileSystem": "false"}, resource_type="EFS")
+    plain = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"CreationToken": "t"}})
+    assert rm.final_metadata(source, plain)["newFileSystem"] == "true"
+    asked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"NewFileSystem": False}})
+    assert rm.final_metadata(source, asked)["NewFileSystem"] == "false"
 
 
 def test_wait_delays_grow_to_a_cap():
