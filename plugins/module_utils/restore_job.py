@@ -76,10 +76,15 @@ class RestoreJobTimeoutError(Exception):
 
     def __init__(self, restore_job: dict[str, Any], timeout: float, last_error: str | None = None):
         self.restore_job = restore_job
-        unreachable = f" The last polls failed ({last_error}); the status is the last one AWS gave." if last_error else ""
+        status = restore_job.get("Status")
+        if status:
+            state = f"is still {status} ({restore_job.get('PercentDone', 'unknown')} done)"
+            unreachable = f" The last polls failed ({last_error}); the status is the last one AWS gave." if last_error else ""
+        else:  # started, but no DescribeRestoreJob has answered yet
+            state = "has no known status yet"
+            unreachable = f" Every poll failed ({last_error})." if last_error else ""
         super().__init__(
-            f"Restore job {restore_job.get('RestoreJobId')} is still {restore_job.get('Status')} "
-            f"({restore_job.get('PercentDone', 'unknown')} done) after wait_timeout={timeout:g} seconds.{unreachable} "
+            f"Restore job {restore_job.get('RestoreJobId')} {state} after wait_timeout={timeout:g} seconds.{unreachable} "
             "The job keeps running: re-run the task to resume waiting for it."
         )
 
@@ -336,6 +341,7 @@ def ensure_restore_job(
     check_mode: bool = False,
     resource_exists: ResourceCheck | None = None,
     scope: SearchScope | None = None,
+    describe_started: bool = True,
 ) -> Outcome:
     """Start the restore job unless an equal one is PENDING, RUNNING or COMPLETED (or force).
     With force, the request's own IdempotencyToken (or a random one) decides: AWS answers a
@@ -344,7 +350,9 @@ def ensure_restore_job(
     AWS calls: the listing, GetRestoreJobMetadata per candidate (same recovery point and type)
     until the newest equal one; then StartRestoreJob and one DescribeRestoreJob (StartRestoreJob
     answers only the job id), or nothing more when an equal job is reused: its list entry is
-    returned as it is."""
+    returned as it is. With describe_started=False a started job is returned as its id alone,
+    for a caller that waits: its wait describes the job within wait_timeout, where this call's
+    retries (throttling backs off for minutes) would not be bounded by it."""
     request = dict(request)
     equal = EqualJobs()
     if force:
@@ -366,7 +374,8 @@ def ensure_restore_job(
             "which ended FAILED or ABORTED, or whose restored resource no longer exists; give a new idempotency_token "
             "(or leave it out) to restore again"
         )
-    return Outcome(describe_restore_job(client, restore_job_id), True, request, existing, equal.notes, equal.warnings)
+    job = describe_restore_job(client, restore_job_id) if describe_started else {"RestoreJobId": restore_job_id}
+    return Outcome(job, True, request, existing, equal.notes, equal.warnings)
 
 
 # ---- waiting ----------------------------------------------------------------------------
@@ -520,6 +529,9 @@ def wait_for_restore_job(
     deadline = now + timeout
     job = restore_job
     progress = Progress(job, now, wall())
+    # A job known by its id alone (just started) is polled at once; its first answer starts the
+    # estimates, which need its CreationDate.
+    described = "Status" in job
     last_error = None
     backoff = None
     aligned = False
@@ -533,6 +545,8 @@ def wait_for_restore_job(
         if remaining <= 0:
             raise RestoreJobTimeoutError(job, timeout, last_error)
         delay, aligned = next_poll_delay(progress.waited(now), *progress.estimates(now), after_aligned=aligned)
+        if not described and last_error is None:
+            delay = 0.0
         if last_error is not None:
             if backoff is None:
                 backoff = wait_delays(WAIT_FIRST_DELAY, WAIT_BACKOFF_FACTOR, WAIT_MAX_DELAY)
@@ -546,4 +560,7 @@ def wait_for_restore_job(
                 raise RestoreJobAWSError(f"describing restore job {job['RestoreJobId']}", e) from e
         else:
             last_error, backoff = None, None
-            progress.observe(job, clock())
+            if described:
+                progress.observe(job, clock())
+            else:
+                progress, described = Progress(job, clock(), wall()), True

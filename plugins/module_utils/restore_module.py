@@ -357,7 +357,8 @@ def run_module(module: Any) -> None:
             for warning in scope_warnings:
                 module.warn(warning)
         outcome = ensure_restore_job(
-            client, request, force=params["force"], check_mode=module.check_mode, resource_exists=still_exists, scope=scope
+            client, request, force=params["force"], check_mode=module.check_mode, resource_exists=still_exists, scope=scope,
+            describe_started=not params["wait"],
         )
         for warning in outcome.warnings:
             module.warn(warning)

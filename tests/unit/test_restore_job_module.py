@@ -5,6 +5,7 @@ timeout and resumed wait, throttling, masking, AWS errors."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -222,6 +223,20 @@ def test_timeout_fails_with_progress_and_rerun_resumes_the_same_job(aws, capsys,
     assert resumed["restore_job"]["restore_job_id"] == job_id
     assert resumed["restore_job"]["status"] == "COMPLETED"
     assert len(restore_jobs(aws)) == 1
+
+
+def test_endless_throttling_of_describe_ends_the_wait_by_wait_timeout(aws, capsys, efs_point):
+    # Every DescribeRestoreJob throttled, the one right after StartRestoreJob included: that one
+    # must not back off on its own schedule (minutes) outside wait_timeout.
+    aws.configure(restore_job_seconds=600)
+    aws.throttle("DescribeRestoreJob", 10**6)
+    started = time.monotonic()
+    result = run_module(capsys, efs_args(efs_point, wait=True, wait_timeout=2))
+    assert time.monotonic() - started < 2 + 8
+    (job,) = restore_jobs(aws)
+    assert result["failed"] is True and result["restore_job"] == {"restore_job_id": job["RestoreJobId"]}
+    assert job["RestoreJobId"] in result["msg"] and "no known status" in result["msg"], result["msg"]
+    assert "ThrottlingException" in result["msg"] and "wait_timeout=2" in result["msg"]
 
 
 def test_throttling_is_retried(aws, capsys, efs_point):
