@@ -49,7 +49,6 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     # Minimal options for each module; a module missing here fails the test below.
     module_args = {
         "backup_recovery_point_info": {"backup_vault_name": VAULT},
-        "efs_file_system_info": {"file_system_id": point["file_system_id"]},
         "backup_restore_job": {
             "recovery_point_arn": point["recovery_point_arn"],
             "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True},
@@ -73,7 +72,6 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     # Each module reached the emulator (and so took region and endpoint_url from the group).
     assert calls.get("ListRecoveryPointsByBackupVault", 0) > before.get("ListRecoveryPointsByBackupVault", 0)
     assert calls.get("ListRestoreJobs", 0) > before.get("ListRestoreJobs", 0)
-    assert results["efs_file_system_info"]["file_system"]["file_system_id"] == point["file_system_id"]
     assert "StartRestoreJob" not in calls
     assert calls.get("DescribeRestoreJob", 0) > before.get("DescribeRestoreJob", 0)  # restored_resource reached AWS
     assert emulator_server.calls("efs").get("DescribeFileSystems", 0) > 0  # restored_resource_info too
