@@ -116,6 +116,7 @@ options:
       - Its values are never shown, whatever their keys are called; use it for a credential under a
         key the module would not recognise as one.
     type: dict
+    version_added: 0.2.0
   run_id:
     description:
       - Mark the restored resource as created by this run. When the job is C(COMPLETED), the
@@ -127,6 +128,7 @@ options:
         resource; that is never marked.
       - Needs O(wait=true).
     type: str
+    version_added: 0.2.0
   resource_type:
     description:
       - The type of the resource to restore, as AWS Backup names it - C(Aurora), C(DocumentDB),

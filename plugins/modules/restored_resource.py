@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 ---
 module: restored_resource
 short_description: Mark, or delete, the resources a drill run's restore jobs created - by ownership, never by name
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Works on what AWS Backup restore jobs created (DescribeRestoreJob C(CreatedResourceArn)) - EFS file systems,
     RDS DB instances and Aurora (RDS) DB clusters.

@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 ---
 module: restored_resource_info
 short_description: Find the resources drill runs marked as theirs (leftovers of interrupted runs)
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Lists the EFS file systems, RDS DB instances and DB clusters that carry the tag C(recovery.aws_backup:run-id),
     which M(recovery.aws_backup.restored_resource) puts on what a run's restore jobs created.
