@@ -429,7 +429,14 @@ def _check_job(
 ) -> tuple[Optional[_Checked], dict[str, Any]]:
     """The ownership checks shared by marking and deleting. Returns the checked resource, or
     None with the result saying why not (refused / not found / nothing created)."""
-    job = describe_restore_job(client_for("backup"), restore_job_id)
+    try:
+        job = describe_restore_job(client_for("backup"), restore_job_id)
+    except RestoreJobAWSError as e:
+        # A job AWS does not know (a journal of another account, region or endpoint, or one
+        # AWS no longer keeps) created nothing this call could delete.
+        if _error_code(e.error) == "ResourceNotFoundException":
+            return None, _result(restore_job_id, "restore job not found")
+        raise
     arn = job.get("CreatedResourceArn")
     if not arn:
         return None, {**_result(restore_job_id, "nothing created"), "restore_job_status": job.get("Status")}

@@ -24,7 +24,8 @@ description:
     the run's C(recovery.aws_backup:run-id) tag (the cluster is refused otherwise), then the cluster, without a
     final snapshot. Each deletion is waited for.
   - The task fails when any job's resource was refused or failed, with every job's result in RV(resources). A job
-    that created nothing, or whose resource no longer exists, is not a failure.
+    that created nothing, whose resource no longer exists, or that AWS does not know (status C(restore job not found)),
+    is not a failure.
 options:
   run_id:
     description:

@@ -296,14 +296,35 @@ def test_nothing_created_not_found_and_one_failure_do_not_stop_the_others(env):
         IamRoleArn=point["iam_role_arn"],
     )["RestoreJobId"]
 
-    results = rr.teardown(env["client_for"], RUN, ["no-such-job", gone["RestoreJobId"], running, owned["RestoreJobId"]])
+    denied = "11111111-1111-1111-1111-111111111111"
+
+    class DeniedForOneJob:
+        """The backup client, but DescribeRestoreJob of `denied` answers AccessDenied."""
+
+        def __init__(self, client):
+            self._client = client
+
+        def __getattr__(self, name):
+            return getattr(self._client, name)
+
+        def describe_restore_job(self, RestoreJobId, **kwargs):
+            if RestoreJobId == denied:
+                raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "DescribeRestoreJob")
+            return self._client.describe_restore_job(RestoreJobId=RestoreJobId, **kwargs)
+
+    def client_for(service):
+        client = env["client_for"](service)
+        return DeniedForOneJob(client) if service == "backup" else client
+
+    results = rr.teardown(client_for, RUN, [denied, "no-such-job", gone["RestoreJobId"], running, owned["RestoreJobId"]])
 
     by_job = {r["restore_job_id"]: r for r in results}
-    assert by_job["no-such-job"]["status"].startswith("failed: describing restore job no-such-job")
+    assert by_job[denied]["status"].startswith(f"failed: describing restore job {denied}")
+    assert by_job["no-such-job"]["status"] == "restore job not found"
     assert by_job[gone["RestoreJobId"]]["status"] == "not found"
     assert by_job[running]["status"] == "nothing created" and by_job[running]["restore_job_status"] in ("PENDING", "RUNNING")
     assert by_job[owned["RestoreJobId"]]["status"] == "deleted"
-    assert [r["restore_job_id"] for r in results] == ["no-such-job", gone["RestoreJobId"], running, owned["RestoreJobId"]]
+    assert [r["restore_job_id"] for r in results] == [denied, "no-such-job", gone["RestoreJobId"], running, owned["RestoreJobId"]]
 
 
 def default_subnet(env) -> str:
@@ -549,3 +570,16 @@ def test_module_not_found_is_not_a_failure(env, capsys):
     assert first["changed"] is True and first["resources"][0]["status"] == "deleted" and not first.get("failed")
     again = run_module_main(capsys, module.main, args)
     assert again["changed"] is False and again["resources"][0]["status"] == "not found" and not again.get("failed")
+
+
+def test_a_restore_job_aws_does_not_know_created_nothing_to_delete(env, capsys):
+    # A journal from another account, region or endpoint names jobs AWS does not know: the
+    # cleanup deletes nothing for them and does not fail forever on them.
+    unknown = "00000000-0000-0000-0000-000000000000"
+    job = restore_efs(env)
+    mark(env, job)
+    args = {"run_id": RUN, "restore_job_ids": [unknown, job["RestoreJobId"]], "state": "absent"}
+    result = run_module_main(capsys, module.main, args)
+    assert not result.get("failed")
+    by_job = {r["restore_job_id"]: r["status"] for r in result["resources"]}
+    assert by_job == {unknown: "restore job not found", job["RestoreJobId"]: "deleted"}
