@@ -41,6 +41,9 @@ NEW_URL_PATHS = [
     "{0}/restore-jobs/$",
     "{0}/restore-jobs/(?P<restoreJobId>[^/]+)$",
     "{0}/restore-jobs/(?P<restoreJobId>[^/]+)/metadata$",
+    "{0}/copy-jobs$",
+    "{0}/copy-jobs/$",
+    "{0}/copy-jobs/(?P<copyJobId>[^/]+)$",
 ]
 
 
@@ -61,16 +64,19 @@ def install() -> None:
         from moto.backup.responses import BackupResponse
         from moto.core.responses import BaseResponse
 
+        from .copies import CopyJobsBackendMixin
         from .models import BackupJobsBackendMixin
         from .responses import BackupJobsResponseMixin
 
         _copy_functions(BackupJobsBackendMixin, BackupBackend)
+        _copy_functions(CopyJobsBackendMixin, BackupBackend)
         original_init = BackupBackend.__init__
 
         @functools.wraps(original_init)
         def __init__(self: Any, region_name: str, account_id: str) -> None:
             original_init(self, region_name, account_id)
             self.init_backup_jobs_state()
+            self.init_copy_jobs_state()
 
         BackupBackend.__init__ = __init__  # type: ignore[method-assign]
         # backends moto made before install() (reset() re-runs __init__ for them later)
@@ -78,6 +84,8 @@ def install() -> None:
             for backend in account_backends.values():
                 if not hasattr(backend, "restore_jobs"):
                     backend.init_backup_jobs_state()
+                if not hasattr(backend, "copy_jobs"):
+                    backend.init_copy_jobs_state()
 
         # DescribeBackupVault serializes the Vault by attribute name (NumberOfRecoveryPoints).
         Vault.number_of_recovery_points = property(lambda vault: vault.num_of_recovery_points)  # type: ignore[attr-defined]
@@ -104,8 +112,9 @@ VALIDATED_SERVICES = ("backup",)
 
 def _counted_call_action(call_action: Any) -> Any:
     """Count every API call, answer injected throttling, refuse input the service model
-    refuses (as AWS does, HTTP 400), and let due restore jobs finish before any service is
-    read (so a restored resource exists whoever looks first)."""
+    refuses (as AWS does, HTTP 400), and let due restore and copy jobs finish before any
+    service is read (so a restored resource or a copied recovery point exists whoever looks
+    first, in any account or Region)."""
 
     @functools.wraps(call_action)
     def counted_call_action(self: Any) -> Any:
@@ -156,3 +165,5 @@ def _advance_restore_jobs() -> None:
             for backend in list(account_backends.values()):
                 if getattr(backend, "restore_jobs", None):
                     backend.advance_restore_jobs()
+                if getattr(backend, "copy_jobs", None):
+                    backend.advance_copy_jobs()

@@ -2,15 +2,17 @@
 
 | HTTP                          | in-process                                   |
 |-------------------------------|----------------------------------------------|
-| POST /_emulator/config        | control.configure(restore_job_seconds=..., backup_job_seconds=...) |
+| POST /_emulator/config        | control.configure(restore_job_seconds=..., backup_job_seconds=..., copy_job_seconds=...) |
 | POST /_emulator/faults        | control.throttle(operation, count, service="backup"),             |
-|                               | control.fail_restore_jobs(count, status_message)                  |
+|                               | control.fail_restore_jobs(count, status_message),                 |
+|                               | control.fail_copy_jobs(count, status_message)                     |
 | GET  /_emulator/calls?service | control.calls(service="backup") -> {operation: count}             |
 | POST /_emulator/clock         | control.advance_clock(seconds)  (the emulator's clock moves on)   |
 | POST /_emulator/reset         | control.reset()  (all moto state and our settings)                |
 
 POST /_emulator/faults takes {"throttle": {"operation": "StartRestoreJob", "count": 3,
-"service": "backup"}} and/or {"fail_restore_jobs": {"count": 1, "status_message": "..."}}.
+"service": "backup"}} and/or {"fail_restore_jobs": {"count": 1, "status_message": "..."}} and/or
+{"fail_copy_jobs": {"count": 1, "status_message": "..."}}.
 """
 
 from __future__ import annotations
@@ -22,25 +24,32 @@ from urllib.parse import parse_qs
 from .settings import emulator_settings
 
 DEFAULT_FAILURE_MESSAGE = "An internal error occurred while restoring the recovery point."
+DEFAULT_COPY_FAILURE_MESSAGE = "An internal error occurred while copying the recovery point."
 
 
 class EmulatorControl:
     """The controls tests use; the same methods exist over HTTP (see module docstring)."""
 
     def configure(
-        self, restore_job_seconds: float | None = None, backup_job_seconds: float | None = None
+        self,
+        restore_job_seconds: float | None = None,
+        backup_job_seconds: float | None = None,
+        copy_job_seconds: float | None = None,
     ) -> dict[str, float]:
         with emulator_settings.lock:
             if restore_job_seconds is not None:
                 emulator_settings.restore_job_seconds = float(restore_job_seconds)
             if backup_job_seconds is not None:
                 emulator_settings.backup_job_seconds = float(backup_job_seconds)
+            if copy_job_seconds is not None:
+                emulator_settings.copy_job_seconds = float(copy_job_seconds)
             return self.config()
 
     def config(self) -> dict[str, float]:
         return {
             "restore_job_seconds": emulator_settings.restore_job_seconds,
             "backup_job_seconds": emulator_settings.backup_job_seconds,
+            "copy_job_seconds": emulator_settings.copy_job_seconds,
         }
 
     def throttle(self, operation: str, count: int = 1, service: str = "backup") -> None:
@@ -52,6 +61,11 @@ class EmulatorControl:
         """The next `count` restore jobs started end FAILED with `status_message`."""
         with emulator_settings.lock:
             emulator_settings.failing_restore_jobs.extend([status_message] * int(count))
+
+    def fail_copy_jobs(self, count: int = 1, status_message: str = DEFAULT_COPY_FAILURE_MESSAGE) -> None:
+        """The next `count` copy jobs started end FAILED with `status_message`."""
+        with emulator_settings.lock:
+            emulator_settings.failing_copy_jobs.extend([status_message] * int(count))
 
     def advance_clock(self, seconds: float) -> float:
         """Move the emulator's clock forward: jobs progress and idempotency tokens age as if
@@ -86,6 +100,22 @@ control = EmulatorControl()
 PREFIX = "/_emulator/"
 
 
+def post(endpoint_url: str, action: str, payload: dict[str, Any]) -> Any:
+    """POST a control request to a running server, e.g. post(url, "config", {"copy_job_seconds": 0})
+    or post(url, "faults", {"fail_copy_jobs": {"count": 1}}): for the controls the test fixtures do
+    not wrap."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{endpoint_url}{PREFIX}{action}",
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"{}")
+
+
 def _json_response(start_response: Callable[..., Any], status: str, payload: Any) -> Iterable[bytes]:
     body = json.dumps(payload).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
@@ -98,7 +128,9 @@ def _handle(method: str, action: str, query: dict[str, list[str]], body: dict[st
     if action == "config" and method == "GET":
         return control.config()
     if action == "config" and method == "POST":
-        return control.configure(body.get("restore_job_seconds"), body.get("backup_job_seconds"))
+        return control.configure(
+            body.get("restore_job_seconds"), body.get("backup_job_seconds"), body.get("copy_job_seconds")
+        )
     if action == "faults" and method == "POST":
         if "throttle" in body:
             spec = body["throttle"]
@@ -106,6 +138,9 @@ def _handle(method: str, action: str, query: dict[str, list[str]], body: dict[st
         if "fail_restore_jobs" in body:
             spec = body["fail_restore_jobs"]
             control.fail_restore_jobs(spec.get("count", 1), spec.get("status_message", DEFAULT_FAILURE_MESSAGE))
+        if "fail_copy_jobs" in body:
+            spec = body["fail_copy_jobs"]
+            control.fail_copy_jobs(spec.get("count", 1), spec.get("status_message", DEFAULT_COPY_FAILURE_MESSAGE))
         return {"status": "ok"}
     if action == "clock" and method == "POST":
         return {"clock_offset_seconds": control.advance_clock(body["advance_seconds"])}

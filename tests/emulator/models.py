@@ -183,7 +183,7 @@ class RecoveryPoint(BaseModel):
     def __init__(
         self,
         recovery_point_arn: str,
-        backup_job: BackupJob,
+        backup_job: BackupJob | None,
         restore_metadata: dict[str, str],
         encryption_key_arn: str,
         is_encrypted: bool,
@@ -208,13 +208,65 @@ class RecoveryPoint(BaseModel):
         self.last_restore_time: datetime | None = None
         # the source resource's tags at backup time ([{"Key", "Value"}])
         self.source_tags: list[dict[str, str]] = []
+        # set on copies only (see copy_of): the vault the point was copied from, when the copy
+        # is in another account or Region, and when the copy was made
+        self.source_backup_vault_arn: str | None = None
+        self.copied_at: datetime | None = None
+
+    @classmethod
+    def copy_of(
+        cls,
+        source: RecoveryPoint,
+        recovery_point_arn: str,
+        vault: Vault,
+        iam_role_arn: str,
+        lifecycle: dict[str, Any] | None,
+        encryption_key_arn: str | None,
+        completed_at: datetime,
+        source_snapshot_id: str | None = None,
+    ) -> RecoveryPoint:
+        """The recovery point a copy job makes in its destination vault.
+
+        "Copies retain their source configuration, including creation dates and retention
+        period. The creation date refers to when the source was created, not when the copy was
+        created. You can override the retention period." (AWS Backup developer guide, "Copy a
+        backup", recov-point-create-a-copy.html). So CreationDate is the source's, Lifecycle
+        the copy job's when it sets one, else the source's. ResourceArn, ResourceType and
+        ResourceName stay those of the backed-up resource (the API reference's ResourceArn:
+        "uniquely identifies a saved resource"; CopyJob.ResourceArn is "the AWS resource to be
+        copied"); SourceBackupVaultArn names the vault it was copied from (RecoveryPointByBackupVault
+        and DescribeRecoveryPoint, botocore's backup model)."""
+        point = cls.__new__(cls)
+        point.recovery_point_arn = recovery_point_arn
+        point.backup_job = None
+        point.vault = vault
+        point.resource_arn = source.resource_arn
+        point.resource_type = source.resource_type
+        point.resource_name = source.resource_name
+        point.iam_role_arn = iam_role_arn
+        point.creation_date = source.creation_date
+        point.lifecycle = lifecycle if lifecycle else source.lifecycle
+        point.restore_metadata = dict(source.restore_metadata)
+        point.encryption_key_arn = encryption_key_arn
+        point.is_encrypted = bool(encryption_key_arn) or source.is_encrypted
+        point.backup_size_in_bytes = source.backup_size_in_bytes
+        point.source_snapshot_id = source_snapshot_id
+        point.last_restore_time = None
+        point.source_tags = list(source.source_tags)
+        point.source_backup_vault_arn = source.vault.backup_vault_arn
+        point.copied_at = completed_at
+        return point
 
     @property
     def status(self) -> str:
+        if self.backup_job is None:  # a copy exists only once its copy job completed
+            return "COMPLETED"
         return "COMPLETED" if self.backup_job.state == "COMPLETED" else "CREATING"
 
     @property
     def completion_date(self) -> datetime | None:
+        if self.backup_job is None:
+            return self.copied_at
         return self.backup_job.completion_date
 
     @property
@@ -236,6 +288,7 @@ class RecoveryPoint(BaseModel):
                 "RecoveryPointArn": self.recovery_point_arn,
                 "BackupVaultName": self.vault.backup_vault_name,
                 "BackupVaultArn": self.vault.backup_vault_arn,
+                "SourceBackupVaultArn": self.source_backup_vault_arn,
                 "ResourceArn": self.resource_arn,
                 "ResourceType": self.resource_type,
                 "CreatedBy": None,

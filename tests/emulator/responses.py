@@ -201,3 +201,41 @@ class BackupJobsResponseMixin:
             next_token=p.get("NextToken"),
         )
         return ActionResult({"RestoreJobs": [j.to_dict() for j in jobs], "NextToken": next_token})
+
+    # ---- copy jobs -----------------------------------------------------------------------
+
+    def start_copy_job(self) -> ActionResult:
+        p = self._model_params()
+        job = self._backend().start_copy_job(
+            recovery_point_arn=p.get("RecoveryPointArn"),
+            source_backup_vault_name=p.get("SourceBackupVaultName"),
+            destination_backup_vault_arn=p.get("DestinationBackupVaultArn"),
+            iam_role_arn=p.get("IamRoleArn"),
+            idempotency_token=p.get("IdempotencyToken"),
+            lifecycle=p.get("Lifecycle"),
+        )
+        return ActionResult({"CopyJobId": job.copy_job_id, "CreationDate": job.creation_date, "IsParent": False})
+
+    def describe_copy_job(self) -> ActionResult:
+        p = self._model_params()
+        return ActionResult({"CopyJob": self._backend().describe_copy_job(p.get("CopyJobId")).to_dict()})
+
+    def list_copy_jobs(self) -> ActionResult:
+        p = self._model_params()
+        jobs, next_token = self._backend().list_copy_jobs(
+            by_resource_arn=p.get("ByResourceArn"),
+            by_state=p.get("ByState"),
+            by_created_before=p.get("ByCreatedBefore"),
+            by_created_after=p.get("ByCreatedAfter"),
+            by_resource_type=p.get("ByResourceType"),
+            by_destination_vault_arn=p.get("ByDestinationVaultArn"),
+            by_account_id=p.get("ByAccountId"),
+            by_complete_before=p.get("ByCompleteBefore"),
+            by_complete_after=p.get("ByCompleteAfter"),
+            by_parent_job_id=p.get("ByParentJobId"),
+            by_message_category=p.get("ByMessageCategory"),
+            by_source_recovery_point_arn=p.get("BySourceRecoveryPointArn"),
+            max_results=p.get("MaxResults"),
+            next_token=p.get("NextToken"),
+        )
+        return ActionResult({"CopyJobs": [j.to_dict() for j in jobs], "NextToken": next_token})

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 DEFAULT_RESTORE_JOB_SECONDS = 2.0
+DEFAULT_COPY_JOB_SECONDS = 2.0
 # Backups finish at once by default so seeding a vault with thousands of points is quick.
 DEFAULT_BACKUP_JOB_SECONDS = 0.0
 
@@ -20,10 +21,13 @@ DEFAULT_BACKUP_JOB_SECONDS = 0.0
 class EmulatorSettings:
     restore_job_seconds: float = DEFAULT_RESTORE_JOB_SECONDS
     backup_job_seconds: float = DEFAULT_BACKUP_JOB_SECONDS
+    copy_job_seconds: float = DEFAULT_COPY_JOB_SECONDS
     # (service, operation) -> how many of the next calls answer ThrottlingException
     throttling: dict[tuple[str, str], int] = field(default_factory=dict)
     # status messages of the next restore jobs that are to FAIL, consumed in order
     failing_restore_jobs: list[str] = field(default_factory=list)
+    # status messages of the next copy jobs that are to FAIL, consumed in order
+    failing_copy_jobs: list[str] = field(default_factory=list)
     # (service, operation) -> calls received, throttled ones included
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
     # Seconds added to the wall clock the emulator's AWS state lives by (job times,
@@ -35,8 +39,10 @@ class EmulatorSettings:
         with self.lock:
             self.restore_job_seconds = DEFAULT_RESTORE_JOB_SECONDS
             self.backup_job_seconds = DEFAULT_BACKUP_JOB_SECONDS
+            self.copy_job_seconds = DEFAULT_COPY_JOB_SECONDS
             self.throttling.clear()
             self.failing_restore_jobs.clear()
+            self.failing_copy_jobs.clear()
             self.calls.clear()
             self.clock_offset_seconds = 0.0
 
@@ -57,6 +63,10 @@ class EmulatorSettings:
     def take_restore_failure(self) -> str | None:
         with self.lock:
             return self.failing_restore_jobs.pop(0) if self.failing_restore_jobs else None
+
+    def take_copy_failure(self) -> str | None:
+        with self.lock:
+            return self.failing_copy_jobs.pop(0) if self.failing_copy_jobs else None
 
 
 emulator_settings = EmulatorSettings()

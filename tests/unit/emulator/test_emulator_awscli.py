@@ -24,6 +24,7 @@ from moto.backup.responses import BackupResponse
 from moto.core.utils import camelcase_to_underscores
 
 from tests.emulator import seed
+from tests.emulator.control import post as post_control
 
 AWSCLI_REQUIREMENT = "awscli==1.46.3"
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -77,6 +78,8 @@ def paginated_list_operations() -> list[tuple[str, dict[str, Any]]]:
 def seeded(emulator_server: Any) -> dict[str, str]:
     """At least ITEMS of everything the list operations list."""
     emulator_server.configure(restore_job_seconds=0)
+    # copies complete at once, so that every listing below sees the same states
+    post_control(emulator_server.endpoint_url, "config", {"copy_job_seconds": 0})
     backup, efs = emulator_server.client("backup"), emulator_server.client("efs")
     for n in range(ITEMS):
         seed.create_vault(backup, f"cli-vault-{n}")
@@ -89,6 +92,12 @@ def seeded(emulator_server: Any) -> dict[str, str]:
         backup.start_restore_job(
             RecoveryPointArn=point,
             Metadata={"file-system-id": fs["FileSystemId"], "newFileSystem": "true", "CreationToken": f"cli-{n}"},
+        )
+        backup.start_copy_job(
+            RecoveryPointArn=point,
+            SourceBackupVaultName="cli-vault-0",
+            DestinationBackupVaultArn=backup.describe_backup_vault(BackupVaultName="cli-vault-1")["BackupVaultArn"],
+            IamRoleArn=ROLE,
         )
     # required members of the list operations, by member name
     return {"BackupVaultName": "cli-vault-0", "ResourceArn": fs["FileSystemArn"]}

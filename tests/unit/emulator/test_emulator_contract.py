@@ -95,6 +95,7 @@ class Recorder:
     def __init__(self) -> None:
         self.bodies: dict[str, list[Any]] = {}
         self.restore_statuses: set[str] = set()
+        self.copy_states: set[str] = set()
 
     def __call__(self, operation_model: OperationModel, response_dict: dict[str, Any], **_: Any) -> None:
         if response_dict["status_code"] >= 300:
@@ -104,10 +105,12 @@ class Recorder:
         self.bodies.setdefault(operation_model.name, []).append(document)
         if operation_model.name == "DescribeRestoreJob":
             self.restore_statuses.add(document["Status"])
+        if operation_model.name == "DescribeCopyJob":
+            self.copy_states.add(document["CopyJob"]["State"])
 
 
 def run_flows(aws: Any, backup: Any) -> None:
-    """Every emulated operation, over EFS, RDS and Aurora, restore jobs in every status."""
+    """Every emulated operation, over EFS, RDS and Aurora, restore and copy jobs in every status."""
     efs, rds = aws.client("efs"), aws.client("rds")
     vault_arn = seed.create_vault(backup, "contract-vault")
     backup.describe_backup_vault(BackupVaultName="contract-vault")
@@ -132,6 +135,7 @@ def run_flows(aws: Any, backup: Any) -> None:
     backup.list_report_plans()
     backup.delete_report_plan(ReportPlanName="weekly")
 
+    dr_vault_arn = seed.create_vault(aws.client("backup", region_name="us-west-2"), "contract-dr-vault")
     fs = seed.create_efs(efs, name="contract-fs")
     db = seed.create_rds_instance(rds, "contract-db")
     cluster = seed.create_aurora_cluster(rds, "contract-aurora")
@@ -165,6 +169,22 @@ def run_flows(aws: Any, backup: Any) -> None:
                 backup.list_restore_jobs_by_protected_resource(ResourceArn=resource_arn)
                 control.advance_clock(50)
             backup.get_restore_job_metadata(RestoreJobId=job_id)
+        # one copy into another Region that completes (CREATED, RUNNING, COMPLETED), one that fails
+        control.configure(copy_job_seconds=100)
+        for fail in (False, True):
+            if fail:
+                control.fail_copy_jobs(1, "Access denied")
+            copy_id = backup.start_copy_job(
+                RecoveryPointArn=point_arn,
+                SourceBackupVaultName="contract-vault",
+                DestinationBackupVaultArn=dr_vault_arn,
+                IamRoleArn=ROLE,
+                Lifecycle={"DeleteAfterDays": 35},
+            )["CopyJobId"]
+            for _step in range(3):
+                backup.describe_copy_job(CopyJobId=copy_id)
+                backup.list_copy_jobs(ByResourceArn=resource_arn)
+                control.advance_clock(50)
     backup.list_backup_jobs()
     backup.list_recovery_points_by_backup_vault(BackupVaultName="contract-vault")
     seed.create_vault(backup, "contract-empty")
@@ -178,6 +198,7 @@ def test_every_response_fits_the_output_shape(aws):
     run_flows(aws, backup)
     assert sorted(recorder.bodies) == emulated_operations(), "an emulated operation is not exercised"
     assert recorder.restore_statuses == {"PENDING", "RUNNING", "COMPLETED", "FAILED"}
+    assert recorder.copy_states == {"CREATED", "RUNNING", "COMPLETED", "FAILED"}
     problems = [
         problem
         for operation, bodies in recorder.bodies.items()
