@@ -1,0 +1,396 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AWS Backup copy jobs: checking the request, the AWS calls (StartCopyJob, DescribeCopyJob,
+ListCopyJobs), finding an equal job, the idempotency token, and the module's flow.
+
+Plain functions over a boto3 ``backup`` client made with the collection's retry policy (so
+calls pass aws_retry=True); each AWS call is made in exactly one function. Built on the restore
+job's pieces: the token prefix and random tokens, InputError, and the wait loop of job_wait.py.
+
+A copy job lives in the account and Region whose StartCopyJob made it (the source); its
+DestinationBackupVaultArn may name a vault in any Region or account. An equal copy is one of the
+same source recovery point into the same destination vault (and, when a lifecycle is asked for,
+with that lifecycle): ListCopyJobs filters by both server side (BySourceRecoveryPointArn,
+ByDestinationVaultArn, botocore's backup model), so the search reads the jobs of that one
+recovery point, whatever else the account copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+try:
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
+    BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import COPY_JOB
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobAWSError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobEndedError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobTimeoutError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_for_job
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import check_backup_vault_name
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import TOKEN_PREFIX
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import WAIT_CLIENT_CONFIG
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import is_iam_role_arn
+
+# An equal job in one of these is reused, not restarted (CopyJobState, botocore's backup model).
+REUSABLE_STATES = ("CREATED", "RUNNING", "COMPLETED")
+# After an equal job ended like this, a re-run starts a new one (PARTIAL: a composite job some of
+# whose children did not complete).
+RETRY_STATES = COPY_JOB.failed
+
+# Lifecycle, as the module takes it and as StartCopyJob names it (botocore's backup model, Lifecycle).
+LIFECYCLE_KEYS = {
+    "move_to_cold_storage_after_days": "MoveToColdStorageAfterDays",
+    "delete_after_days": "DeleteAfterDays",
+    "opt_in_to_archive_for_supported_resources": "OptInToArchiveForSupportedResources",
+}
+# "Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days.
+# Therefore ... the retention setting must be 90 days greater than the transition to cold after
+# days setting." (Lifecycle, botocore's backup model / API reference)
+COLD_STORAGE_MINIMUM_DAYS = 90
+
+
+# ---- checking the request ---------------------------------------------------------------
+
+
+def backup_vault_arn_error(value: Any, option: str) -> str | None:
+    """None when `value` is a backup vault ARN, arn:PARTITION:backup:REGION:ACCOUNT:backup-vault:NAME
+    (the API reference's DestinationBackupVaultArn example:
+    arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault), else why not."""
+    form = "arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME"
+    details = parse_aws_arn(value) if isinstance(value, str) else None
+    good = (
+        details is not None
+        and value.startswith("arn:")
+        and not any(c.isspace() for c in value)
+        and details.get("service") == "backup"
+        and bool(details.get("region"))
+        and str(details.get("account_id") or "").isdigit()
+        and len(str(details.get("account_id"))) == 12
+        and str(details.get("resource") or "").startswith("backup-vault:")
+    )
+    if good:
+        try:
+            check_backup_vault_name(details["resource"][len("backup-vault:"):], option)
+        except RecoveryPointOptionError:
+            good = False
+    if good and "arn:{partition}:{service}:{region}:{account_id}:{resource}".format(**details) == value:
+        return None
+    return f"{option} must be a backup vault ARN ({form}), got {value!r}"
+
+
+def lifecycle_request(lifecycle: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The module's lifecycle as StartCopyJob's Lifecycle; InputError on bad values."""
+    if not lifecycle:
+        return None
+    request: dict[str, Any] = {}
+    for name, aws_name in LIFECYCLE_KEYS.items():
+        value = lifecycle.get(name)
+        if value is None:
+            continue
+        if name.endswith("_days") and value < 1:
+            raise InputError(f"lifecycle.{name} must be a positive number of days, got {value}")
+        request[aws_name] = value
+    cold, delete = request.get("MoveToColdStorageAfterDays"), request.get("DeleteAfterDays")
+    if cold is not None and delete is not None and delete < cold + COLD_STORAGE_MINIMUM_DAYS:
+        raise InputError(
+            f"lifecycle.delete_after_days ({delete}) must be at least {COLD_STORAGE_MINIMUM_DAYS} days more than "
+            f"lifecycle.move_to_cold_storage_after_days ({cold}): AWS keeps a backup in cold storage for 90 days at least"
+        )
+    return request or None
+
+
+def check_input(params: dict[str, Any]) -> dict[str, Any]:
+    """The StartCopyJob request (without IdempotencyToken), or InputError naming the option.
+    No AWS call."""
+    problem = recovery_point_arn_error(params.get("recovery_point_arn"))
+    if problem:
+        raise InputError(problem)
+    try:
+        check_backup_vault_name(params.get("source_backup_vault_name"), "source_backup_vault_name")
+    except RecoveryPointOptionError as e:
+        raise InputError(str(e)) from None
+    problem = backup_vault_arn_error(params.get("destination_backup_vault_arn"), "destination_backup_vault_arn")
+    if problem:
+        raise InputError(problem)
+    role = params.get("iam_role_arn")
+    if not is_iam_role_arn(role):
+        raise InputError(f"iam_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {role!r}")
+    source_partition = params["recovery_point_arn"].split(":")[1]
+    destination_partition = params["destination_backup_vault_arn"].split(":")[1]
+    if source_partition != destination_partition:
+        raise InputError(
+            f"destination_backup_vault_arn is in partition {destination_partition} and recovery_point_arn in "
+            f"{source_partition}: AWS Backup copies within one partition"
+        )
+    wait_timeout = params.get("wait_timeout")
+    if wait_timeout is not None and wait_timeout <= 0:
+        raise InputError(f"wait_timeout must be a positive number of seconds, got {wait_timeout}")
+    return build_request(
+        params["recovery_point_arn"],
+        params["source_backup_vault_name"],
+        params["destination_backup_vault_arn"],
+        role,
+        lifecycle_request(params.get("lifecycle")),
+    )
+
+
+def build_request(
+    recovery_point_arn: str,
+    source_backup_vault_name: str,
+    destination_backup_vault_arn: str,
+    iam_role_arn: str,
+    lifecycle: dict[str, Any] | None = None,
+    idempotency_token: str | None = None,
+) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "RecoveryPointArn": recovery_point_arn,
+        "SourceBackupVaultName": source_backup_vault_name,
+        "DestinationBackupVaultArn": destination_backup_vault_arn,
+        "IamRoleArn": iam_role_arn,
+    }
+    if lifecycle:
+        request["Lifecycle"] = dict(lifecycle)
+    if idempotency_token is not None:
+        request["IdempotencyToken"] = idempotency_token
+    return request
+
+
+def derive_idempotency_token(request: dict[str, Any], earlier_failed_job_ids: list[str]) -> str:
+    """A token two runs of the same task agree on (so concurrent runs start one copy), which
+    changes once an equal copy FAILED (its id is part of it), so a re-run starts a new one.
+    "copy" is part of the material: a copy and a restore never share a token."""
+    material = {
+        "kind": "copy",
+        "recovery_point_arn": request["RecoveryPointArn"],
+        "source_backup_vault_name": request["SourceBackupVaultName"],
+        "destination_backup_vault_arn": request["DestinationBackupVaultArn"],
+        "iam_role_arn": request["IamRoleArn"],
+        "lifecycle": sorted((request.get("Lifecycle") or {}).items()),
+        "earlier_failed_job_ids": sorted(earlier_failed_job_ids),
+    }
+    digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
+    return TOKEN_PREFIX + digest[:40]
+
+
+def is_equal(request: dict[str, Any], listed: dict[str, Any]) -> bool:
+    """Does this ListCopyJobs entry copy what the request asks? The same source recovery point
+    into the same vault; with a requested lifecycle, the same lifecycle (a copy kept for another
+    time is another copy). Without one, AWS keeps the source's, so any earlier copy will do."""
+    if listed.get("SourceRecoveryPointArn") != request["RecoveryPointArn"]:
+        return False
+    if listed.get("DestinationBackupVaultArn") != request["DestinationBackupVaultArn"]:
+        return False
+    wanted = request.get("Lifecycle")
+    if wanted:
+        have = listed.get("DestinationRecoveryPointLifecycle") or {}
+        return all(have.get(key) == value for key, value in wanted.items())
+    return True
+
+
+# ---- AWS calls --------------------------------------------------------------------------
+
+
+@backup_retry
+def _paginate_copy_jobs(client: Any, **params: Any) -> list[dict[str, Any]]:
+    # Paginators cannot take aws_retry; the decorator retries the whole listing instead.
+    return client.get_paginator("list_copy_jobs").paginate(**params).build_full_result()["CopyJobs"]
+
+
+def list_copy_jobs(client: Any, recovery_point_arn: str, destination_backup_vault_arn: str) -> list[dict[str, Any]]:
+    """The copy jobs of one recovery point into one vault, newest first."""
+    try:
+        jobs = _paginate_copy_jobs(
+            client, BySourceRecoveryPointArn=recovery_point_arn, ByDestinationVaultArn=destination_backup_vault_arn
+        )
+    except (BotoCoreError, ClientError) as e:
+        raise JobAWSError(f"listing the copy jobs of {recovery_point_arn}", e) from e
+    return sorted(jobs, key=_creation_timestamp, reverse=True)
+
+
+def _creation_timestamp(job: dict[str, Any]) -> float:
+    created = job.get("CreationDate")
+    return created.timestamp() if isinstance(created, datetime) else 0.0
+
+
+def describe_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:
+    try:
+        return client.describe_copy_job(CopyJobId=copy_job_id, aws_retry=True)["CopyJob"]
+    except (BotoCoreError, ClientError) as e:
+        raise JobAWSError(f"describing copy job {copy_job_id}", e) from e
+
+
+def poll_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:
+    """One DescribeCopyJob without the retry policy, for the wait loop (job_wait.wait_for_job)."""
+    return client.describe_copy_job(CopyJobId=copy_job_id)["CopyJob"]
+
+
+def start_copy_job(client: Any, request: dict[str, Any]) -> str:
+    try:
+        return client.start_copy_job(aws_retry=True, **request)["CopyJobId"]
+    except (BotoCoreError, ClientError) as e:
+        raise JobAWSError("starting the copy job", e) from e
+
+
+# ---- finding an equal job and starting one ----------------------------------------------
+
+# Whether a COMPLETED copy's recovery point is still in the destination vault: True, False, or
+# None when that cannot be told (another account's vault, no permission).
+CopyCheck = Callable[[dict[str, Any]], "bool | None"]
+
+
+@dataclass
+class Outcome:
+    copy_job: dict[str, Any] | None  # the job started (DescribeCopyJob) or reused (its list entry)
+    changed: bool
+    request: dict[str, Any]  # what was (or, in check mode, would be) sent
+    existing: dict[str, Any] | None
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def ensure_copy_job(
+    client: Any, request: dict[str, Any], check_mode: bool = False, copy_exists: CopyCheck | None = None
+) -> Outcome:
+    """Start the copy unless an equal one is CREATED, RUNNING or COMPLETED (its copied recovery
+    point still there). AWS calls: ListCopyJobs (narrowed to the recovery point and vault), at
+    most one look at a COMPLETED copy's recovery point, then StartCopyJob and DescribeCopyJob."""
+    request = dict(request)
+    failed: list[str] = []
+    notes: list[str] = []
+    warnings: list[str] = []
+    for listed in list_copy_jobs(client, request["RecoveryPointArn"], request["DestinationBackupVaultArn"]):
+        if not is_equal(request, listed):
+            continue
+        state = listed.get("State")
+        if state in RETRY_STATES:
+            failed.append(listed["CopyJobId"])
+            continue
+        if state not in REUSABLE_STATES:
+            continue
+        exists = copy_exists(listed) if copy_exists is not None and state == "COMPLETED" else True
+        if exists is None:
+            warnings.append(
+                f"copy job {listed['CopyJobId']} is COMPLETED and equal to this request; it is reused without checking "
+                f"that its recovery point {listed.get('DestinationRecoveryPointArn')} is still in the destination vault, "
+                "because the collection cannot look there (another account, or no permission)"
+            )
+        elif not exists:
+            # spent: counts like a failed one (its id goes into the token) and the search ends
+            failed.append(listed["CopyJobId"])
+            notes.append(
+                f"copy job {listed['CopyJobId']} is COMPLETED and equal to this request, but its recovery point "
+                f"{listed.get('DestinationRecoveryPointArn')} is no longer in the destination vault: a new copy job was started"
+            )
+            break
+        return Outcome(listed, False, request, listed, notes, warnings)
+    request.setdefault("IdempotencyToken", derive_idempotency_token(request, failed))
+    if check_mode:
+        return Outcome(None, True, request, None, notes, warnings)
+    copy_job_id = start_copy_job(client, request)
+    return Outcome(describe_copy_job(client, copy_job_id), True, request, None, notes, warnings)
+
+
+# ---- the module ---------------------------------------------------------------------------
+
+
+def snake_job(job: dict[str, Any] | None) -> dict[str, Any]:
+    return json_safe(camel_dict_to_snake_dict(job)) if job else {}
+
+
+def snake_request(request: dict[str, Any]) -> dict[str, Any]:
+    return json_safe(camel_dict_to_snake_dict(request))
+
+
+def duration_seconds(job: dict[str, Any]) -> float | None:
+    """How long a COMPLETED copy took (CompletionDate - CreationDate), for a drill's report."""
+    created, completed = job.get("CreationDate"), job.get("CompletionDate")
+    if isinstance(created, datetime) and isinstance(completed, datetime):
+        return round((completed - created).total_seconds(), 3)
+    return None
+
+
+def destination_check(module: Any, request: dict[str, Any]) -> CopyCheck:
+    """Whether a COMPLETED equal copy's recovery point is still in the destination vault: one
+    DescribeRecoveryPoint in the destination's Region (BackupVaultAccountId for another account's
+    vault). ResourceNotFoundException says it is gone; anything else (AWS denies cross-account
+    access other than CopyIntoBackupVault: developer guide, "Vault access policies") means the
+    collection cannot tell."""
+    arn = request["DestinationBackupVaultArn"]
+    _arn, _partition, _service, region, account, resource = arn.split(":", 5)
+    vault = resource[len("backup-vault:"):]
+
+    def check(listed: dict[str, Any]) -> bool | None:
+        point = listed.get("DestinationRecoveryPointArn")
+        if not point:
+            return None
+        client = module.client("backup", retry_decorator=backup_retry, region=region)
+        try:
+            client.describe_recovery_point(
+                BackupVaultName=vault, RecoveryPointArn=point, BackupVaultAccountId=account, aws_retry=True
+            )
+        except ClientError as e:
+            code = e.response.get("Error", {}).get("Code", "")
+            return False if code == "ResourceNotFoundException" else None
+        except BotoCoreError:
+            return None
+        return True
+
+    return check
+
+
+def run_module(module: Any) -> None:
+    """backup_copy_job's main: fail_json/exit_json, never a traceback."""
+    params = module.params
+    try:
+        request = check_input(params)
+        client = module.client("backup", retry_decorator=backup_retry)
+        outcome = ensure_copy_job(client, request, module.check_mode, destination_check(module, request))
+        for warning in outcome.warnings:
+            module.warn(warning)
+        result: dict[str, Any] = {
+            "changed": outcome.changed,
+            "copy_request": snake_request(outcome.request),
+            "copy_job": snake_job(outcome.copy_job),
+        }
+        if outcome.notes:
+            result["notes"] = outcome.notes
+        if module._diff:
+            before = {"copy_job": snake_job(outcome.existing)} if outcome.existing is not None else {}
+            after = {"copy_request": result["copy_request"]} if outcome.changed else before
+            result["diff"] = {"before": before, "after": after}
+        job = outcome.copy_job
+        if params["wait"] and not module.check_mode and job is not None:
+            wait_client = module.client("backup", config=Config(**WAIT_CLIENT_CONFIG))
+            try:
+                job = wait_for_job(lambda job_id: poll_copy_job(wait_client, job_id), job, COPY_JOB, params["wait_timeout"])
+            except (JobEndedError, JobTimeoutError) as e:
+                result["copy_job"] = snake_job(e.job)
+                module.fail_json(msg=str(e), **result)
+            result["copy_job"] = snake_job(job)
+        if job is not None and duration_seconds(job) is not None:
+            result["copy_duration_seconds"] = duration_seconds(job)
+        module.exit_json(**result)
+    except InputError as e:
+        module.fail_json(msg=str(e))
+    except JobAWSError as e:
+        module.fail_json_aws(e.error, msg=f"Failed {e.action}")
+    except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user
+        module.fail_json(msg=f"Unexpected error ({type(e).__name__}): {e}", exception=traceback.format_exc())
