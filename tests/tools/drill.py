@@ -3,12 +3,15 @@
 Starts the emulator server on a free 127.0.0.1 port, seeds it through the AWS API (EFS
 file system, RDS instance, Aurora cluster, vault, backups), runs playbooks/dr_drill.yml in
 drill mode on all three, prints the report, checks the emulator holds nothing the drill
-created, and stops the server (also on failure)."""
+created. Then it shows a drill stopped mid-way (SIGTERM while it waits, its background waits
+gone too, as when AWX removes a cancelled job's container): its restore jobs carry on and leave
+resources, which dr_mode=cleanup deletes by ownership. It stops the server (also on failure)."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -72,6 +75,68 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def playbook_command(variables: dict[str, Any]) -> list[str]:
+    # Extra vars from a file, as AWX passes them.
+    vars_file = tempfile.NamedTemporaryFile("w", prefix="drill-vars-", suffix=".json", delete=False)  # noqa: SIM115
+    with vars_file:
+        json.dump(variables, vars_file)
+    return [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
+            "-e", f"@{vars_file.name}", str(REPO_ROOT / "playbooks" / "dr_drill.yml")]  # fmt: skip
+
+
+def control(endpoint_url: str, action: str, payload: dict[str, Any]) -> None:
+    request = urllib.request.Request(f"{endpoint_url}/_emulator/{action}", data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - local emulator
+
+
+def interrupted_drill_then_cleanup(endpoint_url: str, variables: dict[str, Any], env: dict[str, str], before: dict) -> int:
+    """A drill stopped while it waits leaves restore jobs running; cleanup deletes what they made."""
+    print("\n--- a drill stopped while it waits for its restore jobs, then dr_mode=cleanup ---")  # noqa: T201
+    control(endpoint_url, "config", {"restore_job_seconds": 8})
+    with tempfile.TemporaryDirectory(prefix="drill-async-") as async_dir:
+        # Its own temporary directories, so its background waits can be told apart.
+        drill_env = {**env, "ANSIBLE_ASYNC_DIR": async_dir, "ANSIBLE_REMOTE_TEMP": f"{async_dir}/remote",
+                     "ANSIBLE_LOCAL_TEMP": f"{async_dir}/local"}  # fmt: skip
+        journals_before = set(Path(variables["dr_report_dir"]).glob("drill-*.journal.json"))
+        process = subprocess.Popen(playbook_command(variables), cwd=REPO_ROOT, env=drill_env,  # noqa: S603
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 120
+        while not set(Path(variables["dr_report_dir"]).glob("drill-*.journal.json")) - journals_before:
+            if process.poll() is not None or time.monotonic() > deadline:
+                print("the drill to interrupt wrote no journal")  # noqa: T201
+                return 1
+            time.sleep(0.2)
+        time.sleep(1)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        for pid in processes_mentioning(async_dir):  # the background waits die with the controller
+            os.kill(pid, signal.SIGKILL)
+    time.sleep(10)  # the restore jobs finish in AWS and create their resources, unmarked
+    left = inventory(endpoint_url)
+    print(f"left by the stopped drill: {({k: sorted(left[k] - before[k]) for k in left})}")  # noqa: T201
+    control(endpoint_url, "config", {"restore_job_seconds": 2})
+    cleanup = subprocess.run(playbook_command({**variables, "dr_mode": "cleanup"}), cwd=REPO_ROOT, env=env, check=False)  # noqa: S603
+    after = inventory(endpoint_url)
+    if cleanup.returncode != 0 or after != before:
+        print(f"cleanup failed or left resources: {({k: sorted(after[k] - before[k]) for k in after})}")  # noqa: T201
+        return 1
+    print("cleanup deleted what the stopped drill left; the emulator holds nothing a drill created")  # noqa: T201
+    return 0
+
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def main() -> int:
     sys.path.insert(0, str(REPO_ROOT))
     from tests.emulator.seed import seed_demo
@@ -99,11 +164,7 @@ def main() -> int:
             "ansible_python_interpreter": sys.executable,
         }
         env = {**os.environ, **CREDENTIALS}
-        completed = subprocess.run(  # noqa: S603
-            [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
-             "-e", json.dumps(variables), str(REPO_ROOT / "playbooks" / "dr_drill.yml")],
-            cwd=REPO_ROOT, env=env, check=False,
-        )  # fmt: skip
+        completed = subprocess.run(playbook_command(variables), cwd=REPO_ROOT, env=env, check=False)  # noqa: S603
         after = inventory(endpoint_url)
         left = {kind: sorted(after[kind] - before[kind]) for kind in after if after[kind] - before[kind]}
         reports = sorted(report_dir.glob("drill-*.md"), key=lambda p: p.stat().st_mtime)
@@ -114,7 +175,9 @@ def main() -> int:
             print(f"the drill left resources on the emulator: {left}")  # noqa: T201
             return 1
         print("the emulator holds nothing the drill created")  # noqa: T201
-        return completed.returncode
+        if completed.returncode != 0:
+            return completed.returncode
+        return interrupted_drill_then_cleanup(endpoint_url, variables, env, before)
     finally:
         server.terminate()
         try:
