@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends clean
+.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends bench clean
 
 setup: $(VENV)/.installed $(COLLECTIONS)/.installed
 
@@ -70,6 +70,13 @@ compat: setup
 # The matrix's oldest and newest combinations end to end (part of `make test`).
 compat-ends: setup
 	$(BIN)/nox --tags oldest newest --parallel 2 --report $(CURDIR)/.cache/compat/report-ends.json
+
+# What restores cost on the emulator (tests/tools/bench.py): re-run reads with 0/1,000/5,000 other
+# restore jobs, completion lateness, one restore vs the AWS CLI, drill overhead at N=1/10/50 and a
+# 50-target drill's memory. Writes .cache/bench/results.json and docs/performance.md. Not part of
+# `make test`: it takes minutes and measures wall-clock time.
+bench: setup
+	$(BIN)/python tests/tools/bench.py
 
 clean:
 	rm -rf $(VENV) $(COLLECTIONS) .cache .build .pytest_cache .nox
