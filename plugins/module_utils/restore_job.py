@@ -50,7 +50,6 @@ WAIT_MAX_DELAY = 60.0
 TOKEN_PREFIX = "ansible-recovery-"
 
 
-
 class RestoreJobAWSError(Exception):
     """An AWS error, with what was being done ("starting the restore job")."""
 

@@ -214,7 +214,6 @@ def test_malformed_requests_answer_the_declared_400(lax_backup, operation, kwarg
 def test_a_date_that_is_no_date_is_a_400(aws):
     import urllib.parse
 
-
     backup = aws.client("backup")
     # botocore refuses to serialize "not-a-date"; send it as the query string AWS would see
     backup.meta.events.register(
@@ -235,7 +234,9 @@ def test_metadata_sent_as_a_list_is_a_400(aws):
 
     # botocore cannot serialize a list as a map; rewrite the body as sent
     backup.meta.events.register("before-sign.backup.StartRestoreJob", as_list)
-    call = lambda: backup.start_restore_job(RecoveryPointArn="arn:aws:backup:x", Metadata={"a": "b"})  # noqa: E731
+    def call():
+        return backup.start_restore_job(RecoveryPointArn="arn:aws:backup:x", Metadata={"a": "b"})
+
     assert error_code(call) == "InvalidParameterValueException"
 
 

@@ -99,6 +99,7 @@ def restore_jobs(aws):
     efs_point = seed.backup_and_wait(backup, "vault-v", fs["FileSystemArn"], ROLE).recovery_point_arn
     db = seed.create_rds_instance(rds, "prod-db")
     db_point = seed.backup_and_wait(backup, "vault-v", db["DBInstanceArn"], ROLE).recovery_point_arn
+
     def efs_metadata(token):
         return {"file-system-id": fs["FileSystemId"], "newFileSystem": "true", "CreationToken": token}
 
