@@ -4,6 +4,7 @@ See docs/architecture.md, "The emulator"."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -231,6 +232,7 @@ def playbook_invocation(emulator_server: EmulatorServer, tmp_path: Path) -> Any:
     -> PlaybookInvocation: .venv/bin/ansible-playbook on localhost against the emulator server."""
     output_dir = tmp_path / "output"
     output_dir.mkdir(exist_ok=True)
+    counter = itertools.count()
 
     def invocation(
         playbook: str | os.PathLike,
@@ -247,9 +249,12 @@ def playbook_invocation(emulator_server: EmulatorServer, tmp_path: Path) -> Any:
             "output_dir": str(output_dir),
             **(extra_vars or {}),
         }
+        # From a file, as AWX passes extra vars: ansible-playbook echoes its command line at -vvvv.
+        vars_file = tmp_path / f"extra-vars-{next(counter)}.json"
+        vars_file.write_text(json.dumps(variables))
         command = [
             str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local",
-            "-e", json.dumps(variables), str(playbook),
+            "-e", f"@{vars_file}", str(playbook),
         ]  # fmt: skip
         if check:
             command.append("--check")
