@@ -550,6 +550,75 @@ def resolve_restore_source(
 
 
 # --------------------------------------------------------------------------------------
+# Copies: where a copied recovery point came from
+# --------------------------------------------------------------------------------------
+
+# A copy in a DR vault keeps the backed-up resource's ResourceArn and the source's CreationDate
+# ("Copies retain their source configuration, including creation dates", developer guide, "Copy a
+# backup"), and names the vault it came from in SourceBackupVaultArn (RecoveryPointByBackupVault,
+# DescribeRecoveryPoint). So ListRecoveryPointsByBackupVault ByResourceArn with the SOURCE
+# resource's ARN finds copies, and age_seconds is the age of the data, the cross-Region recovery
+# point actually achieved. No recovery point field names the source recovery point: only the
+# copy job does (CopyJob.SourceRecoveryPointArn / DestinationRecoveryPointArn), and a copy job
+# lives in the account and Region that ran it, the source's.
+
+
+def list_copy_jobs_into(client: Any, destination_backup_vault_arn: str, resource_arn: Optional[str] = None) -> list[dict[str, Any]]:
+    """ListCopyJobs of the jobs that copied into one vault (of one resource when given), every page."""
+    params = {"ByDestinationVaultArn": destination_backup_vault_arn}
+    if resource_arn:
+        params["ByResourceArn"] = resource_arn
+    return _paginate(client, "list_copy_jobs", "CopyJobs", **params)
+
+
+def copy_sources(
+    client_for_region: Any, points: list[dict[str, Any]]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The copy job that made each copied point ({point ARN: copy job}), found with one
+    ListCopyJobs per source Region and destination vault (narrowed to the resource when the points
+    share one), in the source Region (SourceBackupVaultArn's), with `client_for_region(region)`'s
+    credentials. Never one call per point. A Region that does not answer (the outage the copy is
+    for) or refuses (a copy job of another account) gives a warning, not an error."""
+    groups: dict[tuple[str, str], set[str]] = {}
+    for point in points:
+        source_vault, vault = point.get("SourceBackupVaultArn"), point.get("BackupVaultArn")
+        if not source_vault or not vault or source_vault.count(":") < 5:
+            continue
+        groups.setdefault((source_vault.split(":")[3], vault), set()).add(point.get("ResourceArn") or "")
+    wanted = {p["RecoveryPointArn"] for p in points if p.get("SourceBackupVaultArn")}
+    found: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    for (region, vault), resources in sorted(groups.items()):
+        resource = next(iter(resources)) if len(resources) == 1 else None
+        try:
+            jobs = list_copy_jobs_into(client_for_region(region), vault, resource or None)
+        except Exception as e:  # noqa: BLE001 - botocore's errors, or no connection at all: a note, not a failure
+            warnings.append(
+                f"could not list the copy jobs into {vault} in {region} ({type(e).__name__}: {e}); "
+                "the source recovery point of its copies is unknown"
+            )
+            continue
+        for job in jobs:
+            arn = job.get("DestinationRecoveryPointArn")
+            if arn in wanted and job.get("State") == "COMPLETED":
+                found[arn] = job
+    return found, warnings
+
+
+def copy_source_result(job: dict[str, Any]) -> dict[str, Any]:
+    """What a copy job says of the copy's source, snake_case."""
+    return json_safe(
+        {
+            "source_recovery_point_arn": job.get("SourceRecoveryPointArn"),
+            "source_backup_vault_arn": job.get("SourceBackupVaultArn"),
+            "copy_job_id": job.get("CopyJobId"),
+            "copy_creation_date": job.get("CreationDate"),
+            "copy_completion_date": job.get("CompletionDate"),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------
 

@@ -90,8 +90,23 @@ options:
       - Values whose keys name credentials are masked, as in M(recovery.aws_backup.backup_restore_job).
     type: bool
     default: false
+  include_copy_source:
+    description:
+      - For copies (points with RV(recovery_points[].source_backup_vault_arn), for example in a disaster recovery
+        Region's vault), add RV(recovery_points[].copy_source), the source recovery point and the copy job that made
+        the copy.
+      - No recovery point field names its source point; the copy job does, and it is listed in the source's Region
+        (the Region of RV(recovery_points[].source_backup_vault_arn)) with this task's credentials, one ListCopyJobs
+        per source Region and vault. When that Region does not answer (the outage a copy is for) or the copy job
+        belongs to another account, the module warns and leaves RV(recovery_points[].copy_source) out.
+    type: bool
+    default: false
 notes:
   - Supports check mode; the module never changes anything.
+  - "Copies in a disaster recovery Region or account: a copy keeps the backed-up resource's ARN and the source's
+    creation date (AWS Backup developer guide, Copy a backup), so O(resource_arn) with the source resource's ARN,
+    O(backup_vault_name) of the DR vault and O(region) of the DR side find its copies there, and
+    RV(recovery_points[].age_seconds) is the age of the data: the cross-Region recovery point actually achieved."
   - ListRecoveryPointsByResource returns a short form of each point; the module then lists the
     vaults holding the returned points once each (narrowed to the resource) for the full fields.
 extends_documentation_fragment:
@@ -145,6 +160,20 @@ EXAMPLES = r"""
   ansible.builtin.fail:
     msg: "Newest backup of prod-db is {{ newest.recovery_points[0].age_seconds }} s old"
   when: newest.recovery_points | length == 0 or newest.recovery_points[0].age_seconds > 86400
+
+- name: The newest copy of a production file system in the DR Region, with its source recovery point
+  recovery.aws_backup.backup_recovery_point_info:
+    region: eu-central-1
+    backup_vault_name: dr-vault
+    resource_arn: arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0abc1234
+    select: latest
+    include_copy_source: true
+  register: dr_copy
+
+- name: Fail when the DR copy is older than the 24 h recovery point objective
+  ansible.builtin.fail:
+    msg: "The newest copy in eu-central-1 is {{ dr_copy.recovery_points[0].age_seconds }} s old"
+  when: dr_copy.recovery_points | length == 0 or dr_copy.recovery_points[0].age_seconds > 86400
 
 - name: A vault shared from the backup account
   recovery.aws_backup.backup_recovery_point_info:
@@ -214,6 +243,33 @@ recovery_points:
           of this point would achieve.
       type: int
       sample: 3600
+    source_backup_vault_arn:
+      description:
+        - For a copy, the vault it was copied from (in the source Region and account).
+      type: str
+      returned: for copies
+      sample: arn:aws:backup:eu-west-1:123456789012:backup-vault:prod-vault
+    copy_source:
+      description:
+        - The copy job that made this copy, and so its source recovery point.
+      type: dict
+      returned: with O(include_copy_source=true), for copies whose copy job the task could list
+      contains:
+        source_recovery_point_arn:
+          description: The recovery point that was copied.
+          type: str
+        source_backup_vault_arn:
+          description: Its vault.
+          type: str
+        copy_job_id:
+          description: The copy job.
+          type: str
+        copy_creation_date:
+          description: When the copy job started (ISO 8601).
+          type: str
+        copy_completion_date:
+          description: When it completed (ISO 8601).
+          type: str
     restore_metadata:
       description:
         - The backed-up configuration (GetRecoveryPointRestoreMetadata), credentials masked.
@@ -224,6 +280,7 @@ recovery_points:
 
 try:
     import botocore
+    import botocore.config
 except ImportError:
     pass  # handled by AnsibleAWSModule
 
@@ -236,11 +293,15 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
     SELECT_CHOICES,
     RecoveryPointOptionError,
     build_query,
+    copy_source_result,
+    copy_sources,
     find_recovery_points,
     get_recovery_point_restore_metadata,
     recovery_point_result,
     utc_now,
 )
+
+SOURCE_REGION_CLIENT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 30}
 
 
 def main() -> None:
@@ -255,6 +316,7 @@ def main() -> None:
         latest_before=dict(type="str"),
         select=dict(type="str", choices=list(SELECT_CHOICES)),
         include_restore_metadata=dict(type="bool", default=False),
+        include_copy_source=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -287,6 +349,17 @@ def main() -> None:
         where = f"vault {query.backup_vault_name}" if query.backup_vault_name else f"resource {query.resource_arn}"
         module.fail_json_aws(e, msg=f"Failed to list recovery points of {where}")
 
+    sources: dict = {}
+    if params["include_copy_source"]:
+
+        def client_for_region(region):
+            # few attempts and a short connect timeout: the source Region may be the one that is down
+            return module.client("backup", region=region, config=botocore.config.Config(**SOURCE_REGION_CLIENT_CONFIG))
+
+        sources, warnings = copy_sources(client_for_region, points)
+        for warning in warnings:
+            module.warn(warning)
+
     results = []
     for point in points:
         result = recovery_point_result(point, now)
@@ -302,6 +375,8 @@ def main() -> None:
             # What the result hides must not leak through Ansible's logs or callbacks either.
             module.no_log_values.update(sensitive_values(metadata))
             result["restore_metadata"] = mask_metadata(metadata)
+        if point["RecoveryPointArn"] in sources:
+            result["copy_source"] = copy_source_result(sources[point["RecoveryPointArn"]])
         results.append(result)
 
     module.exit_json(changed=False, recovery_points=results)
