@@ -585,8 +585,9 @@ def markdown(results: dict[str, Any]) -> str:
         ]
         for size, figure in results["drill"].items():
             lines.append(f"| {size} | {figure['wall_seconds']:.1f} | {figure['slowest_restore_seconds']:.1f} | "
-                         f"{figure['overhead_seconds']:.1f} | {figure.get('peak_rss_mib', float('nan')):.0f} | "
-                         f"{figure.get('peak_processes', '')} |")  # fmt: skip
+                         f"{figure['overhead_seconds']:.1f} | "
+                         f"{format(figure['peak_rss_mib'], '.0f') if 'peak_rss_mib' in figure else '-'} | "
+                         f"{figure.get('peak_processes', '-')} |")  # fmt: skip
         lines += [
             "",
             "Peak RSS is the sum over ansible-playbook, its children and every process running from the",
@@ -594,6 +595,8 @@ def markdown(results: dict[str, Any]) -> str:
             "the emulator is not counted.",
             "",
         ]
+    if results.get("notes"):
+        lines += ["## Notes on this run", ""] + [f"- {note}" for note in results["notes"]] + [""]
     return "\n".join(lines)
 
 
