@@ -218,15 +218,16 @@ def search_scope(params: dict[str, Any], source: Source, client: Any) -> tuple[S
             point = describe_recovery_point(
                 client, source.recovery_point_arn, params["backup_vault_name"], params.get("backup_vault_account_id")
             )
-        except ClientError as e:
+        except (BotoCoreError, ClientError) as e:
+            # One handler: without botocore both names are Exception (see the imports).
+            if not isinstance(e, ClientError):
+                raise RestoreJobAWSError("describing the recovery point", e) from e
             code = e.response.get("Error", {}).get("Code", "")
             return None, [
                 f"could not describe recovery point {source.recovery_point_arn} in vault {params['backup_vault_name']} "
                 f"({code or e}), so every restore job of the account was searched for an equal one rather than those of "
                 "its resource"
             ]
-        except BotoCoreError as e:
-            raise RestoreJobAWSError("describing the recovery point", e) from e
     if not point or point.get("RecoveryPointArn") != source.recovery_point_arn or not point.get("ResourceArn"):
         return None, []
     created = point.get("CreationDate")

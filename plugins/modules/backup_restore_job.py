@@ -99,7 +99,7 @@ options:
         spellings is an error.
       - For I(resource_type=EFS) the documented rules are checked before any AWS call -
         C(file-system-id) is given; C(KmsKeyId) requires C(Encrypted) to be true; C(Encrypted) and
-        C(newFileSystem) are booleans; C(ItemsToRestore) holds one to five file paths, each
+        C(newFileSystem) are booleans; C(ItemsToRestore) holds file paths (no count limit), each
         relative to the file system root and starting with C(/).
       - StartRestoreJob requires metadata, so the task fails when it is empty (give O(metadata),
         or O(metadata_source) to start from the recovery point's).

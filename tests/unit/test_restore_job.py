@@ -376,7 +376,7 @@ def test_throttling_backs_off_and_the_schedule_resumes_after_it():
     clock = FakeClock()
     backup = Unreliable(clock, [(0, "RUNNING"), (400, "COMPLETED")], [(10, 300)], throttled)
     rj.wait_for_restore_job(backup, {"RestoreJobId": "j-6", "Status": "RUNNING"}, 3600, clock.sleep, clock)
-    during = [clock_sleep for clock_sleep in clock.sleeps[2:12]]
+    during = list(clock.sleeps[2:12])
     assert during == sorted(during) and max(clock.sleeps) == rj.WAIT_MAX_DELAY
     assert backup.calls < 30  # 290 s of throttling: about a dozen polls, not one every 5 s
     assert clock.now - 400 <= max(rj.WAIT_MIN_DELAY, 0.05 * 400)
