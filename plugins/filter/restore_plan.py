@@ -7,6 +7,7 @@
 - plan | recovery.aws_backup.restore_measures(jobs, usable_at): recovery time and point age per target
 - plan | recovery.aws_backup.restore_report(run): the drill report
 - journals | recovery.aws_backup.restore_cleanup_runs(marked, exclude_run_id): earlier runs to clean up
+- dr_targets | recovery.aws_backup.restore_survey_targets(single_target): targets as an AWX survey gives them
 
 They return plain dicts, lists, strings, numbers, booleans and None on every ansible-core version.
 """
@@ -22,6 +23,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import cleanup_runs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import measure
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import survey_targets
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import target_secret_metadata
 
 
@@ -58,6 +60,13 @@ def restore_cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None)
     return cleanup_runs(journals, marked, exclude_run_id)
 
 
+def restore_survey_targets(targets: Any, single_target: Any = None) -> list[Any]:
+    try:
+        return survey_targets(targets, single_target)
+    except PlanError as e:
+        raise AnsibleFilterError(f"restore_survey_targets: {e}") from None
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -65,5 +74,6 @@ class FilterModule:
             "restore_secret_metadata": restore_secret_metadata,
             "restore_measures": restore_measures,
             "restore_cleanup_runs": restore_cleanup_runs,
+            "restore_survey_targets": restore_survey_targets,
             "restore_report": restore_report,
         }

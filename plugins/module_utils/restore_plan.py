@@ -733,3 +733,31 @@ def cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list
         {"run_id": r["run_id"], "restore_job_ids": sorted(r["restore_job_ids"]), "journals": sorted(r["journals"])}
         for r in sorted(runs.values(), key=lambda r: r["run_id"])
     ]
+
+
+def survey_targets(targets: Any, single_target: Any = None) -> list[Any]:
+    """restore_targets as an AWX survey can give them: a list, or its JSON/YAML text (a survey
+    textarea), plus an optional single target from simple survey answers (name, resource_type,
+    resource_arn or recovery_point_arn, backup_vault_name; empty answers left out). The result is
+    checked later by restore_plan, like any restore_targets."""
+    if isinstance(targets, (str, bytes)):
+        text = targets.decode() if isinstance(targets, bytes) else targets
+        if text.strip():
+            try:
+                import yaml  # JSON is YAML; both come from a textarea
+
+                targets = yaml.safe_load(text)
+            except Exception as e:  # noqa: BLE001 - reported as the option's error
+                raise PlanError([f"dr_targets is neither a list nor JSON/YAML text of one: {e}"]) from None
+        else:
+            targets = []
+    if targets is None:
+        targets = []
+    if not isinstance(targets, list):
+        raise PlanError([f"dr_targets must be a list of targets (or its JSON/YAML text), got {type(targets).__name__}"])
+    result = list(targets)
+    if isinstance(single_target, dict):
+        answers = {k: v for k, v in single_target.items() if v not in (None, "", [])}
+        if answers.get("name"):
+            result.append(answers)
+    return result
