@@ -346,11 +346,10 @@ def destination_check(module: Any, request: dict[str, Any]) -> CopyCheck:
             client.describe_recovery_point(
                 BackupVaultName=vault, RecoveryPointArn=point, BackupVaultAccountId=account, aws_retry=True
             )
-        except ClientError as e:
-            code = e.response.get("Error", {}).get("Code", "")
+        except (BotoCoreError, ClientError) as e:
+            # One handler: without botocore both names are Exception (see the imports).
+            code = e.response.get("Error", {}).get("Code", "") if isinstance(e, ClientError) else ""
             return False if code == "ResourceNotFoundException" else None
-        except BotoCoreError:
-            return None
         return True
 
     return check

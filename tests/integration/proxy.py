@@ -105,7 +105,7 @@ class PausableProxy:
                 with self._lock:
                     if client not in self._connections:
                         return  # dropped by pause()
-                readable, _, _ = select.select(list(peers), [], [], POLL_SECONDS)
+                readable = select.select(list(peers), [], [], POLL_SECONDS)[0]
                 for sock in readable:
                     data = sock.recv(BUFFER_SIZE)
                     if not data:

@@ -182,7 +182,6 @@ def test_every_bad_input_fails_naming_the_option_without_aws_calls(run_playbook,
          "metadata.ItemsToRestore"),  # fmt: skip
         (efs_case(efs_point, metadata={}), "metadata"),
         (efs_case(efs_point, wait=True, wait_timeout=0), "wait_timeout"),
-        (efs_case(efs_point, force=True, idempotency_token="t-1"), "force"),
         (efs_case(efs_point, copy_source_tags_to_restored_resource="perhaps"), "copy_source_tags_to_restored_resource"),
     ]
     emulator_server.reset_calls()

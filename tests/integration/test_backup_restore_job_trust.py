@@ -197,7 +197,7 @@ def test_every_bad_input_fails_naming_the_option_and_starts_nothing(run_playbook
     emulator_server.reset_calls()
     result = run_playbook(
         CASES_PLAYBOOK,
-        {"cases": [case for case, _ in bad_cases], "info_cases": [case for case, _ in info_cases]},
+        {"cases": [bad[0] for bad in bad_cases], "info_cases": [bad[0] for bad in info_cases]},
     )
     output = result.stdout + result.stderr
     assert result.rc == 0, output
