@@ -53,6 +53,13 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
         },
         "restored_resource": {"run_id": "defaults-check", "restore_job_ids": ["00000000-0000-0000-0000-000000000000"]},
         "restored_resource_info": {},
+        # In check mode: it looks for an equal copy job, starts none.
+        "backup_copy_job": {
+            "recovery_point_arn": point["recovery_point_arn"],
+            "source_backup_vault_name": VAULT,
+            "destination_backup_vault_arn": f"arn:aws:backup:us-west-2:123456789012:backup-vault:{VAULT}-dr",
+            "iam_role_arn": point["iam_role_arn"],
+        },
     }
     group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
     assert sorted(module_args) == sorted(group)
@@ -72,6 +79,7 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     # Each module reached the emulator (and so took region and endpoint_url from the group).
     assert calls.get("ListRecoveryPointsByBackupVault", 0) > before.get("ListRecoveryPointsByBackupVault", 0)
     assert calls.get("ListRestoreJobs", 0) > before.get("ListRestoreJobs", 0)
-    assert "StartRestoreJob" not in calls
+    assert "StartRestoreJob" not in calls and "StartCopyJob" not in calls
+    assert calls.get("ListCopyJobs", 0) > before.get("ListCopyJobs", 0)  # backup_copy_job reached AWS
     assert calls.get("DescribeRestoreJob", 0) > before.get("DescribeRestoreJob", 0)  # restored_resource reached AWS
     assert emulator_server.calls("efs").get("DescribeFileSystems", 0) > 0  # restored_resource_info too
