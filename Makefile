@@ -30,9 +30,10 @@ $(COLLECTIONS)/.installed: $(VENV)/.installed tests/tools/install_collections.py
 
 test: pytest sanity lint compat-ends
 
-# Unit and integration tests, two workers (each with its own emulator server).
+# Unit and integration tests, four workers (each with its own emulator server; most tests wait on
+# ansible-playbook and emulated jobs), long tests rebalanced across workers (worksteal).
 pytest: setup
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 4 --dist worksteal
 
 # ansible-test sanity, as Galaxy reviewers run it (see tests/tools/sanity.sh).
 sanity: setup

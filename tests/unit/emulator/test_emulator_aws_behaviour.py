@@ -234,6 +234,7 @@ def test_metadata_sent_as_a_list_is_a_400(aws):
 
     # botocore cannot serialize a list as a map; rewrite the body as sent
     backup.meta.events.register("before-sign.backup.StartRestoreJob", as_list)
+
     def call():
         return backup.start_restore_job(RecoveryPointArn="arn:aws:backup:x", Metadata={"a": "b"})
 
