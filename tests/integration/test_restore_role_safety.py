@@ -17,20 +17,12 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.emulator.seed import seed_demo
+from tests.integration.test_restore_role import inventory
 
 PLAYBOOKS = Path(__file__).parent / "playbooks" / "restore_role"
 ROLE = PLAYBOOKS / "role.yml"
 RECOVER_THEN_DRILL = PLAYBOOKS / "recover_then_drill.yml"
 RUN_TAG = "recovery.aws_backup:run-id"
-
-
-def inventory(server: Any) -> dict[str, set[str]]:
-    efs, rds = server.client("efs"), server.client("rds")
-    return {
-        "efs": {fs["FileSystemId"] for fs in efs.describe_file_systems()["FileSystems"]},
-        "rds": {db["DBInstanceIdentifier"] for db in rds.describe_db_instances()["DBInstances"]},
-        "aurora": {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]},
-    }
 
 
 def reports(result: Any) -> list[dict[str, Any]]:
