@@ -3,16 +3,17 @@
 """Waiting for an AWS Backup job of any kind (restore, copy, ...) until it ends.
 
 The poll schedule (next_poll_delay, Progress), the backoff while AWS does not answer
-(wait_delays) and what counts as worth riding out (transient_wait_error) are restore_job.py's;
-this module makes the loop itself generic: it takes a function that describes the job once, and
-a JobKind saying how that job names its id and status and which statuses end it. So every kind
-of job is awaited the same way, bounded by one deadline.
+(wait_delays), what counts as worth riding out (transient_wait_error) and the loop itself: it
+takes a function that describes the job once, and a JobKind saying how that job names its id and
+status and which statuses end it. So every kind of job (restore_job.py, copy_job.py) is awaited
+the same way, bounded by one deadline.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
 try:
@@ -20,13 +21,143 @@ try:
 except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
     BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
 
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import WAIT_BACKOFF_FACTOR
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import WAIT_FIRST_DELAY
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import WAIT_MAX_DELAY
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import Progress
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import next_poll_delay
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import transient_wait_error
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import wait_delays
+# Waiting. Completion is noticed within max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE x the time
+# waited): that is the longest gap between polls. While AWS's own estimates
+# (ExpectedCompletionTimeMinutes, PercentDone) put the completion further away, polls are
+# WAIT_SPARSE_DELAY apart, and one poll is placed WAIT_ESTIMATE_SLACK after the estimated
+# completion. See next_poll_delay.
+WAIT_MIN_DELAY = 5.0
+WAIT_LATENESS_SHARE = 0.05
+WAIT_SPARSE_DELAY = 15.0
+WAIT_ESTIMATE_SLACK = 1.0
+# Throttling, outages and lost connections while waiting: the delays of wait_delays (3 s, x1.5,
+# up to a minute), never shorter than the regular schedule.
+WAIT_FIRST_DELAY = 3.0
+WAIT_BACKOFF_FACTOR = 1.5
+WAIT_MAX_DELAY = 60.0
+
+# While waiting, these answers mean "no news this time", not "the job failed": the poll is tried
+# again until wait_timeout runs out. AWS Backup's throttling and outage codes (its API model), the
+# generic ones botocore knows, and any HTTP 5xx.
+WAIT_TRANSIENT_ERROR_CODES = frozenset({
+    "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
+    "ServiceUnavailableException", "ServiceUnavailable", "InternalFailure", "InternalServerError", "RequestTimeout",
+})
+
+
+def wait_delays(first: float = WAIT_FIRST_DELAY, factor: float = WAIT_BACKOFF_FACTOR, cap: float = WAIT_MAX_DELAY):
+    """Delays between polls: first, first*factor, ... up to cap, then cap forever."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(delay * factor, cap)
+
+
+def transient_wait_error(error: Exception) -> str | None:
+    """A short description when `error` is worth riding out while waiting, else None."""
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        if code in WAIT_TRANSIENT_ERROR_CODES or status >= 500:
+            return f"{code or 'HTTP ' + str(status)}: {error.response.get('Error', {}).get('Message', '')}".rstrip(": ")
+        return None
+    if isinstance(error, BotoCoreError):  # no connection, connection closed, read timeout, ...
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def percent_done(job: dict[str, Any]) -> float | None:
+    """PercentDone as a number ("NN.NN%" in DescribeRestoreJob; the API reference calls it "an
+    estimated percentage that is complete of a job at the time the job status was queried")."""
+    text = str(job.get("PercentDone") or "").strip().rstrip("%")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 100.0 else None
+
+
+def _job_age(job: dict[str, Any], wall_now: float) -> float | None:
+    """Seconds since the job's CreationDate by this host's clock (never negative: a clock behind
+    AWS's must not make the job look younger than new)."""
+    created = job.get("CreationDate")
+    if not isinstance(created, datetime) or created.tzinfo is None:
+        return None
+    return max(0.0, wall_now - created.timestamp())
+
+
+class Progress:
+    """What a wait has seen of a job, to estimate when it completes. Two sources, both from
+    DescribeRestoreJob (API reference): ExpectedCompletionTimeMinutes, "the amount of time in
+    minutes that a job restoring a recovery point is expected to take", counted from the job's
+    CreationDate; and the rate at which PercentDone grew since the wait began."""
+
+    def __init__(self, job: dict[str, Any], now: float, wall_now: float):
+        self.start = now
+        self.age_at_start = _job_age(job, wall_now)
+        self.first: tuple[float, float] | None = None  # (clock, PercentDone) first seen
+        self.last: tuple[float, float] | None = None
+        self.expected_minutes: float | None = None
+        self.observe(job, now)
+
+    def observe(self, job: dict[str, Any], now: float) -> None:
+        percent = percent_done(job)
+        # The last time the percentage moved: while it stands still, the rate's estimate runs
+        # out and is not used (a job stuck at 99 % is polled on the regular gap).
+        if percent is not None and (self.last is None or percent != self.last[1]):
+            self.last = (now, percent)
+            if self.first is None:
+                self.first = self.last
+        minutes = job.get("ExpectedCompletionTimeMinutes")
+        if isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and minutes > 0:
+            self.expected_minutes = float(minutes)
+
+    def waited(self, now: float) -> float:
+        """How long the job has been waited for: its age when known (a resumed wait of an old
+        job has waited since the job began), else the time this wait has taken."""
+        return (now - self.start) + (self.age_at_start or 0.0)
+
+    def estimates(self, now: float) -> tuple[float | None, float | None]:
+        """(earliest, expected): seconds from now until the job may complete at the earliest and
+        is expected to complete, by the estimates there are (None: no estimate)."""
+        earliest: list[float] = []
+        expected: list[float] = []
+        if self.expected_minutes is not None and self.age_at_start is not None:
+            age = self.age_at_start + (now - self.start)
+            # Whole minutes: the job may end up to a minute before the time they give.
+            earliest.append((self.expected_minutes - 1) * 60 - age)
+            expected.append(self.expected_minutes * 60 - age)
+        if self.first is not None and self.last is not None:
+            (t1, p1), (t2, p2) = self.first, self.last
+            if t2 > t1 and p2 > p1 and p2 < 100.0:
+                left = (100.0 - p2) * (t2 - t1) / (p2 - p1) - (now - t2)
+                earliest.append(left)
+                expected.append(left)
+        ahead = [e for e in expected if e > 0]
+        return (min(earliest) if earliest else None, min(ahead) if ahead else None)
+
+
+def next_poll_delay(
+    waited: float, earliest: float | None = None, expected: float | None = None, after_aligned: bool = False
+) -> tuple[float, bool]:
+    """Seconds until the next poll, and whether that poll is placed on the expected completion.
+
+    - The regular gap is max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE x waited): completion is
+      noticed at most that late, whatever the estimates say.
+    - While the estimates put the earliest completion further away than that, the gap widens up
+      to WAIT_SPARSE_DELAY (about four polls a minute, rather than twelve). If an estimate is
+      wrong and the job ends early, it is noticed at most WAIT_SPARSE_DELAY late.
+    - When the expected completion falls within the gap, the poll is placed
+      WAIT_ESTIMATE_SLACK after it instead, but not twice in a row: an estimate that keeps
+      slipping (PercentDone stuck at 99 %) falls back to the regular gap."""
+    gap = max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE * waited)
+    delay = gap
+    if earliest is not None and earliest > gap:
+        delay = max(gap, min(WAIT_SPARSE_DELAY, earliest))
+    if expected is not None and 0 < expected <= delay and not after_aligned:
+        return expected + WAIT_ESTIMATE_SLACK, True
+    return delay, False
+
 
 
 @dataclass(frozen=True)
@@ -75,11 +206,18 @@ class JobTimeoutError(Exception):
     def __init__(self, job: dict[str, Any], kind: JobKind, timeout: float, last_error: str | None = None):
         self.job = job
         self.kind = kind
-        unreachable = f" The last polls failed ({last_error}); the status is the last one AWS gave." if last_error else ""
-        done = f" ({job['PercentDone']} done)" if job.get("PercentDone") else ""
+        self.last_error = last_error
+        status = job.get(kind.status_key)
+        if status:
+            done = f" ({job['PercentDone']} done)" if job.get("PercentDone") else (" (unknown done)" if kind is RESTORE_JOB else "")
+            state = f"is still {status}{done}"
+            unreachable = f" The last polls failed ({last_error}); the status is the last one AWS gave." if last_error else ""
+        else:  # started, but no poll has answered yet
+            state = "has no known status yet"
+            unreachable = f" Every poll failed ({last_error})." if last_error else ""
         super().__init__(
-            f"{kind.noun.capitalize()} {job.get(kind.id_key)} is still {job.get(kind.status_key)}{done} after "
-            f"wait_timeout={timeout:g} seconds.{unreachable} The job keeps running: re-run the task to resume waiting for it."
+            f"{kind.noun.capitalize()} {job.get(kind.id_key)} {state} after wait_timeout={timeout:g} seconds.{unreachable} "
+            "The job keeps running: re-run the task to resume waiting for it."
         )
 
 
@@ -97,11 +235,14 @@ def wait_for_job(
     COMPLETED. Raises JobEndedError, JobTimeoutError, or JobAWSError for an error that is not
     transient. `timeout` bounds the whole wait: throttling and connection errors are retried until
     the deadline, backing off (wait_delays) while they last, never sleeping past it. Polls follow
-    restore_job.next_poll_delay, from the estimates the job gives (Progress: PercentDone,
+    next_poll_delay, from the estimates the job gives (Progress: PercentDone,
     ExpectedCompletionTimeMinutes; a kind of job without them is polled on the regular gap)."""
     now = clock()
     deadline = now + timeout
     progress = Progress(job, now, wall())
+    # A job known by its id alone (just started) is polled at once; its first answer starts the
+    # estimates, which need its CreationDate.
+    described = kind.status_key in job
     last_error = None
     backoff = None
     aligned = False
@@ -116,6 +257,8 @@ def wait_for_job(
         if remaining <= 0:
             raise JobTimeoutError(job, kind, timeout, last_error)
         delay, aligned = next_poll_delay(progress.waited(now), *progress.estimates(now), after_aligned=aligned)
+        if not described and last_error is None:
+            delay = 0.0
         if last_error is not None:
             if backoff is None:
                 backoff = wait_delays(WAIT_FIRST_DELAY, WAIT_BACKOFF_FACTOR, WAIT_MAX_DELAY)
@@ -129,4 +272,7 @@ def wait_for_job(
                 raise JobAWSError(f"describing {kind.noun} {job[kind.id_key]}", e) from e
         else:
             last_error, backoff = None, None
-            progress.observe(job, clock())
+            if described:
+                progress.observe(job, clock())
+            else:
+                progress, described = Progress(job, clock(), wall()), True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils import job_wait as jw
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_job as rj
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_module as rm
 
@@ -135,11 +136,11 @@ def test_recovery_point_metadata_never_makes_an_efs_restore_in_place_unless_the_
 
 
 def test_wait_delays_grow_to_a_cap():
-    delays = rj.wait_delays()
+    delays = jw.wait_delays()
     seen = [next(delays) for _attempt in range(15)]
     assert seen[0] <= 5
     assert seen == sorted(seen)
-    assert seen[-1] == rj.WAIT_MAX_DELAY
+    assert seen[-1] == jw.WAIT_MAX_DELAY
     assert max(seen) <= 60
 
 
@@ -328,7 +329,7 @@ def test_with_aws_estimates_completion_is_noticed_at_once_and_long_restores_poll
     backup = EstimatingBackup(clock, duration)
     job = wait(backup, clock, timeout=8 * 3600)
     assert job["Status"] == "COMPLETED"
-    assert clock.now - duration <= rj.WAIT_ESTIMATE_SLACK + 1e-6
+    assert clock.now - duration <= jw.WAIT_ESTIMATE_SLACK + 1e-6
     if duration >= 600:
         assert backup.calls <= duration / 15  # at most one DescribeRestoreJob per 15 s
     assert backup.calls <= 20 or duration >= 600
@@ -342,14 +343,14 @@ def test_with_only_one_estimate_completion_is_still_noticed_at_once(duration):
         wait(backup, clock)
         lateness = clock.now - duration
         # PercentDone alone is exact here; whole minutes alone leave the regular gap
-        assert lateness <= max(rj.WAIT_MIN_DELAY, 0.05 * duration), backup_args
+        assert lateness <= max(jw.WAIT_MIN_DELAY, 0.05 * duration), backup_args
 
 
 def test_a_job_ending_long_before_its_estimates_is_noticed_within_the_sparse_gap():
     clock = FakeClock()
     backup = EstimatingBackup(clock, 3600, completes_at=100)
     wait(backup, clock)
-    assert clock.now - 100 <= rj.WAIT_SPARSE_DELAY
+    assert clock.now - 100 <= jw.WAIT_SPARSE_DELAY
 
 
 def test_an_estimate_that_keeps_slipping_does_not_make_polls_dense():
@@ -360,7 +361,7 @@ def test_an_estimate_that_keeps_slipping_does_not_make_polls_dense():
     assert clock.now - 660 <= 0.05 * 660
     # no more polls than the regular gap alone makes over 660 s (5 s for 100 s, then 5 % of the wait)
     assert backup.calls <= 60
-    assert min(clock.sleeps) >= rj.WAIT_ESTIMATE_SLACK
+    assert min(clock.sleeps) >= jw.WAIT_ESTIMATE_SLACK
 
 
 def test_a_resumed_wait_counts_the_job_age_as_time_waited():
@@ -377,27 +378,27 @@ def test_throttling_backs_off_and_the_schedule_resumes_after_it():
     backup = Unreliable(clock, [(0, "RUNNING"), (400, "COMPLETED")], [(10, 300)], throttled)
     rj.wait_for_restore_job(backup, {"RestoreJobId": "j-6", "Status": "RUNNING"}, 3600, clock.sleep, clock)
     during = list(clock.sleeps[2:12])
-    assert during == sorted(during) and max(clock.sleeps) == rj.WAIT_MAX_DELAY
+    assert during == sorted(during) and max(clock.sleeps) == jw.WAIT_MAX_DELAY
     assert backup.calls < 30  # 290 s of throttling: about a dozen polls, not one every 5 s
-    assert clock.now - 400 <= max(rj.WAIT_MIN_DELAY, 0.05 * 400)
+    assert clock.now - 400 <= max(jw.WAIT_MIN_DELAY, 0.05 * 400)
 
 
 def test_next_poll_delay():
-    assert rj.next_poll_delay(0) == (rj.WAIT_MIN_DELAY, False)
-    assert rj.next_poll_delay(1000) == (50.0, False)
+    assert jw.next_poll_delay(0) == (jw.WAIT_MIN_DELAY, False)
+    assert jw.next_poll_delay(1000) == (50.0, False)
     # far from the earliest estimated completion: sparse, but never sparser than the regular gap
-    assert rj.next_poll_delay(10, earliest=300, expected=400) == (rj.WAIT_SPARSE_DELAY, False)
-    assert rj.next_poll_delay(1000, earliest=3000, expected=3100) == (50.0, False)
-    assert rj.next_poll_delay(10, earliest=8, expected=400) == (8, False)
+    assert jw.next_poll_delay(10, earliest=300, expected=400) == (jw.WAIT_SPARSE_DELAY, False)
+    assert jw.next_poll_delay(1000, earliest=3000, expected=3100) == (50.0, False)
+    assert jw.next_poll_delay(10, earliest=8, expected=400) == (8, False)
     # the expected completion within the gap: a poll just after it, once
-    assert rj.next_poll_delay(10, earliest=2, expected=2) == (2 + rj.WAIT_ESTIMATE_SLACK, True)
-    assert rj.next_poll_delay(10, earliest=2, expected=2, after_aligned=True) == (rj.WAIT_MIN_DELAY, False)
+    assert jw.next_poll_delay(10, earliest=2, expected=2) == (2 + jw.WAIT_ESTIMATE_SLACK, True)
+    assert jw.next_poll_delay(10, earliest=2, expected=2, after_aligned=True) == (jw.WAIT_MIN_DELAY, False)
 
 
 def test_percent_done_is_read_as_aws_writes_it():
-    assert rj.percent_done({"PercentDone": "42.50%"}) == 42.5
-    assert rj.percent_done({"PercentDone": "100.0"}) == 100.0
-    assert rj.percent_done({}) is None and rj.percent_done({"PercentDone": "n/a"}) is None
+    assert jw.percent_done({"PercentDone": "42.50%"}) == 42.5
+    assert jw.percent_done({"PercentDone": "100.0"}) == 100.0
+    assert jw.percent_done({}) is None and jw.percent_done({"PercentDone": "n/a"}) is None
 
 
 # ---- the equal-job search, narrowed to the recovery point's resource -----------------------

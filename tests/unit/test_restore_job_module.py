@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils import job_wait as jw
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_job as rj
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MASK
 from ansible_collections.recovery.aws_backup.plugins.modules import backup_restore_job
@@ -25,11 +26,11 @@ def run_module(capsys, args: dict, check_mode: bool = False, diff: bool = False)
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch):
     # The emulator's jobs take seconds, not hours: poll often so the tests stay fast.
-    monkeypatch.setattr(rj, "WAIT_MIN_DELAY", 0.2)
-    monkeypatch.setattr(rj, "WAIT_SPARSE_DELAY", 0.5)
-    monkeypatch.setattr(rj, "WAIT_ESTIMATE_SLACK", 0.1)
-    monkeypatch.setattr(rj, "WAIT_FIRST_DELAY", 0.2)
-    monkeypatch.setattr(rj, "WAIT_MAX_DELAY", 0.5)
+    monkeypatch.setattr(jw, "WAIT_MIN_DELAY", 0.2)
+    monkeypatch.setattr(jw, "WAIT_SPARSE_DELAY", 0.5)
+    monkeypatch.setattr(jw, "WAIT_ESTIMATE_SLACK", 0.1)
+    monkeypatch.setattr(jw, "WAIT_FIRST_DELAY", 0.2)
+    monkeypatch.setattr(jw, "WAIT_MAX_DELAY", 0.5)
 
 
 @pytest.fixture
