@@ -11,7 +11,7 @@ amazon.aws's ``AWSRetry.jittered_backoff`` (with AWS Backup's own throttling cod
 Bad input raises ``RecoveryPointOptionError`` naming the option, before any AWS call;
 AWS errors propagate as botocore exceptions for the module to pass to ``fail_json_aws``.
 
-For ``backup_restore_job`` (issue 3, section 2) the intended sequence is:
+For ``backup_restore_job`` the intended sequence is:
 
 1. ``parse_time(latest_before, "latest_before")`` while validating input (no AWS call);
 2. ``point = resolve_restore_source(client, recovery_point_arn, resource_arn,
