@@ -159,7 +159,6 @@ def next_poll_delay(
     return delay, False
 
 
-
 @dataclass(frozen=True)
 class JobKind:
     """How one kind of job reads: its name in messages, its id and status members, and which
