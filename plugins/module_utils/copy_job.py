@@ -46,6 +46,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import TOKEN_PREFIX
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import jobs_newest_first
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import WAIT_CLIENT_CONFIG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import is_iam_role_arn
 
@@ -222,12 +223,7 @@ def list_copy_jobs(client: Any, recovery_point_arn: str, destination_backup_vaul
         )
     except (BotoCoreError, ClientError) as e:
         raise JobAWSError(f"listing the copy jobs of {recovery_point_arn}", e) from e
-    return sorted(jobs, key=_creation_timestamp, reverse=True)
-
-
-def _creation_timestamp(job: dict[str, Any]) -> float:
-    created = job.get("CreationDate")
-    return created.timestamp() if isinstance(created, datetime) else 0.0
+    return jobs_newest_first(jobs)
 
 
 def describe_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:

@@ -147,7 +147,7 @@ def list_restore_jobs(client: Any, resource_type: str | None = None) -> list[dic
         jobs = _paginate_restore_jobs(client, **params)
     except (BotoCoreError, ClientError) as e:
         raise RestoreJobAWSError("listing restore jobs", e) from e
-    return sorted(jobs, key=_creation_timestamp, reverse=True)
+    return jobs_newest_first(jobs)
 
 
 @backup_retry
@@ -182,12 +182,17 @@ def list_restore_jobs_by_protected_resource(
         jobs = _paginate_restore_jobs_by_protected_resource(client, **params)
     except (BotoCoreError, ClientError) as e:
         raise RestoreJobAWSError(f"listing the restore jobs of {resource_arn}", e) from e
-    return sorted(jobs, key=_creation_timestamp, reverse=True)
+    return jobs_newest_first(jobs)
 
 
 def _creation_timestamp(job: dict[str, Any]) -> float:
     created = job.get("CreationDate")
     return created.timestamp() if isinstance(created, datetime) else 0.0
+
+
+def jobs_newest_first(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """AWS Backup jobs (restore, copy, ...) newest first by CreationDate; undated ones last."""
+    return sorted(jobs, key=_creation_timestamp, reverse=True)
 
 
 def get_restore_job_metadata(client: Any, restore_job_id: str) -> dict[str, str]:
