@@ -6,12 +6,14 @@ BIN := $(VENV)/bin
 COLLECTIONS := $(CURDIR)/.collections
 ANSIBLE_VERSION := 12.3.0
 PORT ?= 5123
+# Where `make ee` writes the execution environment's build context.
+EE_CONTEXT ?= $(CURDIR)/build/ee
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends bench clean
+.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends bench ee clean
 
 setup: $(VENV)/.installed $(COLLECTIONS)/.installed
 
@@ -78,6 +80,12 @@ compat-ends: setup
 # `make test`: it takes minutes and measures wall-clock time.
 bench: setup
 	$(BIN)/python tests/tools/bench.py
+
+# The execution environment's build context (docs/execution-environment/README.md): this
+# checkout's collection tarball and docs/execution-environment's definition, through
+# `ansible-builder create` into $(EE_CONTEXT). Building the image needs podman or docker.
+ee: setup
+	bash tests/tools/ee.sh "$(EE_CONTEXT)"
 
 clean:
 	rm -rf $(VENV) $(COLLECTIONS) .cache .build .pytest_cache .nox
