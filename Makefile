@@ -88,4 +88,4 @@ ee: setup
 	bash tests/tools/ee.sh "$(EE_CONTEXT)"
 
 clean:
-	rm -rf $(VENV) $(COLLECTIONS) .cache .build .pytest_cache .nox
+	rm -rf $(VENV) $(COLLECTIONS) .cache .build build .pytest_cache .nox
