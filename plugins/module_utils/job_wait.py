@@ -220,6 +220,114 @@ class JobTimeoutError(Exception):
         )
 
 
+class _Watch:
+    """One job being waited for: the job as last described, what its polls have shown (Progress),
+    the backoff while AWS does not answer, and when it is to be polled next."""
+
+    def __init__(self, job: dict[str, Any], kind: JobKind, now: float, wall_now: float):
+        self.job = job
+        self.kind = kind
+        self.progress = Progress(job, now, wall_now)
+        # A job known by its id alone (just started) is polled at once; its first answer starts
+        # the estimates, which need its CreationDate.
+        self.described = kind.status_key in job
+        self.last_error: str | None = None
+        self.error: JobAWSError | None = None
+        self.backoff = None
+        self.aligned = False
+        self.next_at = now
+
+    @property
+    def ended(self) -> bool:
+        return self.error is not None or self.job.get(self.kind.status_key) in self.kind.completed + self.kind.failed
+
+    def plan(self, now: float) -> None:
+        """When to poll next, by next_poll_delay (and wait_delays while polls fail)."""
+        delay, self.aligned = next_poll_delay(self.progress.waited(now), *self.progress.estimates(now), after_aligned=self.aligned)
+        if not self.described and self.last_error is None:
+            delay = 0.0
+        if self.last_error is not None:
+            if self.backoff is None:
+                self.backoff = wait_delays(WAIT_FIRST_DELAY, WAIT_BACKOFF_FACTOR, WAIT_MAX_DELAY)
+            delay, self.aligned = max(delay, next(self.backoff)), False
+        self.next_at = now + delay
+
+    def poll(self, describe: Callable[[str], dict[str, Any]], clock: Callable[[], float], wall: Callable[[], float]) -> None:
+        job_id = self.job[self.kind.id_key]
+        try:
+            job = describe(job_id)
+        except (BotoCoreError, ClientError) as e:
+            self.last_error = transient_wait_error(e)
+            if self.last_error is None:
+                self.error = JobAWSError(f"describing {self.kind.noun} {job_id}", e)
+            return
+        self.job, self.last_error, self.backoff = job, None, None
+        if self.described:
+            self.progress.observe(job, clock())
+        else:
+            self.progress, self.described = Progress(job, clock(), wall()), True
+
+
+@dataclass
+class JobsWaited:
+    """What a wait for several jobs saw: each job as last described (in the order given), the
+    ones that ended, the AWS error that stopped a job's polls (non-transient), the transient
+    error of its last poll, and whether the deadline passed with jobs still running."""
+
+    jobs: list[dict[str, Any]]
+    ended: list[bool]
+    errors: list[JobAWSError | None]
+    last_errors: list[str | None]
+    timed_out: bool
+
+
+def wait_for_jobs(
+    describe: Callable[[str], dict[str, Any]],
+    jobs: list[dict[str, Any]],
+    kind: JobKind,
+    timeout: float,
+    return_after: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    wall: Callable[[], float] = time.time,
+) -> JobsWaited:
+    """Poll each job with `describe(job_id)` (one AWS call, without the collection's retry policy)
+    on its own schedule (next_poll_delay from its estimates; wait_delays while its polls fail
+    transiently), all in one loop, until every job has ended (COMPLETED or failed) or `timeout`
+    has passed (timed_out), never sleeping past it. With `return_after`, it also returns after
+    that many seconds with the jobs as last seen, so a caller can show progress and wait again.
+    A non-transient AWS error ends that job's polls (errors); the others go on."""
+    now = clock()
+    deadline = now + timeout
+    stop = min(deadline, now + return_after) if return_after is not None else deadline
+    watches = [_Watch(job, kind, now, wall()) for job in jobs]
+    while True:
+        pending = [w for w in watches if not w.ended]
+        now = clock()
+        # A job known by its id alone is asked once even when no time is left: its status is the
+        # least a caller gets back.
+        unasked = [w for w in pending if not w.described and w.last_error is None]
+        if not pending or (now >= stop and not unasked):
+            return JobsWaited(
+                [w.job for w in watches], [w.ended for w in watches], [w.error for w in watches],
+                [w.last_error for w in watches], timed_out=bool(pending) and now >= deadline,
+            )  # fmt: skip
+        for watch in pending:
+            if watch.next_at <= now:
+                watch.plan(now)
+        wake = min(min(w.next_at for w in pending), deadline)
+        if wake > stop:  # nothing is due before the caller wants the jobs back
+            sleep(stop - now)
+            continue
+        sleep(max(0.0, wake - now))
+        now = clock()
+        for watch in pending:
+            # At the deadline every job is asked once more: what ended just then is not a timeout.
+            if watch.next_at <= now or now >= deadline:
+                watch.poll(describe, clock, wall)
+                watch.next_at = now  # planned again at the top of the loop, from this answer
+
+
 def wait_for_job(
     describe: Callable[[str], dict[str, Any]],
     job: dict[str, Any],
@@ -229,49 +337,14 @@ def wait_for_job(
     clock: Callable[[], float] = time.monotonic,
     wall: Callable[[], float] = time.time,
 ) -> dict[str, Any]:
-    """Poll `describe(job_id)` (one AWS call, without the collection's retry policy: this loop
-    retries on its own schedule, bounded by its deadline) until the job ends; returns it when
-    COMPLETED. Raises JobEndedError, JobTimeoutError, or JobAWSError for an error that is not
-    transient. `timeout` bounds the whole wait: throttling and connection errors are retried until
-    the deadline, backing off (wait_delays) while they last, never sleeping past it. Polls follow
-    next_poll_delay, from the estimates the job gives (Progress: PercentDone,
-    ExpectedCompletionTimeMinutes; a kind of job without them is polled on the regular gap)."""
-    now = clock()
-    deadline = now + timeout
-    progress = Progress(job, now, wall())
-    # A job known by its id alone (just started) is polled at once; its first answer starts the
-    # estimates, which need its CreationDate.
-    described = kind.status_key in job
-    last_error = None
-    backoff = None
-    aligned = False
-    while True:
-        status = job.get(kind.status_key)
-        if status in kind.completed:
-            return job
-        if status in kind.failed:
-            raise JobEndedError(job, kind)
-        now = clock()
-        remaining = deadline - now
-        if remaining <= 0:
-            raise JobTimeoutError(job, kind, timeout, last_error)
-        delay, aligned = next_poll_delay(progress.waited(now), *progress.estimates(now), after_aligned=aligned)
-        if not described and last_error is None:
-            delay = 0.0
-        if last_error is not None:
-            if backoff is None:
-                backoff = wait_delays(WAIT_FIRST_DELAY, WAIT_BACKOFF_FACTOR, WAIT_MAX_DELAY)
-            delay, aligned = max(delay, next(backoff)), False
-        sleep(min(delay, remaining))
-        try:
-            job = describe(job[kind.id_key])
-        except (BotoCoreError, ClientError) as e:
-            last_error = transient_wait_error(e)
-            if last_error is None:
-                raise JobAWSError(f"describing {kind.noun} {job[kind.id_key]}", e) from e
-        else:
-            last_error, backoff = None, None
-            if described:
-                progress.observe(job, clock())
-            else:
-                progress, described = Progress(job, clock(), wall()), True
+    """wait_for_jobs for one job; returns it when COMPLETED. Raises JobEndedError,
+    JobTimeoutError, or JobAWSError for an error that is not transient."""
+    waited = wait_for_jobs(describe, [job], kind, timeout, None, sleep, clock, wall)
+    job = waited.jobs[0]
+    if waited.errors[0] is not None:
+        raise waited.errors[0]
+    if job.get(kind.status_key) in kind.failed:
+        raise JobEndedError(job, kind)
+    if not waited.ended[0]:
+        raise JobTimeoutError(job, kind, timeout, waited.last_errors[0])
+    return job

@@ -1,0 +1,142 @@
+"""job_wait.wait_for_jobs: many jobs in one loop, each on its own schedule; returning early for
+progress; the deadline; errors of one job not stopping the others. Fake clock, fake AWS."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils import job_wait as jw
+from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_job_info as info
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeBackup:
+    """describe_restore_job per job from a status timeline over the fake clock; calls counted per job."""
+
+    def __init__(self, clock: FakeClock, timelines: dict[str, list[tuple[float, str]]], errors: dict[str, Exception] | None = None):
+        self.clock, self.timelines, self.errors = clock, timelines, errors or {}
+        self.calls: dict[str, list[float]] = {job_id: [] for job_id in timelines}
+
+    def describe_restore_job(self, RestoreJobId: str) -> dict:
+        if RestoreJobId in self.errors:
+            raise self.errors[RestoreJobId]
+        self.calls[RestoreJobId].append(self.clock.now)
+        status = [s for t, s in self.timelines[RestoreJobId] if t <= self.clock.now][-1]
+        return {"RestoreJobId": RestoreJobId, "Status": status, "StatusMessage": "boom" if status == "FAILED" else ""}
+
+
+def not_found(job_id: str) -> ClientError:
+    return ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": f"{job_id} not found"}}, "DescribeRestoreJob")
+
+
+def throttled() -> ClientError:
+    return ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "DescribeRestoreJob")
+
+
+def wait(backup, clock, ids, timeout, progress=None, wait=True):
+    return info.restore_jobs_status(backup, ids, wait, timeout, progress, clock.sleep, clock, lambda: 1.8e9 + clock.now)
+
+
+def test_every_job_is_awaited_in_one_loop_and_each_completion_is_noticed_in_time():
+    clock = FakeClock()
+    ends = {"a": 20.0, "b": 120.0, "c": 300.0}
+    backup = FakeBackup(clock, {j: [(0, "RUNNING"), (t, "COMPLETED")] for j, t in ends.items()})
+    waited = wait(backup, clock, list(ends), 3600)
+    assert [j["Status"] for j in waited.jobs] == ["COMPLETED"] * 3 and all(waited.ended) and not waited.timed_out
+    for job_id, end in ends.items():
+        # Noticed within max(5 s, 5 % of the time waited), as for a single job.
+        noticed = backup.calls[job_id][-1]
+        assert end <= noticed <= end + max(5.0, 0.05 * end) + 1e-9
+        # Polled on its own schedule: a job is no longer asked once it has ended.
+        assert backup.calls[job_id] == sorted(backup.calls[job_id])
+    assert clock.now == pytest.approx(backup.calls["c"][-1])
+    # The short job's polls stop when it ends; the long one is not polled at the short one's pace.
+    assert len(backup.calls["a"]) <= 6
+    assert len(backup.calls["c"]) < len([t for t in range(0, 300, 5)])
+
+
+def test_a_failed_job_ends_its_polls_and_the_others_go_on():
+    clock = FakeClock()
+    backup = FakeBackup(clock, {"a": [(0, "RUNNING"), (10, "FAILED")], "b": [(0, "RUNNING"), (60, "COMPLETED")]})
+    waited = wait(backup, clock, ["a", "b"], 3600)
+    assert [j["Status"] for j in waited.jobs] == ["FAILED", "COMPLETED"]
+    assert max(backup.calls["a"]) < 20
+
+
+def test_progress_interval_returns_the_jobs_as_last_seen_without_extra_calls():
+    clock = FakeClock()
+    backup = FakeBackup(clock, {"a": [(0, "RUNNING"), (500, "COMPLETED")], "b": [(0, "RUNNING"), (30, "COMPLETED")]})
+    waited = wait(backup, clock, ["a", "b"], 3600, progress=50)
+    assert clock.now == pytest.approx(50)
+    assert [j["Status"] for j in waited.jobs] == ["RUNNING", "COMPLETED"]
+    assert waited.ended == [False, True] and not waited.timed_out
+    # Every job is asked at once (known by id only), then on its schedule: nothing extra at the return.
+    polls = backup.calls["a"]
+    assert polls[0] == 0 and min(b - a for a, b in zip(polls, polls[1:])) >= jw.WAIT_MIN_DELAY - 1e-9
+
+
+def test_the_deadline_bounds_the_wait_and_every_running_job_is_asked_once_more_at_it():
+    clock = FakeClock()
+    backup = FakeBackup(clock, {"a": [(0, "RUNNING")], "b": [(0, "RUNNING"), (100, "COMPLETED")]})
+    waited = wait(backup, clock, ["a", "b"], 100)
+    assert clock.now == pytest.approx(100)
+    assert waited.timed_out and waited.ended == [False, True]
+    assert backup.calls["a"][-1] == pytest.approx(100) and backup.calls["b"][-1] == pytest.approx(100)
+
+
+def test_an_unknown_job_is_reported_and_not_asked_again_while_the_others_are_awaited():
+    clock = FakeClock()
+    backup = FakeBackup(clock, {"a": [(0, "RUNNING"), (40, "COMPLETED")], "gone": [(0, "RUNNING")]}, {"gone": not_found("gone")})
+    waited = wait(backup, clock, ["gone", "a"], 3600)
+    assert isinstance(waited.errors[0], jw.JobAWSError) and "ResourceNotFoundException" in str(waited.errors[0].error)
+    assert waited.ended == [True, True] and waited.jobs[1]["Status"] == "COMPLETED"
+
+
+def test_endless_throttling_backs_off_until_the_deadline():
+    clock = FakeClock()
+    backup = FakeBackup(clock, {"a": [(0, "RUNNING")]}, {"a": throttled()})
+    polls = []
+    backup.describe_restore_job = lambda RestoreJobId: polls.append(clock.now) or (_ for _ in ()).throw(throttled())
+    waited = wait(backup, clock, ["a"], 300)
+    assert waited.timed_out and waited.last_errors[0].startswith("ThrottlingException")
+    gaps = [b - a for a, b in zip(polls, polls[1:])]
+    assert gaps[:-1] == sorted(gaps[:-1]) and max(gaps) <= jw.WAIT_MAX_DELAY
+    assert clock.now == pytest.approx(300) and len(polls) < 20
+
+
+def test_without_wait_each_job_is_described_once():
+    clock = FakeClock()
+    backup = FakeBackup(clock, {"a": [(0, "RUNNING")], "b": [(0, "COMPLETED")]})
+    waited = wait(backup, clock, ["a", "b"], 3600, wait=False)
+    assert [j["Status"] for j in waited.jobs] == ["RUNNING", "COMPLETED"]
+    assert backup.calls == {"a": [0.0], "b": [0.0]} and clock.now == 0
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"restore_job_ids": []}, "restore_job_ids must list"),
+        ({"restore_job_ids": ["a", "a"]}, "twice"),
+        ({"restore_job_ids": ["a b"]}, "restore_job_ids[0]"),
+        ({"restore_job_ids": ["a"], "wait": True, "wait_timeout": 0}, "wait_timeout"),
+        ({"restore_job_ids": ["a"], "wait": False, "progress_interval": 10}, "progress_interval applies"),
+        ({"restore_job_ids": ["a"], "wait": True, "progress_interval": -1}, "progress_interval must be"),
+    ],
+)
+def test_bad_input_names_the_option(params, message):
+    with pytest.raises(info.InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        info.check_input(params)
