@@ -8,6 +8,13 @@
 - plan | recovery.aws_backup.restore_report(run): the drill report
 - journals | recovery.aws_backup.restore_cleanup_runs(marked, exclude_run_id): earlier runs to clean up
 - dr_targets | recovery.aws_backup.restore_survey_targets(single_target): targets as an AWX survey gives them
+- plan | recovery.aws_backup.restore_start_requests(targets): backup_restore_jobs' restores
+- results | recovery.aws_backup.restore_started: the jobs started, per target (module_utils/restore_run.py)
+- started | recovery.aws_backup.restore_jobs_seen(polled, previous, timeout): each target's job after a poll
+- plan | recovery.aws_backup.restore_progress(jobs, failed, now): a progress line per target
+- plan | recovery.aws_backup.restore_post_step_settings(jobs): restored_resource's job_settings
+- started | recovery.aws_backup.restore_usable(resources): usable_at, facts and failures per target
+- plan | recovery.aws_backup.restore_validation(jobs, facts): the built-in validation per target
 
 They return plain dicts, lists, strings, numbers, booleans and None on every ansible-core version.
 """
@@ -25,6 +32,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import survey_targets
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import target_secret_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_run
 
 
 def restore_plan(targets: Any, mode: Any, run_id: Any) -> list[dict[str, Any]]:
@@ -67,6 +75,30 @@ def restore_survey_targets(targets: Any, single_target: Any = None) -> list[Any]
         raise AnsibleFilterError(f"restore_survey_targets: {e}") from None
 
 
+def _filter(name: str, function: Any) -> Any:
+    """`function` as a filter whose PlanError is reported as the filter's error."""
+
+    def wrapped(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except PlanError as e:
+            raise AnsibleFilterError(f"{name}: {e}") from None
+
+    wrapped.__name__ = name
+    return wrapped
+
+
+RUN_FILTERS = {
+    "restore_start_requests": restore_run.start_requests,
+    "restore_started": restore_run.started_jobs,
+    "restore_jobs_seen": restore_run.jobs_seen,
+    "restore_progress": restore_run.progress_lines,
+    "restore_post_step_settings": restore_run.post_step_settings,
+    "restore_usable": restore_run.usable_resources,
+    "restore_validation": restore_run.validation,
+}
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -76,4 +108,5 @@ class FilterModule:
             "restore_cleanup_runs": restore_cleanup_runs,
             "restore_survey_targets": restore_survey_targets,
             "restore_report": restore_report,
+            **{name: _filter(name, function) for name, function in RUN_FILTERS.items()},
         }
