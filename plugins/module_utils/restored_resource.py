@@ -28,6 +28,8 @@ try:
 except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
     BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
@@ -60,6 +62,15 @@ _NOT_FOUND_CODES = {
 }
 _EFS_GONE_STATES = ("deleting", "deleted")
 _RDS_GONE_STATES = ("deleting",)
+# States a resource does not leave by itself, so waiting until it is usable stops at once:
+# EFS "error" (file system or mount target); the RDS DB instance and cluster statuses AWS
+# documents as needing someone to act (a failed instance, an incompatible restore, network,
+# parameter or option group, a lost KMS key, a full disk).
+_EFS_STUCK_STATES = ("error",)
+_RDS_STUCK_STATES = (
+    "failed", "incompatible-restore", "incompatible-network", "incompatible-parameters", "incompatible-option-group",
+    "inaccessible-encryption-credentials", "storage-full",
+)  # fmt: skip
 
 # Tag values EFS and RDS both accept (letters, digits, spaces and + - = . _ : / @), 256 at most.
 _TAG_VALUE = re.compile(r"^[\w\s+\-=.:/@]{1,256}$")
@@ -292,6 +303,13 @@ def mark_tags(run_id: str, restore_job_id: str, extra_tags: Optional[dict[str, s
     return tags
 
 
+def _put_tags(client_for: ClientFor, ref: ResourceRef, tags: dict[str, str]) -> None:
+    if ref.kind == KIND_EFS:
+        _tag_file_system(client_for("efs"), ref.identifier, tags)
+    else:
+        _tag_rds_resource(client_for("rds"), ref.arn, tags)
+
+
 def mark_resource(
     client_for: ClientFor, arn: str, run_id: str, restore_job_id: str, extra_tags: Optional[dict[str, str]] = None
 ) -> None:
@@ -301,11 +319,7 @@ def mark_resource(
     ref = parse_restored_arn(arn)
     if ref is None:
         raise ValueError(f"cannot mark {arn!r}: not an EFS file system, RDS DB instance or DB cluster ARN")
-    tags = mark_tags(run_id, restore_job_id, extra_tags)
-    if ref.kind == KIND_EFS:
-        _tag_file_system(client_for("efs"), ref.identifier, tags)
-    else:
-        _tag_rds_resource(client_for("rds"), ref.arn, tags)
+    _put_tags(client_for, ref, mark_tags(run_id, restore_job_id, extra_tags))
 
 
 def find_marked_resources(client_for: ClientFor, run_id: Optional[str] = None) -> list[dict[str, Any]]:
@@ -389,6 +403,9 @@ class _Deadline:
     def __post_init__(self) -> None:
         self.end = self.clock() + self.timeout
 
+    def expired(self, what: str) -> str:
+        return f"timed out after wait_timeout={self.timeout:g} seconds waiting until {what}; AWS goes on"
+
     def wait_until(self, done: Callable[[], bool], what: str) -> None:
         """Poll done() with backoff until it is true; WaitTimeout once the deadline has passed
         (done() is always asked once, so what is already finished never times out)."""
@@ -396,7 +413,7 @@ class _Deadline:
         while not done():
             remaining = self.end - self.clock()
             if remaining <= 0:
-                raise WaitTimeout(f"timed out after wait_timeout={self.timeout:g} seconds waiting until {what}; AWS goes on")
+                raise WaitTimeout(self.expired(what))
             self.sleep(min(delay, remaining))
             delay = min(delay * POLL_BACKOFF_FACTOR, POLL_MAX_DELAY)
 
@@ -410,6 +427,7 @@ class _Checked:
     restore_job: dict[str, Any]
     state: str  # mark_state
     members: list[dict[str, Any]]  # cluster member instances (normalised), this run's
+    raw: dict[str, Any]  # the API's description the checks read
 
 
 def _result(restore_job_id: str, status: str, arn: Optional[str] = None, kind: Optional[str] = None) -> dict[str, Any]:
@@ -449,9 +467,10 @@ def _check_job(
     # In place, CreatedResourceArn names the restore's target (the source itself for EFS).
     if in_place_restore(get_restore_job_metadata(client_for("backup"), restore_job_id)):
         return None, {**result, "status": f"refused: restore job {restore_job_id} restored in place, into an existing resource"}
-    resource = describe_resource(client_for, ref)
-    if resource is None:
+    raw = _describe_raw(client_for, ref)
+    if _is_gone(ref.kind, raw):
         return None, {**result, "status": "not found"}
+    resource = _normalise(ref.kind, raw)  # type: ignore[arg-type]
     reason = created_before_job(resource, job)
     if reason:
         return None, {**result, "status": f"refused: {reason}"}
@@ -474,7 +493,7 @@ def _check_job(
                 **result,
                 "status": f"refused: the cluster has DB instances this run did not create ({', '.join(sorted(set(not_ours + early)))})",
             }
-    return _Checked(ref, resource, job, state, members), result
+    return _Checked(ref, resource, job, state, members, raw), result  # type: ignore[arg-type]
 
 
 # ---- deleting ---------------------------------------------------------------------------
@@ -592,6 +611,47 @@ def teardown(
 # ---- marking and mount targets (state present) ------------------------------------------
 
 
+@dataclass(frozen=True)
+class JobSettings:
+    """What one restore job's resource gets with state=present: the top-level options, each
+    replaced by the job's own value when job_settings gives one (tags merged over them)."""
+
+    tags: dict[str, str]
+    subnet_ids: list[str]
+    security_group_ids: list[str]
+
+
+def settings_for(
+    restore_job_id: str,
+    job_settings: Optional[dict[str, Any]],
+    tags: Optional[dict[str, Any]] = None,
+    subnet_ids: Optional[list[str]] = None,
+    security_group_ids: Optional[list[str]] = None,
+) -> JobSettings:
+    own = (job_settings or {}).get(restore_job_id) or {}
+    merged = {str(k): str(v) for k, v in {**(tags or {}), **(own.get("tags") or {})}.items()}
+    # None means "not given": the top-level value applies; an empty list is a value (no mount targets).
+    subnets = own["subnet_ids"] if own.get("subnet_ids") is not None else subnet_ids
+    groups = own["security_group_ids"] if own.get("security_group_ids") is not None else security_group_ids
+    return JobSettings(merged, list(subnets or []), list(groups or []))
+
+
+def _create_missing_mount_targets(
+    efs: Any, file_system_id: str, subnet_ids: list[str], security_group_ids: Optional[list[str]], check_mode: bool
+) -> list[dict[str, Any]]:
+    """CreateMountTarget in each of subnet_ids that has none, without waiting; the answers
+    (in check mode, {"SubnetId": ...} for each that would be created)."""
+    existing = {m.get("SubnetId") for m in _describe_mount_targets(efs, file_system_id) if m.get("LifeCycleState") not in ("deleting", "deleted")}
+    missing = [s for s in dict.fromkeys(subnet_ids) if s not in existing]
+    if check_mode:
+        return [{"SubnetId": s} for s in missing]
+    return [_create_mount_target(efs, file_system_id, subnet_id, list(security_group_ids or [])) for subnet_id in missing]
+
+
+def _created_result(created: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**({"mount_target_id": m["MountTargetId"]} if "MountTargetId" in m else {}), "subnet_id": m["SubnetId"]} for m in created]
+
+
 def ensure_mount_targets(
     client_for: ClientFor,
     file_system_id: str,
@@ -606,12 +666,8 @@ def ensure_mount_targets(
     file system already checked to be this run's. Returns those created (or, in check mode,
     that would be): mount_target_id (not in check mode) and subnet_id."""
     efs = client_for("efs")
-    existing = {m.get("SubnetId") for m in _describe_mount_targets(efs, file_system_id) if m.get("LifeCycleState") not in ("deleting", "deleted")}
-    missing = [s for s in dict.fromkeys(subnet_ids) if s not in existing]
-    if check_mode:
-        return [{"subnet_id": s} for s in missing]
-    created = [_create_mount_target(efs, file_system_id, subnet_id, list(security_group_ids or [])) for subnet_id in missing]
-    if created:
+    created = _create_missing_mount_targets(efs, file_system_id, subnet_ids, security_group_ids, check_mode)
+    if created and not check_mode:
         ids = {m["MountTargetId"] for m in created}
 
         def available() -> bool:
@@ -619,7 +675,190 @@ def ensure_mount_targets(
             return all(states.get(i) == "available" for i in ids)
 
         _Deadline(wait_timeout, sleep, clock).wait_until(available, f"the mount targets of {file_system_id} are available")
-    return [{"mount_target_id": m["MountTargetId"], "subnet_id": m["SubnetId"]} for m in created]
+    return _created_result(created)
+
+
+def _facts(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """The API's description in snake_case, its tags as a dict (tag keys kept as they are)."""
+    tag_key = "Tags" if kind == KIND_EFS else "TagList"
+    facts = camel_dict_to_snake_dict({k: v for k, v in raw.items() if k != tag_key})
+    facts["tags"] = _tag_dict(raw.get(tag_key))
+    return facts
+
+
+def _with_tags(kind: str, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
+    """raw as AWS describes it once `tags` are put on (TagResource and AddTagsToResource
+    add to the tags there are), so facts do not show tags this call has just replaced."""
+    tag_key = "Tags" if kind == KIND_EFS else "TagList"
+    return {**raw, tag_key: _tag_list({**_tag_dict(raw.get(tag_key)), **tags})}
+
+
+@dataclass
+class _Handled:
+    """A job's resource that passed the ownership checks, while a call handles it."""
+
+    result: dict[str, Any]
+    ref: ResourceRef
+    raw: dict[str, Any]  # the last description; facts come from it
+    mount_target_ids: list[str]  # created by this call
+    seen: str = ""  # what the last poll saw still missing, for the timeout message
+
+
+def _noun(ref: ResourceRef) -> str:
+    return {KIND_EFS: "file system", KIND_RDS_INSTANCE: "DB instance", KIND_RDS_CLUSTER: "DB cluster"}[ref.kind] + f" {ref.identifier}"
+
+
+def _mount_targets_pending(item: _Handled, targets: list[dict[str, Any]], usable: bool) -> tuple[list[str], list[str]]:
+    """(stuck, waiting): mount targets in "error", and those not available yet, as "id state".
+    Waiting until usable, every mount target of the file system counts (not those going
+    away); otherwise only those this call created, as before."""
+    states = {m["MountTargetId"]: m.get("LifeCycleState") for m in targets if "MountTargetId" in m}
+    if usable:
+        counted = {i: s for i, s in states.items() if s not in ("deleting", "deleted")}
+        counted.update({i: states.get(i, "not found") for i in item.mount_target_ids})
+    else:
+        counted = {i: states.get(i, "not found") for i in item.mount_target_ids}
+    stuck = [f"{i} {s}" for i, s in counted.items() if s in _EFS_STUCK_STATES]
+    waiting = [f"{i} {s}" for i, s in counted.items() if s != "available"]
+    return stuck, waiting
+
+
+def _poll_efs(client_for: ClientFor, item: _Handled, usable: bool) -> Optional[str]:
+    """One poll of one file system: None when done, "pending", or a failed status. Waiting
+    until usable: DescribeFileSystems, then DescribeMountTargets once the file system is
+    available (mount targets of one that is not cannot make it usable); otherwise the
+    mount targets only."""
+    if usable:
+        raw = _describe_raw(client_for, item.ref)
+        if raw is None or raw.get("LifeCycleState") in _EFS_GONE_STATES:
+            return f"failed: {_noun(item.ref)} went away while waiting until it is usable"
+        item.raw = raw
+        state = raw.get("LifeCycleState")
+        if state in _EFS_STUCK_STATES:
+            return f"failed: {_noun(item.ref)} is in state {state}, which it does not leave by itself"
+        if state != "available":
+            item.seen = f"file system {state}"
+            return "pending"
+    stuck, waiting = _mount_targets_pending(item, _describe_mount_targets(client_for("efs"), item.ref.identifier), usable)
+    if stuck:
+        return f"failed: mount targets of {_noun(item.ref)} in a state they do not leave by themselves: {', '.join(stuck)}"
+    if waiting:
+        item.seen = f"mount targets {', '.join(waiting)}"
+        return "pending"
+    return None
+
+
+def _rds_status(item: _Handled, raw: Optional[dict[str, Any]]) -> Optional[str]:
+    """None when available, "pending" or a failed status; item.raw becomes raw."""
+    if raw is None or _is_gone(item.ref.kind, raw):
+        return f"failed: {_noun(item.ref)} went away while waiting until it is usable"
+    item.raw = raw
+    status = raw.get("DBInstanceStatus") if item.ref.kind == KIND_RDS_INSTANCE else raw.get("Status")
+    if status in _RDS_STUCK_STATES:
+        return f"failed: {_noun(item.ref)} is {status}, which it does not leave by itself"
+    if status != "available":
+        item.seen = f"status {status}"
+        return "pending"
+    return None
+
+
+def _poll_rds(client_for: ClientFor, items: list[_Handled]) -> dict[int, Optional[str]]:
+    """One poll of every pending DB instance and cluster, by id(item): one DescribeDBClusters
+    for all the clusters, then one DescribeDBInstances for all the instances and the members
+    of the clusters that are available (each filtered by identifier, so the cost does not grow
+    with the number of resources, and nothing else in the account is listed)."""
+    outcome: dict[int, Optional[str]] = {}
+    rds = client_for("rds")
+    clusters = [i for i in items if i.ref.kind == KIND_RDS_CLUSTER]
+    instances = [i for i in items if i.ref.kind == KIND_RDS_INSTANCE]
+    members: dict[int, list[str]] = {}
+    if clusters:
+        try:
+            found = _describe_db_clusters(rds, Filters=[{"Name": "db-cluster-id", "Values": [c.ref.identifier for c in clusters]}])
+        except (BotoCoreError, ClientError) as e:
+            outcome.update({id(c): _aws_failure(e) for c in clusters})
+            clusters = []
+        else:
+            # RDS identifiers are case-insensitive (it keeps them in lower case).
+            by_id = {str(raw.get("DBClusterIdentifier", "")).lower(): raw for raw in found}
+            for cluster in clusters:
+                outcome[id(cluster)] = _rds_status(cluster, by_id.get(cluster.ref.identifier.lower()))
+                if outcome[id(cluster)] is None:
+                    members[id(cluster)] = [
+                        m["DBInstanceIdentifier"] for m in cluster.raw.get("DBClusterMembers") or [] if "DBInstanceIdentifier" in m
+                    ]
+    wanted = [i.ref.identifier for i in instances] + [m for ids in members.values() for m in ids]
+    if not wanted:
+        return outcome
+    waiting_on_members = [c for c in clusters if members.get(id(c))]
+    try:
+        found = _describe_db_instances(rds, Filters=[{"Name": "db-instance-id", "Values": list(dict.fromkeys(wanted))}])
+    except (BotoCoreError, ClientError) as e:
+        outcome.update({id(i): _aws_failure(e) for i in instances + waiting_on_members})
+        return outcome
+    by_id = {str(raw.get("DBInstanceIdentifier", "")).lower(): raw for raw in found}
+    for instance in instances:
+        outcome[id(instance)] = _rds_status(instance, by_id.get(instance.ref.identifier.lower()))
+    for cluster in waiting_on_members:
+        stuck, waiting = [], []
+        for member in members[id(cluster)]:
+            raw = by_id.get(member.lower())
+            status = raw.get("DBInstanceStatus") if raw else "not found"
+            if status in _RDS_STUCK_STATES:
+                stuck.append(f"{member} {status}")
+            elif status != "available":
+                waiting.append(f"{member} {status}")
+        if stuck:
+            outcome[id(cluster)] = f"failed: DB instances of {_noun(cluster.ref)} in a status they do not leave by themselves: {', '.join(stuck)}"
+        elif waiting:
+            cluster.seen = f"DB instances {', '.join(waiting)}"
+            outcome[id(cluster)] = "pending"
+    return outcome
+
+
+def _wait_until_done(
+    client_for: ClientFor, items: list[_Handled], deadline: _Deadline, usable: bool, wall: Callable[[], float]
+) -> None:
+    """One polling loop for every item, bounded by the call's deadline: until each is usable
+    (usable_at set when first seen so) or, without usable, until the mount targets this call
+    created are available. Each round polls what is still pending, all of it (see _poll_efs,
+    _poll_rds). A resource that fails or is still pending at the deadline gets a failed status;
+    the others are not held up by it."""
+    pending = list(items)
+
+    def round_done() -> bool:
+        nonlocal pending
+        outcome: dict[int, Optional[str]] = {}
+        for item in pending:
+            if item.ref.kind == KIND_EFS:
+                try:
+                    outcome[id(item)] = _poll_efs(client_for, item, usable)
+                except (BotoCoreError, ClientError) as e:
+                    outcome[id(item)] = _aws_failure(e)
+        rds_items = [i for i in pending if i.ref.kind != KIND_EFS]
+        if rds_items:
+            outcome.update(_poll_rds(client_for, rds_items))
+        now = wall()
+        still = []
+        for item in pending:
+            status = outcome.get(id(item), "pending")
+            if status is None:
+                if usable:
+                    item.result["usable_at"] = now
+            elif status == "pending":
+                still.append(item)
+            else:
+                item.result["status"] = status
+        pending = still
+        return not pending
+
+    what = "every resource is usable" if usable else "the mount targets created are available"
+    try:
+        deadline.wait_until(round_done, what)
+    except WaitTimeout:
+        for item in pending:
+            goal = f"{_noun(item.ref)} is usable" if usable else f"the mount targets of {item.ref.identifier} are available"
+            item.result["status"] = f"failed: {deadline.expired(goal)} (still waiting for: {item.seen or 'a first answer'})"
 
 
 def ensure_marked(
@@ -632,47 +871,68 @@ def ensure_marked(
     check_mode: bool = False,
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
     mark: bool = True,
+    job_settings: Optional[dict[str, Any]] = None,
+    wait_until_usable: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    wall: Callable[[], float] = time.time,
 ) -> list[dict[str, Any]]:
     """Mark what each restore job created as this run's (after the same checks as teardown:
-    created after the job, not in place, not another run's), and give each EFS file system a
-    mount target in each of subnet_ids. Returns one result per job; status "marked",
-    "would be marked", "already marked", "refused: ...", "not found", "nothing created" or
-    "failed: ..."; changed tells whether anything was (or would be) tagged or created."""
+    created after the job, not in place, not another run's), put its tags on it and give each
+    EFS file system a mount target in each of its subnets (settings_for: job_settings over the
+    top-level options). Every job is tagged and its mount targets created before any waiting;
+    then one polling loop, bounded by wait_timeout for the whole call, waits until the mount
+    targets created are available, or with wait_until_usable until every resource is usable
+    (usable_at). Each handled resource's result has facts, its last description in snake_case.
+
+    Returns one result per job; status "marked", "would be marked", "already marked",
+    "checked" (mark false), "refused: ...", "not found", "nothing created" or "failed: ...";
+    changed tells whether anything was (or would be) tagged or created."""
+    deadline = _Deadline(wait_timeout, sleep, clock)
     results = []
+    handled: list[_Handled] = []
     for restore_job_id in restore_job_ids:
+        settings = settings_for(restore_job_id, job_settings, extra_tags, subnet_ids, security_group_ids)
         result: dict[str, Any] = _result(restore_job_id, "")
         try:
             checked, result = _check_job(client_for, run_id, restore_job_id, allow_unmarked=True)
             result["changed"] = False
             if checked is not None:
-                extra = {str(k): str(v) for k, v in (extra_tags or {}).items()}
-                tags = checked.resource.get("tags") or {}
-                needs_tags = mark and (checked.state == "unmarked" or any(tags.get(k) != v for k, v in extra.items()))
+                item = _Handled(result, checked.ref, checked.raw, [])
+                handled.append(item)
+                # A restore that is kept (the role's recover mode) is never marked: marked
+                # resources are what the role's cleanup deletes. Its own tags it still gets.
+                wanted = mark_tags(run_id, restore_job_id, settings.tags) if mark else dict(settings.tags)
+                current = checked.resource.get("tags") or {}
+                needs_tags = any(current.get(k) != v for k, v in wanted.items())
                 if needs_tags and not check_mode:
-                    mark_resource(client_for, checked.ref.arn, run_id, restore_job_id, extra)
+                    _put_tags(client_for, checked.ref, wanted)
+                    item.raw = _with_tags(checked.ref.kind, item.raw, wanted)
                 if not mark:
-                    # A restore that is kept (the role's recover mode) is never marked: marked
-                    # resources are what the role's cleanup deletes.
                     result["status"] = "checked"
                 elif checked.state == "unmarked":
                     result["status"] = "would be marked" if check_mode else "marked"
                 else:
                     result["status"] = "already marked"
                 result["changed"] = needs_tags
-                if checked.ref.kind == KIND_EFS and subnet_ids:
-                    created = ensure_mount_targets(
-                        client_for, checked.ref.identifier, subnet_ids, security_group_ids, wait_timeout, check_mode=check_mode
+                if checked.ref.kind == KIND_EFS and settings.subnet_ids:
+                    created = _create_missing_mount_targets(
+                        client_for("efs"), checked.ref.identifier, settings.subnet_ids, settings.security_group_ids, check_mode
                     )
-                    result["mount_targets_created"] = created
+                    item.mount_target_ids = [m["MountTargetId"] for m in created if "MountTargetId" in m]
+                    result["mount_targets_created"] = _created_result(created)
                     result["changed"] = result["changed"] or bool(created)
         except (BotoCoreError, ClientError, RestoreJobAWSError) as e:
             result["status"] = _aws_failure(e)
-        except WaitTimeout as e:
-            result["status"] = f"failed: {e}"
         result.setdefault("changed", False)
         results.append(result)
+    if not check_mode:
+        waited = [h for h in handled if not _is_failure(h.result["status"]) and (wait_until_usable or h.mount_target_ids)]
+        if waited:
+            _wait_until_done(client_for, waited, deadline, wait_until_usable, wall)
+    for item in handled:
+        item.result["facts"] = _facts(item.ref.kind, item.raw)
     return results
-
 
 # ---- the modules' flow ------------------------------------------------------------------
 
@@ -694,13 +954,7 @@ def check_input(params: dict[str, Any]) -> None:
                 raise OwnershipInputError(f"restore_job_ids[{index}] must be a restore job id, got {job_id!r}")
         if len(set(job_ids)) != len(job_ids):
             raise OwnershipInputError("restore_job_ids must not list a restore job twice")
-    for key, value in (params.get("tags") or {}).items():
-        if key in (RUN_TAG, JOB_TAG):
-            raise OwnershipInputError(f"tags must not set {key}: that tag is the run's mark, set from run_id and the restore job")
-        if str(key).lower().startswith("aws:"):
-            raise OwnershipInputError(f"tags: the prefix aws: is reserved by AWS, got {key!r}")
-        if not _TAG_VALUE.match(str(value)):
-            raise OwnershipInputError(f"tags: the value of {key!r} must be 1 to 256 letters, digits, spaces or + - = . _ : / @")
+    _check_tags("tags", params.get("tags") or {})
     wait_timeout = params.get("wait_timeout")
     if wait_timeout is not None and wait_timeout <= 0:
         raise OwnershipInputError(f"wait_timeout must be a positive number of seconds, got {wait_timeout}")
@@ -710,6 +964,57 @@ def check_input(params: dict[str, Any]) -> None:
         raise OwnershipInputError("subnet_ids and security_group_ids apply to state=present only")
     if params.get("security_group_ids") and not params.get("subnet_ids"):
         raise OwnershipInputError("security_group_ids needs subnet_ids: they are the security groups of the mount targets created there")
+    if params.get("state") == "absent" and params.get("wait_until_usable"):
+        raise OwnershipInputError("wait_until_usable applies to state=present only")
+    _check_job_settings(params)
+
+
+def _check_tags(option: str, tags: Any) -> None:
+    if not isinstance(tags, dict):
+        raise OwnershipInputError(f"{option} must be a dict of tag keys and values")
+    for key, value in tags.items():
+        if key in (RUN_TAG, JOB_TAG):
+            raise OwnershipInputError(f"{option} must not set {key}: that tag is the run's mark, set from run_id and the restore job")
+        if str(key).lower().startswith("aws:"):
+            raise OwnershipInputError(f"{option}: the prefix aws: is reserved by AWS, got {key!r}")
+        if not _TAG_VALUE.match(str(value)):
+            raise OwnershipInputError(f"{option}: the value of {key!r} must be 1 to 256 letters, digits, spaces or + - = . _ : / @")
+
+
+_JOB_SETTING_KEYS = ("tags", "subnet_ids", "security_group_ids")
+
+
+def _check_job_settings(params: dict[str, Any]) -> None:
+    job_settings = params.get("job_settings") or {}
+    if not job_settings:
+        return
+    if not isinstance(job_settings, dict):
+        raise OwnershipInputError("job_settings must be a dict of restore job ids to their settings")
+    if params.get("state") == "absent":
+        raise OwnershipInputError("job_settings applies to state=present only")
+    job_ids = set(params.get("restore_job_ids") or [])
+    for job_id, settings in job_settings.items():
+        option = f"job_settings[{job_id!r}]"
+        # Settings for a job the call does not handle would be dropped without a word: a typo
+        # or a stale id must show.
+        if job_id not in job_ids:
+            raise OwnershipInputError(f"job_settings: {job_id!r} is not one of restore_job_ids")
+        if not isinstance(settings, dict):
+            raise OwnershipInputError(f"{option} must be a dict with tags, subnet_ids and/or security_group_ids")
+        unknown = sorted(str(k) for k in settings if k not in _JOB_SETTING_KEYS)
+        if unknown:
+            raise OwnershipInputError(f"{option}: unknown keys {', '.join(unknown)} (known: {', '.join(_JOB_SETTING_KEYS)})")
+        _check_tags(f"{option}.tags", settings.get("tags") or {})
+        for key in ("subnet_ids", "security_group_ids"):
+            value = settings.get(key)
+            if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)):
+                raise OwnershipInputError(f"{option}.{key} must be a list of ids, got {value!r}")
+        effective = settings.get("subnet_ids") if settings.get("subnet_ids") is not None else params.get("subnet_ids")
+        if settings.get("security_group_ids") and not effective:
+            raise OwnershipInputError(
+                f"{option}.security_group_ids needs subnet_ids (the job's or the top-level ones): "
+                "they are the security groups of the mount targets created there"
+            )
 
 
 def lazy_clients(make_client: Callable[[str], Any]) -> ClientFor:
@@ -742,7 +1047,7 @@ def run_module(module: Any, client_for: ClientFor) -> None:
             resources = ensure_marked(
                 client_for, params["run_id"], params["restore_job_ids"], params.get("tags"),
                 params.get("subnet_ids"), params.get("security_group_ids"), module.check_mode, params["wait_timeout"],
-                mark=params["mark"],
+                mark=params["mark"], job_settings=params.get("job_settings"), wait_until_usable=params.get("wait_until_usable", False),
             )  # fmt: skip
             changed = any(r.pop("changed", False) for r in resources)
         result = {"changed": changed, "resources": json_safe(resources)}

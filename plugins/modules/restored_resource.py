@@ -17,8 +17,12 @@ description:
     C(recovery.aws_backup:restore-job-id) (the job id).
   - Nothing is ever looked up by name, C(CreationToken) or tag to be deleted. A resource is deleted by the
     identifier in the job's C(CreatedResourceArn), after the checks above.
-  - O(state=present) marks each job's resource as the run's (a resource marked by another run is refused), and
-    gives each EFS file system a mount target in each of O(subnet_ids).
+  - O(state=present) marks each job's resource as the run's (a resource marked by another run is refused), puts
+    O(tags) on it, and gives each EFS file system a mount target in each of O(subnet_ids); O(job_settings) gives
+    each job its own tags, subnets and security groups, so one task handles all of a run's restores. Every
+    resource is tagged and every mount target created before anything is waited for; then one wait, bounded by
+    O(wait_timeout), until the mount targets created are available or, with O(wait_until_usable), until every
+    resource is usable. Each resource's result carries its AWS description (RV(resources[].facts)).
   - O(state=absent) deletes each job's resource if the run owns it. EFS - its mount targets, then the file
     system. RDS DB instance - without a final snapshot. Aurora cluster - its DB instances, each of which must carry
     the run's C(recovery.aws_backup:run-id) tag (the cluster is refused otherwise), then the cluster, without a
@@ -58,29 +62,59 @@ options:
     description:
       - With O(state=present), the subnets each EFS file system of these jobs gets a mount target in (one per
         subnet that has none). Other resource types are not affected.
+      - A job's own C(subnet_ids) in O(job_settings) replace these for that job.
     type: list
     elements: str
   security_group_ids:
     description:
       - With O(subnet_ids), the security groups of the mount targets created.
+      - A job's own C(security_group_ids) in O(job_settings) replace these for that job.
     type: list
     elements: str
   mark:
     description:
       - With O(state=present), whether to mark the resources as the run's. C(false) only checks that each job's
-        resource is its own creation (created after the job, not in place, not marked by another run) and creates
-        the EFS mount targets, for restores that are kept (marked resources are what a cleanup deletes).
+        resource is its own creation (created after the job, not in place, not marked by another run), puts
+        O(tags) (and the job's own from O(job_settings)) on it without the mark tags, and creates the EFS mount
+        targets, for restores that are kept (marked resources are what a cleanup deletes).
     type: bool
     default: true
   tags:
     description:
-      - With O(state=present), more tags to put on each resource when marking it. The two mark tags cannot be set here.
+      - With O(state=present), more tags to put on each resource. The two mark tags cannot be set here, nor tags
+        whose key starts with C(aws:).
+      - A job's own C(tags) in O(job_settings) are merged over these for that job.
     type: dict
+  job_settings:
+    description:
+      - With O(state=present), settings of single restore jobs, keyed by restore job id. Each key must be one of
+        O(restore_job_ids).
+      - Each value is a dict with any of C(tags) (dict; merged over O(tags) for that job, with the same rules),
+        C(subnet_ids) (list; replaces O(subnet_ids) for that job, V([]) meaning no mount targets) and
+        C(security_group_ids) (list; replaces O(security_group_ids) for that job, and needs subnets, the job's
+        or the top-level ones). A setting not given falls back to the top-level option.
+      - Ansible does not template YAML keys; build the dict with a filter such as C(items2dict) (see the examples).
+    type: dict
+    default: {}
+  wait_until_usable:
+    description:
+      - With O(state=present), after every resource is tagged and every mount target created, wait until each
+        resource handled is usable - an EFS file system C(available) with all its mount targets C(available); an
+        RDS DB instance C(available); an Aurora DB cluster C(available) with its DB instances, if any,
+        C(available). One polling loop for all of them, each round asking AWS once per file system
+        (C(DescribeFileSystems), then C(DescribeMountTargets)) and once for all DB clusters and once for all DB
+        instances, less often as the wait goes on.
+      - Each result then gets RV(resources[].usable_at). A resource that is not usable when O(wait_timeout) runs
+        out, or that is in a state it does not leave by itself (EFS C(error), RDS C(failed), C(incompatible-*),
+        C(inaccessible-encryption-credentials), C(storage-full)), fails.
+      - Not in check mode, which waits for nothing.
+    type: bool
+    default: false
   wait_timeout:
     description:
-      - How many seconds the whole task may wait - for deletions with O(state=absent), for mount targets to become
-        available with O(state=present). When they run out, the jobs still waited for fail saying so; AWS carries
-        on with what was started.
+      - How many seconds the whole task may wait - for deletions with O(state=absent); with O(state=present), for
+        the mount targets created to become available, or with O(wait_until_usable) for every resource to be
+        usable. When they run out, the jobs still waited for fail saying so; AWS carries on with what was started.
     type: int
     default: 1800
 notes:
@@ -110,6 +144,30 @@ EXAMPLES = r"""
     security_group_ids: [sg-0123456789abcdef0]
     tags:
       purpose: dr-drill
+
+- name: Mark all of a drill's restores in one task, each with its own tags and subnets, and wait until usable
+  recovery.aws_backup.restored_resource:
+    run_id: "{{ drill_run_id }}"
+    restore_job_ids: "{{ drill_targets | map(attribute='restore_job_id') | list }}"
+    tags:
+      purpose: dr-drill
+    # Keyed by restore job id. Ansible does not template YAML keys, so the dict is built by a filter.
+    job_settings: "{{ drill_targets | items2dict(key_name='restore_job_id', value_name='settings') }}"
+    wait_until_usable: true
+    wait_timeout: 3600
+  vars:
+    drill_targets:
+      - restore_job_id: "{{ share_restore.restore_job.restore_job_id }}"
+        settings:
+          tags:
+            Name: share-drill
+          subnet_ids: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]
+          security_group_ids: [sg-0123456789abcdef0]
+      - restore_job_id: "{{ orders_restore.restore_job.restore_job_id }}"
+        settings:
+          tags:
+            Name: orders-drill
+  register: marked
 
 - name: Tear the drill down - only what its restore jobs created and it marked
   recovery.aws_backup.restored_resource:
@@ -150,9 +208,10 @@ resources:
     status:
       description:
         - What was done. With O(state=absent) C(deleted) (C(would be deleted) in check mode); with O(state=present)
-          C(marked) (C(would be marked)) or C(already marked).
+          C(marked) (C(would be marked)) or C(already marked), C(checked) with O(mark=false).
         - "C(refused: <why>) when the run does not own it (nothing was done to it), C(not found) when it no longer
-          exists, C(nothing created) when the job has no created resource (yet), C(failed: <AWS message>)."
+          exists, C(nothing created) when the job has no created resource (yet), C(failed: <AWS message>),
+          C(failed: timed out after wait_timeout=<n> seconds waiting until <resource> is usable; ...)."
       type: str
       returned: always
       sample: deleted
@@ -179,6 +238,31 @@ resources:
       description: The job's status, when it created nothing.
       type: str
       returned: when the status is C(nothing created)
+    facts:
+      description:
+        - The resource as AWS last described it during the task, in snake_case - the C(DescribeFileSystems),
+          C(DescribeDBInstances) or C(DescribeDBClusters) entry, with its tags as a dict in C(tags).
+        - With O(wait_until_usable), from the last poll; otherwise from the ownership check, with the tags this task
+          put on it (so C(number_of_mount_targets) does not count mount targets created by the task).
+        - "EFS: C(file_system_id), C(life_cycle_state), C(encrypted), C(creation_token), C(performance_mode), ...;
+          RDS DB instance: C(db_instance_identifier), C(db_instance_status), C(db_instance_class), ...; DB cluster:
+          C(db_cluster_identifier), C(status), C(db_cluster_members), ..."
+      type: dict
+      returned: with O(state=present), when the resource passed the ownership checks
+      sample:
+        file_system_id: fs-0fedcba9876543210
+        life_cycle_state: available
+        encrypted: true
+        creation_token: share-drill
+        performance_mode: generalPurpose
+        tags:
+          Name: share-drill
+          recovery.aws_backup:run-id: drill-20261125
+    usable_at:
+      description: When the task first saw the resource usable, in seconds since the epoch (UTC).
+      type: float
+      returned: with O(wait_until_usable) (not in check mode), when the resource became usable
+      sample: 1795600000.25
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -196,6 +280,8 @@ ARGUMENT_SPEC = dict(
     security_group_ids=dict(type="list", elements="str"),
     mark=dict(type="bool", default=True),
     tags=dict(type="dict"),
+    job_settings=dict(type="dict", default={}),
+    wait_until_usable=dict(type="bool", default=False),
     wait_timeout=dict(type="int", default=1800),
 )
 

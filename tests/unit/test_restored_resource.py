@@ -583,3 +583,382 @@ def test_a_restore_job_aws_does_not_know_created_nothing_to_delete(env, capsys):
     assert not result.get("failed")
     by_job = {r["restore_job_id"]: r["status"] for r in result["resources"]}
     assert by_job == {unknown: "restore job not found", job["RestoreJobId"]: "deleted"}
+
+
+# ---- one call for a run's restores: job_settings, wait_until_usable, facts -----------------
+
+
+class FakeTime:
+    """sleep, clock (monotonic) and wall (epoch) for ensure_marked, so waits take no real time.
+    on_sleep(n) runs at the n-th sleep (0-based), before time moves on: what AWS does meanwhile."""
+
+    def __init__(self, on_sleep=None):
+        self.now = 0.0
+        self.slept: list[float] = []
+        self.on_sleep = on_sleep
+
+    def sleep(self, seconds: float) -> None:
+        if self.on_sleep:
+            self.on_sleep(len(self.slept))
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+    def wall(self) -> float:
+        return 1_800_000_000.0 + self.now
+
+    def kwargs(self) -> dict:
+        return {"sleep": self.sleep, "clock": self.clock, "wall": self.wall}
+
+
+class Lifecycle:
+    """States the emulator answers at once ("available") held back, in moto's in-process backends,
+    as AWS's come: mount targets are created "creating"; file systems, DB instances and clusters
+    are set to a state until a test says otherwise."""
+
+    def __init__(self, aws, monkeypatch):
+        from moto.efs import models as efs_models
+        from moto.rds import models as rds_models
+
+        account = aws.client("sts").get_caller_identity()["Account"]
+        self.efs = efs_models.efs_backends[account]["us-east-1"]
+        self.rds = rds_models.rds_backends[account]["us-east-1"]
+        original = efs_models.MountTarget.__init__
+
+        def creating(target, *args, **kwargs):
+            original(target, *args, **kwargs)
+            target.life_cycle_state = "creating"
+
+        monkeypatch.setattr(efs_models.MountTarget, "__init__", creating)
+
+    def file_system(self, file_system_id: str, state: str) -> None:
+        self.efs.file_systems_by_id[file_system_id].life_cycle_state = state
+
+    def mount_targets(self, file_system_id: str, state: str) -> None:
+        for target in self.efs.mount_targets_by_id.values():
+            if target.file_system_id == file_system_id:
+                target.life_cycle_state = state
+
+    def db_instance(self, identifier: str, status: str) -> None:
+        self.rds.databases[identifier].status = status
+
+    def db_cluster(self, identifier: str, status: str) -> None:
+        self.rds.clusters[identifier].status = status
+
+
+@pytest.fixture
+def lifecycle(aws, monkeypatch):
+    return Lifecycle(aws, monkeypatch)
+
+
+def subnets(env, count: int) -> list[str]:
+    found = [s["SubnetId"] for s in env["aws"].client("ec2").describe_subnets()["Subnets"]]
+    assert len(found) >= count
+    return found[:count]
+
+
+def default_security_group(env) -> str:
+    return env["aws"].client("ec2").describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]["GroupId"]
+
+
+def mount_targets_of(env, file_system_id: str) -> dict[str, dict]:
+    """subnet id -> mount target, with its SecurityGroups."""
+    found = {}
+    for target in env["efs"].describe_mount_targets(FileSystemId=file_system_id)["MountTargets"]:
+        groups = env["efs"].describe_mount_target_security_groups(MountTargetId=target["MountTargetId"]).get("SecurityGroups", [])
+        found[target["SubnetId"]] = {**target, "SecurityGroups": groups}
+    return found
+
+
+def test_job_settings_give_each_job_its_own_subnets_and_tags(env, lifecycle):
+    first, second, third = restore_efs(env), restore_efs(env), restore_efs(env)
+    s = subnets(env, 4)
+    group = default_security_group(env)
+    fs = [fs_id(job["CreatedResourceArn"]) for job in (first, second, third)]
+    job_settings = {
+        first["RestoreJobId"]: {"tags": {"Name": "share-a"}, "subnet_ids": [s[0]], "security_group_ids": [group]},
+        second["RestoreJobId"]: {"tags": {"Name": "share-b", "purpose": "own"}, "subnet_ids": [s[1], s[2]]},
+        # the third has no settings of its own: the top-level options apply
+    }
+    created_before_first_sleep = []
+
+    def aws_meanwhile(n):
+        created_before_first_sleep.append(env["aws"].calls("efs").get("CreateMountTarget", 0))
+        for file_system_id in fs:
+            lifecycle.mount_targets(file_system_id, "available")
+
+    fake = FakeTime(aws_meanwhile)
+    env["aws"].reset_calls()
+
+    results = rr.ensure_marked(
+        env["client_for"], RUN, [j["RestoreJobId"] for j in (first, second, third)], {"purpose": "drill"}, [s[3]],
+        job_settings=job_settings, wait_timeout=600, **fake.kwargs(),
+    )  # fmt: skip
+
+    assert [r["status"] for r in results] == ["marked"] * 3, results
+    assert all(r["changed"] for r in results)
+    marks = [{rr.RUN_TAG: RUN, rr.JOB_TAG: job["RestoreJobId"]} for job in (first, second, third)]
+    assert tags_of(env, fs[0]) == {**marks[0], "purpose": "drill", "Name": "share-a"}
+    assert tags_of(env, fs[1]) == {**marks[1], "purpose": "own", "Name": "share-b"}
+    assert tags_of(env, fs[2]) == {**marks[2], "purpose": "drill"}
+    targets = [mount_targets_of(env, f) for f in fs]
+    assert sorted(targets[0]) == [s[0]] and targets[0][s[0]]["SecurityGroups"] == [group]
+    assert sorted(targets[1]) == sorted([s[1], s[2]])
+    assert sorted(targets[2]) == [s[3]]
+    assert [sorted(m["subnet_id"] for m in r["mount_targets_created"]) for r in results] == [[s[0]], sorted([s[1], s[2]]), [s[3]]]
+    # every mount target was created before anything was waited for, then one wait for all
+    assert created_before_first_sleep == [4] and len(fake.slept) == 1
+    assert env["aws"].calls("efs")["CreateMountTarget"] == 4 and env["aws"].calls("efs")["TagResource"] == 3
+    # facts: the description with the tags just put on
+    assert results[0]["facts"]["file_system_id"] == fs[0] and results[0]["facts"]["tags"]["Name"] == "share-a"
+    assert "usable_at" not in results[0]
+
+
+def test_job_settings_empty_subnets_mean_no_mount_targets_and_tags_apply_unmarked(env):
+    job = restore_efs(env)
+    s = subnets(env, 1)
+    (result,) = rr.ensure_marked(
+        env["client_for"], RUN, [job["RestoreJobId"]], {"purpose": "kept"}, s, mark=False,
+        job_settings={job["RestoreJobId"]: {"subnet_ids": [], "tags": {"Name": "share"}}},
+    )  # fmt: skip
+    assert result["status"] == "checked" and result["changed"] is True and "mount_targets_created" not in result
+    # a kept restore gets its own tags, never the run's mark
+    assert tags_of(env, fs_id(job["CreatedResourceArn"])) == {"purpose": "kept", "Name": "share"}
+    assert mount_targets_of(env, fs_id(job["CreatedResourceArn"])) == {}
+
+
+def test_wait_until_usable_gives_usable_at_and_facts_for_efs_and_rds_together(rds_env, lifecycle):
+    env = rds_env
+    efs_job = restore_efs(env, CreationToken="share-drill", PerformanceMode="generalPurpose", Encrypted="true")
+    db_job = restore_rds(env, "db_point", DBInstanceIdentifier="orders-drill", DBInstanceClass="db.t3.micro")
+    restored_fs = fs_id(efs_job["CreatedResourceArn"])
+    lifecycle.db_instance("orders-drill", "creating")
+
+    def aws_meanwhile(n):
+        if n == 0:
+            lifecycle.mount_targets(restored_fs, "available")  # the file system is usable in the second round
+        if n == 1:
+            lifecycle.db_instance("orders-drill", "available")  # the DB instance in the third
+
+    fake = FakeTime(aws_meanwhile)
+    efs_result, db_result = rr.ensure_marked(
+        env["client_for"], RUN, [efs_job["RestoreJobId"], db_job["RestoreJobId"]],
+        job_settings={efs_job["RestoreJobId"]: {"subnet_ids": subnets(env, 1), "tags": {"Name": "share"}},
+                      db_job["RestoreJobId"]: {"tags": {"Name": "orders"}}},
+        wait_until_usable=True, wait_timeout=600, **fake.kwargs(),
+    )  # fmt: skip
+
+    assert (efs_result["status"], db_result["status"]) == ("marked", "marked")
+    assert fake.slept == [rr.POLL_FIRST_DELAY, rr.POLL_FIRST_DELAY * rr.POLL_BACKOFF_FACTOR]
+    assert efs_result["usable_at"] == 1_800_000_000.0 + rr.POLL_FIRST_DELAY
+    assert db_result["usable_at"] == 1_800_000_000.0 + sum(fake.slept)
+    assert isinstance(efs_result["usable_at"], float)
+
+    efs_facts = efs_result["facts"]
+    assert efs_facts["file_system_id"] == restored_fs and efs_facts["life_cycle_state"] == "available"
+    assert efs_facts["creation_token"] == "share-drill" and efs_facts["performance_mode"] == "generalPurpose"
+    assert efs_facts["encrypted"] is True
+    assert efs_facts["tags"] == {rr.RUN_TAG: RUN, rr.JOB_TAG: efs_job["RestoreJobId"], "Name": "share"}
+    db_facts = db_result["facts"]
+    assert db_facts["db_instance_identifier"] == "orders-drill" and db_facts["db_instance_status"] == "available"
+    assert db_facts["db_instance_class"] == "db.t3.micro"
+    assert db_facts["tags"] == {rr.RUN_TAG: RUN, rr.JOB_TAG: db_job["RestoreJobId"], "Name": "orders"}
+    assert "tag_list" not in db_facts
+
+
+def test_module_wait_until_usable_returns_json_facts(rds_env, capsys):
+    env = rds_env
+    efs_job = restore_efs(env)
+    cluster_job = restore_rds(env, "cluster_point", DBClusterIdentifier="orders-aurora-drill")
+    add_member(env, "orders-aurora-drill", "orders-aurora-drill-1", RUN)
+    args = {
+        "run_id": RUN, "restore_job_ids": [efs_job["RestoreJobId"], cluster_job["RestoreJobId"]], "wait_until_usable": True,
+        "job_settings": {efs_job["RestoreJobId"]: {"subnet_ids": subnets(env, 1)}},
+    }  # fmt: skip
+    result = run_module_main(capsys, module.main, args)
+    assert not result.get("failed") and result["changed"] is True, result
+    efs_result, cluster_result = result["resources"]
+    assert isinstance(efs_result["usable_at"], float) and isinstance(cluster_result["usable_at"], float)
+    assert isinstance(efs_result["facts"]["creation_time"], str)  # a datetime, as ISO 8601 text
+    assert cluster_result["facts"]["db_cluster_identifier"] == "orders-aurora-drill"
+    assert cluster_result["facts"]["status"] == "available"
+    assert [m["db_instance_identifier"] for m in cluster_result["facts"]["db_cluster_members"]] == ["orders-aurora-drill-1"]
+
+
+def test_a_resource_never_usable_times_out_within_wait_timeout(env, lifecycle):
+    stuck, fine = restore_efs(env), restore_efs(env)
+    stuck_fs = fs_id(stuck["CreatedResourceArn"])
+    lifecycle.file_system(stuck_fs, "creating")
+    fake = FakeTime()
+
+    stuck_result, fine_result = rr.ensure_marked(
+        env["client_for"], RUN, [stuck["RestoreJobId"], fine["RestoreJobId"]], wait_until_usable=True, wait_timeout=60, **fake.kwargs()
+    )
+
+    assert fake.now == 60 and sum(fake.slept) == 60  # waited to the deadline, not past it
+    assert stuck_result["status"].startswith(
+        f"failed: timed out after wait_timeout=60 seconds waiting until file system {stuck_fs} is usable"
+    ), stuck_result
+    assert "file system creating" in stuck_result["status"] and "usable_at" not in stuck_result
+    assert stuck_result["facts"]["life_cycle_state"] == "creating"
+    # the other was usable at the first poll and is not held up
+    assert fine_result["status"] == "marked" and fine_result["usable_at"] == 1_800_000_000.0
+    assert rr.RUN_TAG in tags_of(env, stuck_fs)  # marked before waiting: a teardown finds it
+
+
+def test_module_fails_with_every_result_when_a_resource_is_not_usable_in_time(env, lifecycle, capsys, monkeypatch):
+    stuck, fine = restore_efs(env), restore_efs(env)
+    lifecycle.file_system(fs_id(stuck["CreatedResourceArn"]), "creating")
+    fake = FakeTime()
+    ensure_marked = rr.ensure_marked
+    monkeypatch.setattr(rr, "ensure_marked", lambda *a, **kw: ensure_marked(*a, **kw, **fake.kwargs()))
+    args = {"run_id": RUN, "restore_job_ids": [stuck["RestoreJobId"], fine["RestoreJobId"]], "wait_until_usable": True, "wait_timeout": 30}
+    result = run_module_main(capsys, module.main, args)
+    assert result["failed"] is True and "1 of 2" in result["msg"] and "usable" in result["msg"]
+    assert [r["status"].split(":")[0] for r in result["resources"]] == ["failed", "marked"]
+    assert fake.now == 30
+
+
+def test_a_resource_in_a_state_it_does_not_leave_fails_at_once(rds_env, lifecycle):
+    env = rds_env
+    job = restore_rds(env, "db_point", DBInstanceIdentifier="orders-drill")
+    lifecycle.db_instance("orders-drill", "incompatible-restore")
+    fake = FakeTime()
+    (result,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], wait_until_usable=True, **fake.kwargs())
+    assert result["status"] == "failed: DB instance orders-drill is incompatible-restore, which it does not leave by itself"
+    assert fake.slept == [] and result["facts"]["db_instance_status"] == "incompatible-restore"
+
+
+def test_each_polling_round_asks_aws_once_per_file_system_and_once_per_rds_kind(rds_env, lifecycle):
+    env = rds_env
+    efs_jobs = [restore_efs(env) for _number in range(2)]
+    fs = [fs_id(job["CreatedResourceArn"]) for job in efs_jobs]
+    db_jobs = [restore_rds(env, "db_point", DBInstanceIdentifier=f"orders-drill-{n}") for n in range(2)]
+    cluster_job = restore_rds(env, "cluster_point", DBClusterIdentifier="orders-aurora-drill")
+    add_member(env, "orders-aurora-drill", "orders-aurora-drill-1", RUN)
+    for n in range(2):
+        lifecycle.db_instance(f"orders-drill-{n}", "creating")
+    lifecycle.db_instance("orders-aurora-drill-1", "creating")
+    lifecycle.db_cluster("orders-aurora-drill", "backing-up")
+    jobs = efs_jobs + db_jobs + [cluster_job]
+    s = subnets(env, 2)
+    calls = []
+
+    def snapshot():
+        return {**env["aws"].calls("efs"), **env["aws"].calls("rds")}
+
+    def aws_meanwhile(n):
+        calls.append(snapshot())
+        if n == 0:  # round 2: the first file system and the cluster are usable, its member is not
+            lifecycle.mount_targets(fs[0], "available")
+            lifecycle.db_cluster("orders-aurora-drill", "available")
+        if n == 1:  # round 3: the second file system and the instances
+            lifecycle.mount_targets(fs[1], "available")
+            for m in range(2):
+                lifecycle.db_instance(f"orders-drill-{m}", "available")
+        if n == 2:  # round 4: the cluster's member
+            lifecycle.db_instance("orders-aurora-drill-1", "available")
+
+    fake = FakeTime(aws_meanwhile)
+    env["aws"].reset_calls()
+    results = rr.ensure_marked(
+        env["client_for"], RUN, [j["RestoreJobId"] for j in jobs], wait_until_usable=True,
+        job_settings={efs_jobs[0]["RestoreJobId"]: {"subnet_ids": s[:1]}, efs_jobs[1]["RestoreJobId"]: {"subnet_ids": s}},
+        **fake.kwargs(),
+    )  # fmt: skip
+    calls.append(snapshot())
+
+    assert [r["status"] for r in results] == ["marked"] * 5, results
+    assert len(fake.slept) == 3
+    rounds = [{op: after.get(op, 0) - before.get(op, 0) for op in after if after.get(op, 0) != before.get(op, 0)}
+              for before, after in zip(calls, calls[1:])]  # fmt: skip
+    assert rounds == [
+        # the cluster and both file systems (one mount target each still creating) are not usable yet
+        {"DescribeFileSystems": 2, "DescribeMountTargets": 2, "DescribeDBClusters": 1, "DescribeDBInstances": 1},
+        {"DescribeFileSystems": 1, "DescribeMountTargets": 1, "DescribeDBClusters": 1, "DescribeDBInstances": 1},
+        {"DescribeDBClusters": 1, "DescribeDBInstances": 1},
+    ]
+    # before the first sleep: the checks and marking of five jobs, three mount targets, and the first round
+    assert calls[0] == {
+        "DescribeFileSystems": 2 + 2, "DescribeMountTargets": 2 + 2, "CreateMountTarget": 3, "TagResource": 2,
+        "DescribeDBInstances": 2 + 1 + 1, "DescribeDBClusters": 1 + 1, "AddTagsToResource": 3,
+    }  # fmt: skip
+    usable_at = [r["usable_at"] - 1_800_000_000.0 for r in results]
+    first, second, third = 0.0, fake.slept[0], fake.slept[0] + fake.slept[1]
+    assert usable_at == [second, third, third, third, third + fake.slept[2]]
+
+
+def test_check_mode_with_job_settings_and_wait_until_usable_changes_nothing_and_waits_for_nothing(env, lifecycle):
+    job = restore_efs(env)
+    restored_fs = fs_id(job["CreatedResourceArn"])
+    lifecycle.file_system(restored_fs, "creating")
+    fake = FakeTime()
+    env["aws"].reset_calls()
+    (result,) = rr.ensure_marked(
+        env["client_for"], RUN, [job["RestoreJobId"]], check_mode=True, wait_until_usable=True,
+        job_settings={job["RestoreJobId"]: {"subnet_ids": subnets(env, 1), "tags": {"Name": "share"}}}, **fake.kwargs(),
+    )  # fmt: skip
+    assert result["status"] == "would be marked" and result["changed"] is True
+    assert result["mount_targets_created"] == [{"subnet_id": subnets(env, 1)[0]}]
+    assert "usable_at" not in result and result["facts"]["life_cycle_state"] == "creating"
+    assert fake.slept == []
+    assert set(env["aws"].calls("efs")) <= {"DescribeFileSystems", "DescribeMountTargets"}
+    assert rr.RUN_TAG not in tags_of(env, restored_fs) and mount_targets_of(env, restored_fs) == {}
+
+
+def test_ownership_refusals_hold_with_job_settings(env):
+    ours, foreign = restore_efs(env), restore_efs(env)
+    in_place = restore_efs(env, new_file_system=False)
+    mark(env, foreign, run_id=OTHER_RUN)
+    prod_id, foreign_fs = env["point"]["file_system_id"], fs_id(foreign["CreatedResourceArn"])
+    prod_tags = tags_of(env, prod_id)
+    s = subnets(env, 1)
+    settings = {"tags": {"Name": "drill-copy"}, "subnet_ids": s}
+    job_ids = [ours["RestoreJobId"], foreign["RestoreJobId"], in_place["RestoreJobId"]]
+    env["aws"].reset_calls()
+
+    results = rr.ensure_marked(
+        env["client_for"], RUN, job_ids, job_settings={j: settings for j in job_ids}, wait_until_usable=True, **FakeTime().kwargs()
+    )
+
+    ours_result, foreign_result, in_place_result = results
+    assert ours_result["status"] == "marked" and "usable_at" in ours_result
+    assert foreign_result["status"] == f"refused: it carries the mark of run {OTHER_RUN!r}, not of run {RUN!r}"
+    assert in_place_result["status"].startswith("refused: restore job") and "in place" in in_place_result["status"]
+    for refused in (foreign_result, in_place_result):
+        assert "facts" not in refused and "usable_at" not in refused and "mount_targets_created" not in refused
+    # neither the other run's file system nor production was tagged or given a mount target
+    assert tags_of(env, foreign_fs) == {rr.RUN_TAG: OTHER_RUN, rr.JOB_TAG: foreign["RestoreJobId"]}
+    assert tags_of(env, prod_id) == prod_tags
+    assert mount_targets_of(env, foreign_fs) == {} and mount_targets_of(env, prod_id) == {}
+    assert env["aws"].calls("efs")["TagResource"] == 1 and env["aws"].calls("efs")["CreateMountTarget"] == 1
+
+
+@pytest.mark.parametrize(
+    "settings, state, option",
+    [
+        ({"other-job": {"tags": {"Name": "x"}}}, "present", "'other-job' is not one of restore_job_ids"),
+        ({"j": {"tags": {rr.JOB_TAG: "x"}}}, "present", "job_settings['j'].tags must not set"),
+        ({"j": {"tags": {"aws:cloudformation:x": "y"}}}, "present", "job_settings['j'].tags: the prefix aws:"),
+        ({"j": {"tags": {"Name": "bad<value>"}}}, "present", "job_settings['j'].tags: the value of 'Name'"),
+        ({"j": {"security_group_ids": ["sg-1"]}}, "present", "job_settings['j'].security_group_ids needs subnet_ids"),
+        ({"j": {"subnet_ids": "subnet-1"}}, "present", "job_settings['j'].subnet_ids must be a list"),
+        ({"j": {"subnets": ["subnet-1"]}}, "present", "job_settings['j']: unknown keys subnets"),
+        ({"j": ["subnet-1"]}, "present", "job_settings['j'] must be a dict"),
+        ({"j": {"subnet_ids": ["subnet-1"]}}, "absent", "job_settings applies to state=present only"),
+    ],
+)
+def test_module_bad_job_settings_fail_naming_them_before_any_call(aws, capsys, settings, state, option):
+    args = {"run_id": RUN, "restore_job_ids": ["j"], "state": state, "job_settings": settings}
+    result = run_module_main(capsys, module.main, args)
+    assert result["failed"] is True and option in result["msg"], result
+    assert aws.calls("backup") == {} and aws.calls("efs") == {} and aws.calls("rds") == {} and aws.calls("ec2") == {}
+
+
+def test_module_wait_until_usable_is_for_state_present_only(aws, capsys):
+    args = {"run_id": RUN, "restore_job_ids": ["j"], "state": "absent", "wait_until_usable": True}
+    result = run_module_main(capsys, module.main, args)
+    assert result["failed"] is True and "wait_until_usable applies to state=present only" in result["msg"]
+    assert aws.calls("backup") == {}
