@@ -1,11 +1,13 @@
 """restored_resource and restored_resource_info in real ansible-playbook runs against the
 emulator server: marking with a mount target, check mode, listing marked resources, and a
 teardown that deletes only the run's file system while the production one named like it
-survives."""
+survives; one task marking two restores, each with its own tags and subnets, waiting until both
+are usable."""
 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,36 @@ import pytest
 from tests.emulator import seed
 
 PLAYBOOK = Path(__file__).parent / "playbooks" / "restored_resource" / "run.yml"
+# A run's restores in one task, as the restore role makes it: the targets (restore job id and own
+# settings) come in a list and job_settings is built from it (Ansible does not template YAML keys).
+BATCH_PLAYBOOK = """
+- name: Mark a run's restores, each with its own tags and mount targets, and wait until they are usable
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/recovery.aws_backup.aws:
+      endpoint_url: "{{ aws_endpoint_url }}"
+      region: "{{ aws_region }}"
+  tasks:
+    - name: Mark, tag, create the mount targets, wait until usable
+      recovery.aws_backup.restored_resource:
+        run_id: "{{ run_id }}"
+        restore_job_ids: "{{ targets | map(attribute='restore_job_id') | list }}"
+        tags:
+          purpose: drill
+        job_settings: "{{ targets | items2dict(key_name='restore_job_id', value_name='settings') }}"
+        wait_until_usable: true
+        wait_timeout: 120
+      register: restored
+
+    - name: Save the result
+      ansible.builtin.copy:
+        content: "{{ restored | to_json }}"
+        dest: "{{ output_dir }}/result.json"
+        mode: "0600"
+      check_mode: false
+"""
 RUN = "drill-20261125"
 RUN_TAG = "recovery.aws_backup:run-id"
 JOB_TAG = "recovery.aws_backup:restore-job-id"
@@ -152,3 +184,66 @@ def test_bad_input_fails_naming_the_option_before_any_call(run_playbook, emulato
     assert result.rc == 0 and "Traceback" not in result.stdout + result.stderr
     assert "run_id must not be empty" in result.load_json("result.json")["msg"]
     assert emulator_server.calls("backup") == {}
+
+
+def test_one_task_marks_two_restores_with_their_own_settings_and_waits_until_usable(run_playbook, emulator_server, drill, tmp_path):
+    efs, backup = drill["efs"], emulator_server.client("backup")
+    ec2 = emulator_server.client("ec2")
+    second_id = backup.start_restore_job(
+        RecoveryPointArn=drill["job"]["RecoveryPointArn"],
+        Metadata={"file-system-id": drill["prod_id"], "newFileSystem": "true", "CreationToken": "prod-share-drill-2"},
+        IamRoleArn=drill["job"]["IamRoleArn"],
+    )["RestoreJobId"]
+    second = backup.describe_restore_job(RestoreJobId=second_id)
+    assert second["Status"] == "COMPLETED", second
+    first_fs, second_fs = drill["restored_id"], second["CreatedResourceArn"].rsplit("/", 1)[1]
+    subnet_ids = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"][:3]]
+    group = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]["GroupId"]
+    targets = [
+        {"restore_job_id": drill["job"]["RestoreJobId"],
+         "settings": {"tags": {"Name": "share-drill"}, "subnet_ids": subnet_ids[:1], "security_group_ids": [group]}},
+        {"restore_job_id": second_id, "settings": {"tags": {"Name": "share-drill-2", "purpose": "second"}, "subnet_ids": subnet_ids[1:]}},
+    ]  # fmt: skip
+    playbook = tmp_path / "batch.yml"
+    playbook.write_text(BATCH_PLAYBOOK)
+
+    def run_batch(check: bool = False):
+        result = run_playbook(playbook, {"run_id": RUN, "targets": targets}, check=check)
+        assert result.rc == 0, result.stdout + result.stderr
+        return result.load_json("result.json"), result.stdout
+
+    # check mode: what would be done, nothing done, nothing waited for
+    emulator_server.reset_calls()
+    result, _stdout = run_batch(check=True)
+    assert result["changed"] is True and [r["status"] for r in result["resources"]] == ["would be marked"] * 2
+    assert all("usable_at" not in r for r in result["resources"])
+    assert set(emulator_server.calls("efs")) <= {"DescribeFileSystems", "DescribeMountTargets"}
+    assert mount_targets(efs, first_fs) == [] and RUN_TAG not in tags(efs, second_fs)
+
+    emulator_server.reset_calls()
+    before = time.time()
+    result, stdout = run_batch()
+    after = time.time()
+    assert result["changed"] is True and not result.get("failed") and recap_changed(stdout) == 2, result  # the task and the result file
+    first, second_result = result["resources"]
+    assert (first["status"], second_result["status"]) == ("marked", "marked")
+    assert tags(efs, first_fs) == {"Name": "share-drill", "purpose": "drill", RUN_TAG: RUN, JOB_TAG: drill["job"]["RestoreJobId"]}
+    assert tags(efs, second_fs) == {"Name": "share-drill-2", "purpose": "second", RUN_TAG: RUN, JOB_TAG: second_id}
+    assert [m["SubnetId"] for m in mount_targets(efs, first_fs)] == subnet_ids[:1]
+    assert sorted(m["SubnetId"] for m in mount_targets(efs, second_fs)) == sorted(subnet_ids[1:])
+    (first_target,) = mount_targets(efs, first_fs)
+    assert efs.describe_mount_target_security_groups(MountTargetId=first_target["MountTargetId"])["SecurityGroups"] == [group]
+    assert emulator_server.calls("efs")["CreateMountTarget"] == 3 and emulator_server.calls("efs")["TagResource"] == 2
+    for entry, file_system_id, token in ((first, first_fs, "prod-share-drill"), (second_result, second_fs, "prod-share-drill-2")):
+        assert before <= entry["usable_at"] <= after
+        facts = entry["facts"]
+        assert facts["file_system_id"] == file_system_id and facts["life_cycle_state"] == "available"
+        assert facts["creation_token"] == token and facts["performance_mode"] and "encrypted" in facts
+        assert facts["tags"][RUN_TAG] == RUN
+    # the production file system named like the first copy: untouched
+    assert RUN_TAG not in tags(efs, drill["prod_id"]) and len(mount_targets(efs, drill["prod_id"])) == 1
+
+    # again: nothing to do, still usable, facts as they are now
+    result, stdout = run_batch()
+    assert result["changed"] is False and [r["status"] for r in result["resources"]] == ["already marked"] * 2
+    assert all(r["usable_at"] >= after and r["facts"]["number_of_mount_targets"] >= 1 for r in result["resources"])
