@@ -35,52 +35,12 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan i
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_run
 
 
-def restore_plan(targets: Any, mode: Any, run_id: Any) -> list[dict[str, Any]]:
-    try:
-        return build_plan(targets, mode, run_id)
-    except PlanError as e:
-        raise AnsibleFilterError(f"restore_plan: {e}") from None
-
-
-def restore_secret_metadata(targets: Any, index: Any) -> dict[str, Any]:
-    try:
-        return target_secret_metadata(targets, index)
-    except PlanError as e:
-        # The message names fields only, never a value of the secret metadata.
-        raise AnsibleFilterError(f"restore_secret_metadata: {e}") from None
-
-
-def restore_measures(plan: Any, jobs: Any, usable_at: Any) -> dict[str, dict[str, Any]]:
-    try:
-        return measure(plan, jobs, usable_at)
-    except PlanError as e:
-        raise AnsibleFilterError(f"restore_measures: {e}") from None
-
-
-def restore_report(plan: Any, run: Any) -> dict[str, Any]:
-    try:
-        return report(plan, run)
-    except PlanError as e:
-        raise AnsibleFilterError(f"restore_report: {e}") from None
-
-
-def restore_cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list[dict[str, Any]]:
-    return cleanup_runs(journals, marked, exclude_run_id)
-
-
-def restore_survey_targets(targets: Any, single_target: Any = None) -> list[Any]:
-    try:
-        return survey_targets(targets, single_target)
-    except PlanError as e:
-        raise AnsibleFilterError(f"restore_survey_targets: {e}") from None
-
-
 def _filter(name: str, function: Any) -> Any:
     """`function` as a filter whose PlanError is reported as the filter's error."""
 
-    def wrapped(*args: Any) -> Any:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
-            return function(*args)
+            return function(*args, **kwargs)
         except PlanError as e:
             raise AnsibleFilterError(f"{name}: {e}") from None
 
@@ -88,7 +48,14 @@ def _filter(name: str, function: Any) -> Any:
     return wrapped
 
 
-RUN_FILTERS = {
+# restore_secret_metadata's errors name fields only, never a value of the secret metadata.
+FILTERS = {
+    "restore_plan": build_plan,
+    "restore_secret_metadata": target_secret_metadata,
+    "restore_measures": measure,
+    "restore_report": report,
+    "restore_cleanup_runs": cleanup_runs,
+    "restore_survey_targets": survey_targets,
     "restore_start_requests": restore_run.start_requests,
     "restore_started": restore_run.started_jobs,
     "restore_jobs_seen": restore_run.jobs_seen,
@@ -101,12 +68,4 @@ RUN_FILTERS = {
 
 class FilterModule:
     def filters(self) -> dict[str, Any]:
-        return {
-            "restore_plan": restore_plan,
-            "restore_secret_metadata": restore_secret_metadata,
-            "restore_measures": restore_measures,
-            "restore_cleanup_runs": restore_cleanup_runs,
-            "restore_survey_targets": restore_survey_targets,
-            "restore_report": restore_report,
-            **{name: _filter(name, function) for name, function in RUN_FILTERS.items()},
-        }
+        return {name: _filter(name, function) for name, function in FILTERS.items()}

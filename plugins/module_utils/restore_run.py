@@ -161,7 +161,10 @@ def post_step_settings(plan: list[dict[str, Any]], jobs: Any) -> dict[str, Any]:
         job = _dict(entry.get("restore_job"))
         if item.get("resource_type") != "EFS" or not entry.get("created_resource_arn") or item.get("in_place"):
             continue
-        setting: dict[str, Any] = {"tags": {"Name": item["name"], "restored-from": job.get("recovery_point_arn") or ""}}
+        tags = {"Name": item["name"]}
+        if job.get("recovery_point_arn"):
+            tags["restored-from"] = job["recovery_point_arn"]
+        setting: dict[str, Any] = {"tags": tags}
         if item.get("subnet_ids"):
             setting["subnet_ids"] = list(item["subnet_ids"])
             if item.get("security_group_ids"):
