@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The backup_restore_job module's flow, kept out of the module file so that stays its
-documentation and a short main. The steps:
+documentation and a short main. One restore:
 
 1. check_input: everything that can be checked without AWS (fails before any call);
 2. resolve_source: the recovery point (given, or the newest of resource_arn) and the base
@@ -9,7 +9,10 @@ documentation and a short main. The steps:
 3. final_metadata: base metadata with the user's metadata on top, converted and checked;
 4. search_scope: the recovery point's resource, so the equal-job search lists only its restore
    jobs (known from resource_arn; otherwise one DescribeRecoveryPoint, which needs the vault);
-5. ensure_restore_job (restore_job.py), then wait, then mark what the job created for run_id.
+5. ensure_restore_job (restore_job.py).
+
+Steps 2 to 5 are start_restore; run_module is the module's main (one restore, then the wait and
+marking for run_id).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import recovery_point_result
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import resolve_restore_source
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import Outcome
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobEndedError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobTimeoutError
@@ -69,6 +73,32 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resou
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import mark_resource
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import mark_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import resource_exists
+
+# The options of one restore (backup_restore_job's own are iam_role_arn, run_id, wait and
+# wait_timeout), apart so that a module making several restores takes the same.
+RESTORE_OPTIONS: dict[str, dict[str, Any]] = dict(
+    secret_metadata=dict(type="dict", no_log=True),
+    recovery_point_arn=dict(type="str"),
+    resource_arn=dict(type="str"),
+    backup_vault_name=dict(type="str"),
+    backup_vault_account_id=dict(type="str"),
+    latest_before=dict(type="str"),
+    metadata_source=dict(type="str", choices=["none", "recovery_point", "inferred"], default="none"),
+    metadata=dict(type="dict"),
+    resource_type=dict(type="str"),
+    copy_source_tags_to_restored_resource=dict(type="bool"),
+    idempotency_token=dict(type="str", no_log=False),
+    force=dict(type="bool", default=False),
+)
+# How those options combine, for one restore.
+RESTORE_MUTUALLY_EXCLUSIVE = [("recovery_point_arn", "resource_arn"), ("recovery_point_arn", "latest_before")]
+RESTORE_REQUIRED_ONE_OF = [("recovery_point_arn", "resource_arn")]
+
+
+def restore_options() -> dict[str, dict[str, Any]]:
+    """RESTORE_OPTIONS, a copy for one argument spec."""
+    return {name: dict(spec) for name, spec in RESTORE_OPTIONS.items()}
+
 
 # The client the wait loop polls with makes few attempts of its own and gives up on a dead
 # connection quickly: the loop retries until wait_timeout, so botocore's own retries and its
@@ -115,6 +145,13 @@ def is_iam_role_arn(value: str) -> bool:
     return is_well_formed_arn(value) and validate_aws_arn(value, service="iam", resource_type="role")
 
 
+def check_iam_role_arn(iam_role_arn: str | None) -> None:
+    if iam_role_arn is not None and not is_iam_role_arn(iam_role_arn):
+        raise InputError(
+            f"iam_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {iam_role_arn!r}"
+        )
+
+
 def check_input(params: dict[str, Any]) -> CheckedInput:
     """Raises InputError naming the option; no AWS call."""
     recovery_point_arn = params.get("recovery_point_arn")
@@ -124,11 +161,7 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
     ):
         if error:
             raise InputError(error)
-    iam_role_arn = params.get("iam_role_arn")
-    if iam_role_arn is not None and not is_iam_role_arn(iam_role_arn):
-        raise InputError(
-            f"iam_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {iam_role_arn!r}"
-        )
+    check_iam_role_arn(params.get("iam_role_arn"))
     wait_timeout = params.get("wait_timeout")
     if wait_timeout is not None and wait_timeout <= 0:
         raise InputError(f"wait_timeout must be a positive number of seconds, got {wait_timeout}")
@@ -317,8 +350,113 @@ def module_secrets(params: dict[str, Any]) -> set[str]:
     return found
 
 
+class Clients:
+    """The AWS clients of one module run: one per service, however many restores it makes.
+    `clients.backup` has the collection's AWS Backup retry policy; `clients(service)` (the
+    `client_for` of restored_resource.py) gives the others, with AWSRetry."""
+
+    def __init__(self, module: Any):
+        self._module = module
+        self._backup: Any = None
+        self._others: dict[str, Any] = {}
+
+    @property
+    def backup(self) -> Any:
+        if self._backup is None:
+            self._backup = self._module.client("backup", retry_decorator=backup_retry)
+        return self._backup
+
+    def __call__(self, service: str) -> Any:
+        if service not in self._others:
+            self._others[service] = self._module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+        return self._others[service]
+
+
+@dataclass
+class StartedRestore:
+    """One restore's outcome before any wait: the job started, or the equal job found."""
+
+    outcome: Outcome
+    metadata: dict[str, str]  # as sent, unmasked: never shown (mask_metadata)
+    notes: list[str]
+    recovery_point: dict[str, Any] | None  # the point chosen for resource_arn
+
+    def result(self) -> dict[str, Any]:
+        """changed, restore_metadata, restore_request, restore_job, and notes and recovery_point
+        when there are any; secrets masked."""
+        result: dict[str, Any] = {
+            "changed": self.outcome.changed,
+            "restore_metadata": mask_metadata(self.metadata),
+            "restore_request": masked_request(self.outcome.request),
+            "restore_job": snake_job(self.outcome.restore_job),
+        }
+        if self.notes:
+            result["notes"] = list(self.notes)
+        if self.recovery_point is not None:
+            result["recovery_point"] = recovery_point_result(self.recovery_point)
+        return result
+
+    def diff(self) -> dict[str, Any]:
+        """Before: the equal job found (nothing when none); after: the request sent, or the job as
+        it was when none was sent."""
+        before: dict[str, Any] = {}
+        if self.outcome.existing is not None:
+            before = {"restore_job": snake_job(self.outcome.existing), "restore_metadata": mask_metadata(self.metadata)}
+        after = {"restore_request": masked_request(self.outcome.request)} if self.outcome.changed else before
+        return {"before": before, "after": after}
+
+
+def start_restore(
+    params: dict[str, Any],
+    checked: CheckedInput,
+    clients: Clients,
+    check_mode: bool,
+    warn: Callable[[str], None],
+    hide: Callable[[set[str]], None],
+    describe_started: bool = True,
+) -> StartedRestore:
+    """One restore, from a checked input to the job started or the equal one found: the source,
+    the final metadata, the EFS CreationToken, the idempotency token, the equal-job search (and
+    spent jobs, whose resource is gone), StartRestoreJob and DescribeRestoreJob. `hide` gets the
+    secret values of the final metadata (no_log values) before anything can show them; `warn`
+    gets warnings as they arise, so they reach the result even when a later step fails.
+    Raises InputError or RestoreJobAWSError."""
+    source = resolve_source(params, checked, clients.backup)
+    metadata = final_metadata(source, checked)
+    token = params.get("idempotency_token")
+    if params["force"] and token is None:
+        token = random_idempotency_token()
+    request = build_request(
+        source.recovery_point_arn,
+        metadata,
+        resource_type=source.resource_type,
+        iam_role_arn=params.get("iam_role_arn"),
+        copy_source_tags_to_restored_resource=params.get("copy_source_tags_to_restored_resource"),
+        idempotency_token=token,
+    )
+    request["Metadata"] = with_efs_creation_token(metadata, source.resource_type, creation_token_seed(request))
+    metadata = request["Metadata"]
+    hide(sensitive_values(metadata))
+
+    def still_exists(arn: str) -> bool | None:
+        return resource_exists(clients, arn)
+
+    scope = None
+    if not params["force"]:  # forced restores look for no equal job
+        scope, scope_warnings = search_scope(params, source, clients.backup)
+        for warning in scope_warnings:
+            warn(warning)
+    outcome = ensure_restore_job(
+        clients.backup, request, force=params["force"], check_mode=check_mode, resource_exists=still_exists, scope=scope,
+        describe_started=describe_started,
+    )
+    for warning in outcome.warnings:
+        warn(warning)
+    return StartedRestore(outcome, metadata, source.notes + outcome.notes, source.recovery_point)
+
+
 def run_module(module: Any) -> None:
-    """The module's main: fail_json/exit_json, never a traceback."""
+    """backup_restore_job's main: fail_json/exit_json, never a traceback."""
     params = module.params
     # Registered before argument validation by secret_params; again here for values that only
     # came into shape through validation.
@@ -327,70 +465,26 @@ def run_module(module: Any) -> None:
         checked = check_input(params)
         for warning in checked.warnings:
             module.warn(warning)
-        client = module.client("backup", retry_decorator=backup_retry)
-
-        def client_for(service: str) -> Any:
-            return module.client(service, retry_decorator=AWSRetry.jittered_backoff())
-
-        source = resolve_source(params, checked, client)
-        metadata = final_metadata(source, checked)
-        token = params.get("idempotency_token")
-        if params["force"] and token is None:
-            token = random_idempotency_token()
-        request = build_request(
-            source.recovery_point_arn,
-            metadata,
-            resource_type=source.resource_type,
-            iam_role_arn=params.get("iam_role_arn"),
-            copy_source_tags_to_restored_resource=params.get("copy_source_tags_to_restored_resource"),
-            idempotency_token=token,
-        )
-        request["Metadata"] = with_efs_creation_token(metadata, source.resource_type, creation_token_seed(request))
-        metadata = request["Metadata"]
-        module.no_log_values.update(sensitive_values(metadata))
-
-        def still_exists(arn: str) -> bool | None:
-            return resource_exists(client_for, arn)
-
-        scope = None
-        if not params["force"]:  # forced restores look for no equal job
-            scope, scope_warnings = search_scope(params, source, client)
-            for warning in scope_warnings:
-                module.warn(warning)
-        outcome = ensure_restore_job(
-            client, request, force=params["force"], check_mode=module.check_mode, resource_exists=still_exists, scope=scope,
+        clients = Clients(module)
+        started = start_restore(
+            params, checked, clients, module.check_mode, module.warn, module.no_log_values.update,
             describe_started=not params["wait"],
         )
-        for warning in outcome.warnings:
-            module.warn(warning)
-        notes = source.notes + outcome.notes
-        result: dict[str, Any] = {
-            "changed": outcome.changed,
-            "restore_metadata": mask_metadata(metadata),
-            "restore_request": masked_request(outcome.request),
-            "restore_job": snake_job(outcome.restore_job),
-        }
-        if notes:
-            result["notes"] = notes
-        if source.recovery_point is not None:
-            result["recovery_point"] = recovery_point_result(source.recovery_point)
+        result = started.result()
         if module._diff:
-            before = {}
-            if outcome.existing is not None:
-                before = {"restore_job": snake_job(outcome.existing), "restore_metadata": mask_metadata(metadata)}
-            after = {"restore_request": result["restore_request"]} if outcome.changed else before
-            result["diff"] = {"before": before, "after": after}
+            result["diff"] = started.diff()
         # Check mode reports the equal job as it is now, without waiting for it.
-        if params["wait"] and not module.check_mode and outcome.restore_job is not None:
+        restore_job = started.outcome.restore_job
+        if params["wait"] and not module.check_mode and restore_job is not None:
             wait_client = module.client("backup", config=Config(**WAIT_CLIENT_CONFIG))
             try:
-                job = wait_for_restore_job(wait_client, outcome.restore_job, params["wait_timeout"])
+                job = wait_for_restore_job(wait_client, restore_job, params["wait_timeout"])
             except (RestoreJobEndedError, RestoreJobTimeoutError) as e:
                 result["restore_job"] = snake_job(e.restore_job)
                 module.fail_json(msg=str(e), **result)
             result["restore_job"] = snake_job(job)
             if params.get("run_id") and job.get("CreatedResourceArn") and not module.check_mode:
-                result["changed"] = mark_created_resource(client_for, job, params["run_id"], result, module.warn) or result["changed"]
+                result["changed"] = mark_created_resource(clients, job, params["run_id"], result, module.warn) or result["changed"]
         module.exit_json(**result)
     except InputError as e:
         module.fail_json(msg=str(e))

@@ -432,25 +432,19 @@ restore_request:
       returned: when a job would be started
 """
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import RESTORE_MUTUALLY_EXCLUSIVE
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import RESTORE_REQUIRED_ONE_OF
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import module_secrets
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import restore_options
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import run_module
 from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import aws_module_hiding_secrets
 
+# The options of one restore are restore_module's (backup_restore_jobs takes the same for each of
+# its restores); these are this module's own.
 ARGUMENT_SPEC = dict(
-    secret_metadata=dict(type="dict", no_log=True),
+    restore_options(),
     run_id=dict(type="str"),
-    recovery_point_arn=dict(type="str"),
-    resource_arn=dict(type="str"),
-    backup_vault_name=dict(type="str"),
-    backup_vault_account_id=dict(type="str"),
-    latest_before=dict(type="str"),
-    metadata_source=dict(type="str", choices=["none", "recovery_point", "inferred"], default="none"),
-    metadata=dict(type="dict"),
-    resource_type=dict(type="str"),
     iam_role_arn=dict(type="str"),
-    copy_source_tags_to_restored_resource=dict(type="bool"),
-    idempotency_token=dict(type="str", no_log=False),
-    force=dict(type="bool", default=False),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=3600),
 )
@@ -461,8 +455,8 @@ def main() -> None:
         module_secrets,
         argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
-        mutually_exclusive=[("recovery_point_arn", "resource_arn"), ("recovery_point_arn", "latest_before")],
-        required_one_of=[("recovery_point_arn", "resource_arn")],
+        mutually_exclusive=RESTORE_MUTUALLY_EXCLUSIVE,
+        required_one_of=RESTORE_REQUIRED_ONE_OF,
     )
     run_module(module)
 
