@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The backup_restore_job module's flow, kept out of the module file so that stays its
-documentation and a short main. One restore:
+"""The flow of the backup_restore_job and backup_restore_jobs modules, kept out of the module
+files so those stay their documentation and a short main. One restore:
 
 1. check_input: everything that can be checked without AWS (fails before any call);
 2. resolve_source: the recovery point (given, or the newest of resource_arn) and the base
@@ -11,8 +11,9 @@ documentation and a short main. One restore:
    jobs (known from resource_arn; otherwise one DescribeRecoveryPoint, which needs the vault);
 5. ensure_restore_job (restore_job.py).
 
-Steps 2 to 5 are start_restore; run_module is the module's main (one restore, then the wait and
-marking for run_id).
+Steps 2 to 5 are start_restore, which both modules call: run_module (one restore, then the
+wait and marking for run_id) and run_restores_module (several restores in one process, each
+checked before any of them starts; one's AWS failure does not stop the others).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ except ImportError:  # handled by AnsibleAWSModule, which reports missing botoco
     BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible.module_utils.common.text.converters import to_native
+from ansible.module_utils.common.validation import check_mutually_exclusive
+from ansible.module_utils.common.validation import check_required_one_of
 from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
@@ -74,8 +78,9 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resou
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import mark_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import resource_exists
 
-# The options of one restore (backup_restore_job's own are iam_role_arn, run_id, wait and
-# wait_timeout), apart so that a module making several restores takes the same.
+# The options of one restore: backup_restore_job's at its top level, and those of each element of
+# backup_restore_jobs' `restores`, so both take them with the same names, types and defaults.
+# backup_restore_job's own are iam_role_arn, run_id, wait and wait_timeout.
 RESTORE_OPTIONS: dict[str, dict[str, Any]] = dict(
     secret_metadata=dict(type="dict", no_log=True),
     recovery_point_arn=dict(type="str"),
@@ -492,6 +497,161 @@ def run_module(module: Any) -> None:
         module.fail_json_aws(e.error, msg=f"Failed {e.action}")
     except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user
         module.fail_json(msg=f"Unexpected error ({type(e).__name__}): {e}", exception=traceback.format_exc())
+
+
+# ---- several restores in one module run (backup_restore_jobs) -------------------------------
+
+
+def restores_secrets(params: dict[str, Any]) -> set[str]:
+    """module_secrets of every element of `restores`, as given (before argument validation):
+    elements may still be text (key=value or JSON), and so may `restores` itself."""
+    restores = params.get("restores")
+    if isinstance(restores, str):
+        try:
+            restores = json.loads(restores)
+        except ValueError:
+            restores = restores.split(",")  # what argument validation makes of other text
+    if not isinstance(restores, list):
+        return set()
+    found: set[str] = set()
+    for element in restores:
+        if isinstance(element, str):
+            try:
+                element = check_type_dict(element)
+            except (TypeError, ValueError):
+                continue
+        if isinstance(element, dict):
+            found.update(module_secrets(element))
+    return found
+
+
+class _AWSNeeded(Exception):
+    """A check reached an AWS call: what is left of it needs AWS."""
+
+
+class _NoAWS:
+    """A client whose first call ends a check made before any AWS call."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise _AWSNeeded(name)
+
+
+def check_offline(params: dict[str, Any], checked: CheckedInput) -> None:
+    """The checks of resolve_source and final_metadata that come before their first AWS call:
+    with recovery_point_arn and metadata_source none there is none, so the final metadata (EFS's
+    file-system-id, ...) is checked too. Otherwise what is left is checked when the restore runs,
+    as backup_restore_job checks it. Raises InputError."""
+    try:
+        source = resolve_source(params, checked, _NoAWS())
+    except _AWSNeeded:
+        return
+    final_metadata(source, checked)
+
+
+@dataclass
+class PlannedRestore:
+    """An element of `restores`, checked."""
+
+    label: str  # restores[INDEX] (NAME), how messages name it
+    name: str
+    params: dict[str, Any]  # its options, with the module's iam_role_arn
+    checked: CheckedInput
+
+
+def check_restores(params: dict[str, Any]) -> list[PlannedRestore]:
+    """Every element of `restores` checked as backup_restore_job checks its options (check_input,
+    its mutually exclusive and required options, what check_offline can tell), and names unique.
+    No AWS call. Raises InputError listing every problem, each naming the element and option, so
+    one run shows all of them and nothing starts while any element is wrong."""
+    problems: list[str] = []
+    try:
+        check_iam_role_arn(params.get("iam_role_arn"))
+    except InputError as e:
+        problems.append(str(e))
+    planned: list[PlannedRestore] = []
+    index_of: dict[str, int] = {}
+    for index, element in enumerate(params["restores"]):
+        name = element["name"]
+        label = f"restores[{index}] ({name})"
+        if not name.strip():
+            problems.append(f"{label}: name must not be empty")
+        elif name in index_of:
+            problems.append(f"{label}: name {name!r} is also the name of restores[{index_of[name]}]; give each restore its own")
+        else:
+            index_of[name] = index
+        # An option given as null is not given (a list of dicts cannot `omit` an option).
+        given = {key: value for key, value in element.items() if value is not None}
+        restore_params = {**element, "iam_role_arn": params.get("iam_role_arn")}
+        try:
+            check_mutually_exclusive(RESTORE_MUTUALLY_EXCLUSIVE, given)
+            check_required_one_of(RESTORE_REQUIRED_ONE_OF, given)
+            checked = check_input({**element, "iam_role_arn": None})  # iam_role_arn is checked once, above
+            check_offline(restore_params, checked)
+        except (TypeError, InputError) as e:  # TypeError: the messages of Ansible's own checks
+            problems.append(f"{label}: {e}")
+            continue
+        planned.append(PlannedRestore(label, name, restore_params, checked))
+    if problems:
+        raise InputError(f"nothing was started, because of {len(problems)} problem(s): " + "; ".join(problems))
+    return planned
+
+
+def aws_error_message(e: RestoreJobAWSError) -> str:
+    """What fail_json_aws would say of it."""
+    return f"Failed {e.action}: {to_native(getattr(e.error, 'message', e.error))}"
+
+
+def run_restores_module(module: Any) -> None:
+    """backup_restore_jobs' main: every element of `restores` checked before any AWS call, then
+    each restore started (or its equal job found) with start_restore, as backup_restore_job
+    with wait=false does, over one client per service. A restore that fails does not stop the
+    others; the module then fails naming each failed one, and still returns every restore's entry
+    (the jobs that started among them)."""
+    params = module.params
+    module.no_log_values.update(restores_secrets(params))
+    try:
+        planned = check_restores(params)
+    except InputError as e:
+        # No restore_jobs: none was started, and a play that registers the task with
+        # `failed_when: false` tells this failure from restores that failed by its absence.
+        module.fail_json(msg=str(e))
+    clients = Clients(module)
+    entries: list[dict[str, Any]] = []
+    diffs: list[dict[str, Any]] = []
+    failures: list[str] = []
+    tracebacks: list[str] = []
+    for restore in planned:
+
+        def warn(warning: str, label: str = restore.label) -> None:
+            module.warn(f"{label}: {warning}")
+
+        for warning in restore.checked.warnings:
+            warn(warning)
+        try:
+            started = start_restore(restore.params, restore.checked, clients, module.check_mode, warn, module.no_log_values.update)
+        except InputError as e:
+            reason = str(e)
+        except RestoreJobAWSError as e:
+            reason = aws_error_message(e)
+        except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user; the others go on
+            reason = f"Unexpected error ({type(e).__name__}): {e}"
+            tracebacks.append(traceback.format_exc())
+        else:
+            entries.append({"name": restore.name, "failed": False, **started.result()})
+            if module._diff:
+                diffs.append({**started.diff(), "before_header": restore.label, "after_header": restore.label})
+            continue
+        entries.append({"name": restore.name, "changed": False, "failed": True, "msg": reason,
+                        "restore_job": {}, "restore_metadata": {}})  # fmt: skip
+        failures.append(f"{restore.label}: {reason}")
+    result: dict[str, Any] = {"changed": any(entry["changed"] for entry in entries), "restore_jobs": entries}
+    if module._diff:
+        result["diff"] = diffs
+    if failures:
+        if tracebacks:
+            result["exception"] = "\n".join(tracebacks)
+        module.fail_json(msg=f"{len(failures)} of {len(entries)} restores failed: " + "; ".join(failures), **result)
+    module.exit_json(**result)
 
 
 def mark_created_resource(

@@ -1,6 +1,8 @@
 """The backup_restore_job module's `main`, in process against the emulator (`aws`): bad input
 before any AWS call, first run / re-run, check mode and diff, failed jobs, force, waiting,
-timeout and resumed wait, throttling, masking, AWS errors."""
+timeout and resumed wait, throttling, masking, AWS errors. Then backup_restore_jobs, several
+restores in one call from the same code: every element checked before any AWS call, one restore
+failing on AWS while the others start, secrets, and what N restores cost against one."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils import job_wai
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_job as rj
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MASK
 from ansible_collections.recovery.aws_backup.plugins.modules import backup_restore_job
+from ansible_collections.recovery.aws_backup.plugins.modules import backup_restore_jobs
 from tests.emulator import seed
 from tests.unit.module_runner import run_module_main
 
@@ -565,3 +568,398 @@ def test_wait_false_makes_only_the_calls_the_request_needs(aws, capsys, efs_poin
     run_module(capsys, by_vault(efs_point, wait=False, force=True, idempotency_token="drill-9"))
     # force looks for no equal job: the start, and the job's status
     assert aws.calls() == {"StartRestoreJob": 1, "DescribeRestoreJob": 1}
+
+
+# ---- backup_restore_jobs: several restores in one call -------------------------------------
+
+JOBS_PASSWORD = "pw-Hunter2-in-metadata"
+JOBS_SECRET = "pw-Hunter2-in-secret-metadata"
+
+
+def run_jobs_module(capsys, args: dict, check_mode: bool = False, diff: bool = False) -> dict:
+    return run_module_main(capsys, backup_restore_jobs.main, args, check_mode, diff)
+
+
+@pytest.fixture
+def jobs_points(aws) -> list[dict]:
+    """Three EFS file systems, each with one recovery point, in one vault."""
+    return [seed.seed_efs_recovery_point(aws.client("backup"), aws.client("efs"), aws.client("iam")) for _point in range(3)]
+
+
+def jobs_element(name: str, point: dict, **overrides) -> dict:
+    restore = {
+        "name": name,
+        "recovery_point_arn": point["recovery_point_arn"],
+        "backup_vault_name": point["backup_vault_name"],
+        "resource_type": "EFS",
+        "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True, "Encrypted": True},
+    }
+    restore.update(overrides)
+    return {k: v for k, v in restore.items() if v is not None}
+
+
+def jobs_args(points: list[dict], **top) -> dict:
+    return {
+        "iam_role_arn": points[0]["iam_role_arn"],
+        "restores": [jobs_element(name, point) for name, point in zip(("app", "home", "logs"), points)],
+        **top,
+    }
+
+
+def jobs_ids(result: dict) -> list[str]:
+    return [entry["restore_job"]["restore_job_id"] for entry in result["restore_jobs"]]
+
+
+# ---- backup_restore_jobs: every element checked before any AWS call -------------------------
+
+JOBS_FAKE_POINT = {"recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:X",
+                   "backup_vault_name": "test-vault", "file_system_id": "fs-1"}  # fmt: skip
+FS_ARN = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"
+
+JOBS_BAD_ELEMENTS = [
+    ({"recovery_point_arn": "fs-0123"}, "recovery_point_arn must be"),
+    ({"recovery_point_arn": None}, "one of the following is required: recovery_point_arn, resource_arn"),
+    ({"resource_arn": FS_ARN}, "parameters are mutually exclusive: recovery_point_arn|resource_arn"),
+    ({"latest_before": "-1d"}, "parameters are mutually exclusive: recovery_point_arn|latest_before"),
+    ({"recovery_point_arn": None, "resource_arn": "fs-0abc1234"}, "resource_arn"),
+    ({"recovery_point_arn": None, "resource_arn": FS_ARN, "latest_before": "yesterday-ish"}, "latest_before"),
+    ({"metadata": {"newFileSystem": True}}, "metadata.file-system-id"),
+    ({"metadata": {"file-system-id": "fs-1", "KmsKeyId": "k"}}, "metadata.KmsKeyId"),
+    ({"metadata": {"file-system-id": "fs-1", "ItemsToRestore": ["relative/path"]}}, "metadata.ItemsToRestore"),
+    ({"metadata": {}}, "metadata is required"),
+    ({"secret_metadata": {"File-System-Id": "fs-2"}}, "secret_metadata.File-System-Id"),
+    ({"resource_type": ""}, "resource_type"),
+    ({"idempotency_token": " "}, "idempotency_token"),
+    ({"backup_vault_name": "no spaces allowed"}, "backup_vault_name"),
+    # reading a recovery point's metadata needs its vault: known before the call
+    ({"metadata_source": "recovery_point", "backup_vault_name": None}, "backup_vault_name"),
+    ({"name": "a"}, "name 'a' is also the name of restores[0]"),
+    ({"name": " "}, "name must not be empty"),
+]
+
+
+@pytest.mark.parametrize("overrides, problem", JOBS_BAD_ELEMENTS)
+def test_jobs_a_bad_element_fails_naming_it_and_the_option_before_any_aws_call(aws, capsys, overrides, problem):
+    good = jobs_element("a", JOBS_FAKE_POINT)
+    bad = {k: v for k, v in {**jobs_element("b", JOBS_FAKE_POINT), **overrides}.items() if v is not None}
+    result = run_jobs_module(capsys, {"restores": [good, bad]})
+    label = f"restores[1] ({bad['name']})"
+    assert result["failed"] is True
+    assert f"{label}: " in result["msg"] and problem in result["msg"], result["msg"]
+    assert "restores[0] (a):" not in result["msg"]
+    assert "restore_jobs" not in result  # none started: a play tells this failure by its absence
+    assert "Traceback" not in json.dumps(result)
+    assert aws.calls() == {}
+
+
+def test_jobs_every_bad_element_is_reported_at_once_and_nothing_starts(aws, capsys, jobs_points):
+    args = jobs_args(jobs_points, iam_role_arn="arn:aws:iam::123456789012:user/alice")
+    args["restores"][0]["metadata"] = {"newFileSystem": True}
+    args["restores"][2]["recovery_point_arn"] = "fs-0123"
+    aws.reset_calls()
+    result = run_jobs_module(capsys, args)
+    assert result["failed"] is True
+    assert "iam_role_arn must be an IAM role ARN" in result["msg"]
+    assert "restores[0] (app): metadata.file-system-id" in result["msg"]
+    assert "restores[2] (logs): recovery_point_arn" in result["msg"]
+    assert "restores[1]" not in result["msg"]
+    assert aws.calls() == {}
+    assert restore_jobs(aws) == []
+
+
+def test_jobs_an_element_option_given_as_null_is_not_given(aws, capsys, jobs_points):
+    args = jobs_args(jobs_points)
+    args["restores"] = [{**args["restores"][0], "resource_arn": None, "latest_before": None}]
+    result = run_jobs_module(capsys, args)
+    assert result["changed"] is True and not result.get("failed"), result
+
+
+def test_jobs_what_needs_aws_to_be_checked_is_checked_when_the_restore_runs(aws, capsys, jobs_points):
+    # Whether resource_arn has a recovery point before latest_before takes AWS to tell: that
+    # restore fails on its own (as backup_restore_job does), the others start.
+    args = jobs_args(jobs_points)
+    home = jobs_points[1]
+    args["restores"][1] = jobs_element("home", home, recovery_point_arn=None, resource_arn=home["resource_arn"],
+                                       latest_before="2001-01-01T00:00:00Z")  # fmt: skip
+    result = run_jobs_module(capsys, args)
+    assert result["failed"] is True
+    assert [entry["failed"] for entry in result["restore_jobs"]] == [False, True, False]
+    assert "2001-01-01" in result["restore_jobs"][1]["msg"]
+    assert len(restore_jobs(aws)) == 2
+
+
+# ---- backup_restore_jobs: starting, re-running, check mode ----------------------------------
+
+
+def test_jobs_first_run_starts_every_job_and_a_rerun_returns_them(aws, capsys, jobs_points):
+    aws.configure(restore_job_seconds=600)
+    first = run_jobs_module(capsys, jobs_args(jobs_points))
+    assert first["changed"] is True and "failed" not in first, first
+    assert [entry["name"] for entry in first["restore_jobs"]] == ["app", "home", "logs"]
+    for entry, point in zip(first["restore_jobs"], jobs_points):
+        assert entry["changed"] is True and entry["failed"] is False and "msg" not in entry
+        assert entry["restore_job"]["recovery_point_arn"] == point["recovery_point_arn"]
+        assert entry["restore_job"]["status"] in ("PENDING", "RUNNING")
+        assert entry["restore_metadata"]["file-system-id"] == point["file_system_id"]
+        assert entry["restore_metadata"]["CreationToken"].startswith("ansible-recovery-")
+    assert len(set(jobs_ids(first))) == 3 and len(restore_jobs(aws)) == 3
+    aws.reset_calls()
+    again = run_jobs_module(capsys, jobs_args(jobs_points))
+    assert again["changed"] is False
+    assert [entry["changed"] for entry in again["restore_jobs"]] == [False, False, False]
+    assert jobs_ids(again) == jobs_ids(first)
+    assert "StartRestoreJob" not in aws.calls()
+    assert len(restore_jobs(aws)) == 3
+
+
+def test_jobs_only_the_new_restore_is_changed(aws, capsys, jobs_points):
+    args = jobs_args(jobs_points)
+    run_jobs_module(capsys, {**args, "restores": args["restores"][:2]})
+    result = run_jobs_module(capsys, args)
+    assert result["changed"] is True
+    assert [entry["changed"] for entry in result["restore_jobs"]] == [False, False, True]
+    assert len(restore_jobs(aws)) == 3
+
+
+def test_jobs_check_mode_starts_nothing_and_diffs_each_restore(aws, capsys, jobs_points):
+    aws.configure(restore_job_seconds=600)
+    args = jobs_args(jobs_points)
+    started = run_jobs_module(capsys, {**args, "restores": args["restores"][:1]})
+    aws.reset_calls()
+    result = run_jobs_module(capsys, args, check_mode=True, diff=True)
+    assert "StartRestoreJob" not in aws.calls()
+    assert len(restore_jobs(aws)) == 1
+    assert result["changed"] is True
+    reused, *would_start = result["restore_jobs"]
+    assert reused["changed"] is False and reused["restore_job"]["restore_job_id"] == jobs_ids(started)[0]
+    for entry in would_start:
+        assert entry["changed"] is True and entry["restore_job"] == {}
+        assert entry["restore_request"]["idempotency_token"].startswith("ansible-recovery-")
+    diffs = result["diff"]
+    assert [d["before_header"] for d in diffs] == ["restores[0] (app)", "restores[1] (home)", "restores[2] (logs)"]
+    assert diffs[0]["before"] == diffs[0]["after"] and diffs[0]["before"]["restore_job"]["restore_job_id"] == jobs_ids(started)[0]
+    assert diffs[1]["before"] == {} and diffs[1]["after"]["restore_request"] == would_start[0]["restore_request"]
+
+
+def test_jobs_force_with_a_token_starts_once_per_token(aws, capsys, jobs_points):
+    args = jobs_args(jobs_points)
+    run_jobs_module(capsys, args)
+    for restore in args["restores"]:
+        restore.update(force=True, idempotency_token=f"drill-7-{restore['name']}")
+    forced = run_jobs_module(capsys, args)
+    assert [entry["changed"] for entry in forced["restore_jobs"]] == [True, True, True]
+    assert len(restore_jobs(aws)) == 6
+    again = run_jobs_module(capsys, args)
+    assert jobs_ids(again) == jobs_ids(forced)
+    assert len(restore_jobs(aws)) == 6
+
+
+def test_jobs_by_resource_returns_the_point_chosen(aws, capsys, jobs_points):
+    args = jobs_args(jobs_points)
+    args["restores"][0] = jobs_element("app", jobs_points[0], recovery_point_arn=None, resource_arn=jobs_points[0]["resource_arn"])
+    result = run_jobs_module(capsys, args)
+    assert result["restore_jobs"][0]["recovery_point"]["recovery_point_arn"] == jobs_points[0]["recovery_point_arn"]
+    assert "recovery_point" not in result["restore_jobs"][1]
+
+
+def test_jobs_warnings_name_their_restore(aws, capsys, jobs_points):
+    args = jobs_args(jobs_points)
+    args["restores"][1]["resource_type"] = "efs"
+    result = run_jobs_module(capsys, args)
+    (warning,) = [w for w in map(str, result["warnings"]) if "Did you mean 'EFS'" in w]
+    assert "restores[1] (home): " in warning
+
+
+# ---- backup_restore_jobs: one restore failing on AWS ----------------------------------------
+
+
+def test_jobs_an_aws_failure_of_one_restore_does_not_stop_the_others(aws, capsys, jobs_points):
+    args = jobs_args(jobs_points)
+    missing = jobs_points[1]["recovery_point_arn"][:-4] + "0000"
+    args["restores"][1] = jobs_element("home", jobs_points[1], recovery_point_arn=missing, backup_vault_name=None)
+    result = run_jobs_module(capsys, args)
+    assert result["failed"] is True
+    assert result["changed"] is True
+    assert [entry["failed"] for entry in result["restore_jobs"]] == [False, True, False]
+    failed = result["restore_jobs"][1]
+    assert failed["name"] == "home" and failed["changed"] is False and failed["restore_job"] == {}
+    assert failed["msg"].startswith("Failed starting the restore job: ") and "ResourceNotFoundException" in failed["msg"]
+    assert result["msg"].startswith("1 of 3 restores failed: restores[1] (home): Failed starting the restore job")
+    started = {job["RestoreJobId"] for job in restore_jobs(aws)}
+    entries = result["restore_jobs"]
+    assert started == {entries[0]["restore_job"]["restore_job_id"], entries[2]["restore_job"]["restore_job_id"]}
+    assert "Traceback" not in json.dumps(result)
+
+
+def test_jobs_an_unexpected_error_of_one_restore_does_not_stop_the_others(aws, capsys, jobs_points, monkeypatch):
+    from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_module
+
+    real = restore_module.ensure_restore_job
+
+    def broken_for_home(client, request, **kwargs):
+        if request["RecoveryPointArn"] == jobs_points[1]["recovery_point_arn"]:
+            raise KeyError("RestoreJobId")
+        return real(client, request, **kwargs)
+
+    monkeypatch.setattr(restore_module, "ensure_restore_job", broken_for_home)
+    result = run_jobs_module(capsys, jobs_args(jobs_points))
+    assert result["failed"] is True
+    assert [entry["failed"] for entry in result["restore_jobs"]] == [False, True, False]
+    assert result["restore_jobs"][1]["msg"] == "Unexpected error (KeyError): 'RestoreJobId'"
+    assert "restores[1] (home): Unexpected error" in result["msg"]
+    assert len(restore_jobs(aws)) == 2
+
+
+# ---- backup_restore_jobs: secrets -----------------------------------------------------------
+
+
+def jobs_secret_args(points: list[dict]) -> dict:
+    args = jobs_args(points)
+    args["restores"][0]["metadata"]["MasterUserPassword"] = JOBS_PASSWORD
+    args["restores"][1]["secret_metadata"] = {"AdminLogin": JOBS_SECRET}
+    return args
+
+
+def assert_jobs_secrets_hidden(text: str) -> None:
+    assert JOBS_PASSWORD not in text and JOBS_SECRET not in text, "a secret is shown"
+
+
+def test_jobs_secrets_of_any_restore_are_never_shown(aws, capsys, jobs_points):
+    result = run_jobs_module(capsys, jobs_secret_args(jobs_points), diff=True)
+    assert result["changed"] is True and "failed" not in result, result
+    assert_jobs_secrets_hidden(json.dumps(result))
+    assert result["restore_jobs"][0]["restore_metadata"]["MasterUserPassword"] == MASK
+    assert result["restore_jobs"][1]["restore_metadata"]["AdminLogin"] == MASK
+    # ...while AWS gets them
+    sent = aws.client("backup").get_restore_job_metadata(RestoreJobId=jobs_ids(result)[1])["Metadata"]
+    assert sent["AdminLogin"] == JOBS_SECRET
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda args: args["restores"][2].update(force="maybe"),  # a bad type in another element
+        lambda args: args["restores"][2].update(metadata="not a dict"),
+        lambda args: args["restores"][2].update(not_an_option=1),
+        lambda args: args["restores"][2].pop("name"),
+        lambda args: args.update(unknown_top_level=True),
+    ],
+)
+def test_jobs_argument_validation_failures_never_show_secrets(aws, capsys, jobs_points, breakage):
+    args = jobs_secret_args(jobs_points)
+    breakage(args)
+    aws.reset_calls()
+    result = run_jobs_module(capsys, args)
+    assert result["failed"] is True
+    assert "module_args" in result["invocation"]
+    assert_jobs_secrets_hidden(json.dumps(result))
+    assert aws.calls() == {}
+
+
+def test_jobs_restores_given_as_json_text_hide_their_secrets_too(aws, capsys, jobs_points):
+    args = jobs_secret_args(jobs_points)
+    args["restores"][2]["force"] = "maybe"
+    args["restores"] = json.dumps(args["restores"])
+    result = run_jobs_module(capsys, args)
+    assert result["failed"] is True
+    assert_jobs_secrets_hidden(json.dumps(result))
+
+
+def test_jobs_secrets_are_found_in_restores_of_any_shape_before_validation():
+    from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import restores_secrets
+
+    elements = [{"name": "a", "metadata": {"MasterUserPassword": JOBS_PASSWORD}}, {"name": "b", "secret_metadata": {"Login": JOBS_SECRET}}]
+    for given in (elements, json.dumps(elements), [json.dumps(e) for e in elements]):
+        assert {JOBS_PASSWORD, JOBS_SECRET} <= restores_secrets({"restores": given}), given
+    assert restores_secrets({"restores": [f"name=a secret_metadata={JOBS_SECRET}"]}) == set()  # not a dict: nothing to hide
+    assert restores_secrets({"restores": "not json"}) == set()
+    assert restores_secrets({"restores": 7}) == set() and restores_secrets({}) == set()
+
+
+def test_jobs_secrets_are_hidden_in_failures_and_check_errors(aws, capsys, jobs_points):
+    args = jobs_secret_args(jobs_points)
+    args["restores"][2]["metadata"] = {"newFileSystem": True}  # a check error: nothing starts
+    result = run_jobs_module(capsys, args)
+    assert result["failed"] is True and "restores[2] (logs)" in result["msg"]
+    assert_jobs_secrets_hidden(json.dumps(result))
+    args = jobs_secret_args(jobs_points)
+    args["restores"][0]["recovery_point_arn"] = jobs_points[0]["recovery_point_arn"][:-4] + "0000"  # fails on AWS
+    result = run_jobs_module(capsys, args, diff=True)
+    assert result["failed"] is True and result["restore_jobs"][0]["failed"] is True
+    assert_jobs_secrets_hidden(json.dumps(result))
+
+
+def test_jobs_the_invocation_log_line_hides_secrets(aws, capsys, jobs_points, monkeypatch):
+    from ansible.module_utils.basic import AnsibleModule
+
+    logged = []
+    monkeypatch.setattr(AnsibleModule, "log", lambda self, msg, log_args=None: logged.append((msg, log_args)))
+    result = run_jobs_module(capsys, jobs_secret_args(jobs_points))
+    assert result["changed"] is True, result
+    assert logged, "the module logs its invocation"
+    assert_jobs_secrets_hidden(repr(logged))
+
+
+# ---- backup_restore_jobs: N restores cost N times one restore, over one client per service --
+
+
+def count_clients(monkeypatch) -> dict[str, int]:
+    """How many clients the module makes, per service (counted from here on)."""
+    from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+    made: dict[str, int] = {}
+    real = AnsibleAWSModule.client
+
+    def client(self, service, *args, **kwargs):
+        made[service] = made.get(service, 0) + 1
+        return real(self, service, *args, **kwargs)
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", client)
+    return made
+
+
+def run_restores(capsys, points: list[dict], check_mode: bool = False, **element_overrides) -> dict:
+    restores = []
+    for index, point in enumerate(points):
+        args = by_vault(point, **element_overrides)
+        if "idempotency_token" in args:  # AWS refuses one token for different requests
+            args["idempotency_token"] += f"-{index}"
+        restores.append({"name": f"target-{index}", **{k: v for k, v in args.items() if k not in ("iam_role_arn", "wait")}})
+    args = {"iam_role_arn": points[0]["iam_role_arn"], "restores": restores}
+    return run_module_main(capsys, backup_restore_jobs.main, args, check_mode)
+
+
+@pytest.mark.parametrize(
+    "scenario, job_seconds, overrides",
+    [
+        ("first run", 600, {}),
+        ("re-run, jobs RUNNING", 600, {}),
+        ("re-run, jobs COMPLETED: their file systems are looked at", 0, {}),
+        ("check mode", 600, {}),
+        ("force with a token", 600, {"force": True, "idempotency_token": "drill-3"}),
+    ],
+)
+def test_n_restores_in_one_call_cost_n_times_one_restore(aws, capsys, monkeypatch, scenario, job_seconds, overrides):
+    aws.configure(restore_job_seconds=job_seconds)
+    seeded = [seed.seed_efs_recovery_point(aws.client("backup"), aws.client("efs"), aws.client("iam")) for _point in range(4)]
+    single, many = seeded[0], seeded[1:]
+    check_mode = scenario == "check mode"
+    if scenario.startswith("re-run"):
+        run_module(capsys, by_vault(single, **overrides))
+        run_restores(capsys, many, **overrides)
+    aws.reset_calls()
+    one = run_module(capsys, by_vault(single, **overrides), check_mode=check_mode)
+    one_calls = {"backup": aws.calls(), "efs": aws.calls("efs")}
+    aws.reset_calls()
+    clients = count_clients(monkeypatch)
+    result = run_restores(capsys, many, check_mode=check_mode, **overrides)
+    assert "failed" not in result, result
+    assert len(result["restore_jobs"]) == 3
+    assert [entry["changed"] for entry in result["restore_jobs"]] == [one["changed"]] * 3
+    for service, calls in one_calls.items():
+        assert aws.calls(service) == {operation: 3 * count for operation, count in calls.items()}, service
+    if "COMPLETED" in scenario:
+        assert one_calls["efs"] == {"DescribeFileSystems": 1}
+        assert [entry["restore_job"]["status"] for entry in result["restore_jobs"]] == ["COMPLETED"] * 3
+    # one client per service for the whole call, not one per restore
+    assert clients == ({"backup": 1, "efs": 1} if "COMPLETED" in scenario else {"backup": 1})

@@ -1,0 +1,300 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: backup_restore_jobs
+short_description: Start several AWS Backup restore jobs in one call
+version_added: 0.2.0
+description:
+  - Starts one AWS Backup restore job (StartRestoreJob) per element of O(restores), in one task and one module
+    process, as M(recovery.aws_backup.backup_restore_job) with I(wait=false) starts one. A drill of many
+    targets costs one task instead of a loop of one task per target.
+  - Each restore behaves as M(recovery.aws_backup.backup_restore_job) does, with the same options, from the same
+    code. It is idempotent - an equal restore job that is C(PENDING), C(RUNNING) or C(COMPLETED) (and whose
+    restored resource still exists) is returned instead of starting one, and that restore is not C(changed).
+    It sends an C(IdempotencyToken) derived from the request, so concurrent runs start one job. It derives an EFS
+    C(CreationToken) when needed. It costs the same AWS calls as that module.
+  - No restore job is waited for. Each job is described once after it starts (or as found). To wait for one, run
+    M(recovery.aws_backup.backup_restore_job) with I(wait=true) and the same options as its element; it finds the
+    job already started.
+  - Every element is checked before any AWS call (its options as M(recovery.aws_backup.backup_restore_job)
+    checks them, which options go together, and that names are unique). When one is wrong, the task fails naming
+    the element (C(restores[INDEX]) and its name in parentheses) and the option, for every wrong element at once,
+    no job is started, and RV(restore_jobs) is not returned.
+  - Once the restores start, one that fails on AWS (a recovery point that does not exist, a refused request)
+    does not stop the others. The task then fails with a message naming each failed restore and why, and still
+    returns RV(restore_jobs), with the jobs that did start.
+  - Supports check mode (nothing is started; each entry shows the request that would be sent) and diff mode (one
+    diff per restore, headed by its C(restores[INDEX]) and name).
+  - Restore metadata is sensitive. Values of keys naming credentials in any element's O(restores[].metadata),
+    and every value of O(restores[].secret_metadata), are masked in results, diffs, warnings and messages, in
+    C(invocation) (also when argument validation fails) and in the line the module logs to the system log, as
+    M(recovery.aws_backup.backup_restore_job) describes.
+author:
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
+options:
+  restores:
+    description:
+      - The restores to start, in this order. RV(restore_jobs) has one entry per element, in the same order.
+      - An option given as V(null) counts as not given.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - A label for this restore, echoed in its RV(restore_jobs[].name) and used in messages. Not sent to AWS.
+          - Not empty, and unique in O(restores).
+        type: str
+        required: true
+      recovery_point_arn:
+        description:
+          - The ARN of the recovery point to restore, as in M(recovery.aws_backup.backup_restore_job).
+          - Exactly one of O(restores[].recovery_point_arn) and O(restores[].resource_arn) is required.
+        type: str
+      resource_arn:
+        description:
+          - Restore the newest C(COMPLETED) recovery point of this resource instead of a given
+            O(restores[].recovery_point_arn), narrowed by O(restores[].backup_vault_name) and
+            O(restores[].latest_before). The point chosen is returned in RV(restore_jobs[].recovery_point).
+        type: str
+      backup_vault_name:
+        description:
+          - The vault of the recovery point. With O(restores[].resource_arn), only recovery points in this vault are
+            considered.
+          - Required with O(restores[].recovery_point_arn) when O(restores[].metadata_source) is not C(none).
+          - With O(restores[].recovery_point_arn), give it anyway - the equal-job search then lists only the restore
+            jobs of the recovery point's resource, not every restore job of the account.
+        type: str
+      backup_vault_account_id:
+        description:
+          - The account that owns O(restores[].backup_vault_name), for a vault shared from another account.
+        type: str
+      latest_before:
+        description:
+          - With O(restores[].resource_arn), restore the newest recovery point created before this time, an ISO 8601
+            time (UTC when it has no zone) or a time relative to now such as C(-2h).
+        type: str
+      metadata_source:
+        description:
+          - Where the metadata starts from, before O(restores[].metadata) is merged on top of it, as in
+            M(recovery.aws_backup.backup_restore_job). C(none) uses O(restores[].metadata) alone,
+            C(recovery_point) the resource's configuration at backup time, C(inferred) AWS's defaults for a
+            restore to a new resource.
+        type: str
+        choices: [none, recovery_point, inferred]
+        default: none
+      metadata:
+        description:
+          - The restore metadata (StartRestoreJob C(Metadata)), converted and checked as
+            M(recovery.aws_backup.backup_restore_job) does (booleans to C(true)/C(false), lists to JSON, the EFS
+            rules).
+        type: dict
+      secret_metadata:
+        description:
+          - Restore metadata whose values are secrets, merged into O(restores[].metadata) (a key may not be in both).
+            Its values are never shown, whatever their keys are called.
+        type: dict
+      resource_type:
+        description:
+          - The type of the resource to restore, as AWS Backup names it (C(EFS), C(RDS), C(Aurora), ...). When
+            given, only restore jobs of this type count as equal jobs.
+        type: str
+      copy_source_tags_to_restored_resource:
+        description:
+          - Copy the tags of the backup to the restored resource. Sent only when given.
+        type: bool
+      idempotency_token:
+        description:
+          - The C(IdempotencyToken) to send. By default a token derived from the request (and from the ids of
+            earlier failed or aborted equal jobs) is sent.
+          - With O(restores[].force), the token decides alone - no equal job is looked for, and repeating the task
+            with the same token returns the job it started.
+        type: str
+      force:
+        description:
+          - Start a new restore job even when an equal one exists, with a fresh random token, or with
+            O(restores[].idempotency_token) when given.
+        type: bool
+        default: false
+  iam_role_arn:
+    description:
+      - The ARN of the IAM role AWS Backup uses to create the restored resources, for every restore, for example
+        C(arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole).
+    type: str
+notes:
+  - Needs the permissions M(recovery.aws_backup.backup_restore_job) needs for each restore, without those of
+    waiting and of its O(recovery.aws_backup.backup_restore_job#module:run_id).
+  - Throttling and transient AWS errors are retried with jittered backoff, for each call.
+  - The restores start one after another, over one AWS client per service.
+seealso:
+  - module: recovery.aws_backup.backup_restore_job
+    description: One restore, optionally waited for and marked as a run's.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Start the restores of a drill in one task
+  recovery.aws_backup.backup_restore_jobs:
+    iam_role_arn: arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole
+    restores:
+      - name: app-data
+        resource_arn: arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0
+        backup_vault_name: prod-vault
+        metadata_source: recovery_point
+        metadata:
+          newFileSystem: true
+          Encrypted: true
+      - name: orders-db
+        resource_arn: arn:aws:rds:us-east-1:123456789012:db:orders
+        backup_vault_name: prod-vault
+        metadata_source: inferred
+        metadata:
+          DBInstanceIdentifier: orders-drill
+        secret_metadata:
+          MasterUserPassword: "{{ vault_orders_password }}"
+  register: started
+
+- name: Say which job restores what
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.restore_job.restore_job_id }} ({{ item.restore_job.status }})"
+  loop: "{{ started.restore_jobs }}"
+  loop_control:
+    label: "{{ item.name }}"
+
+- name: Start what can start; fail here only when an element is wrong (then nothing starts)
+  recovery.aws_backup.backup_restore_jobs:
+    restores: "{{ targets }}"
+    iam_role_arn: "{{ backup_role_arn }}"
+  register: started
+  failed_when: started.restore_jobs is not defined
+
+- name: The restores that failed, with AWS's reason
+  ansible.builtin.debug:
+    msg: "{{ started.restore_jobs | selectattr('failed') | map(attribute='msg') | list }}"
+  when: started.restore_jobs | selectattr('failed') | list
+
+"""
+
+RETURN = r"""
+restore_jobs:
+  description:
+    - One entry per element of O(restores), in its order, also when the task fails because some restores failed.
+  returned: when the restores ran, also when some failed; not when an element was wrong (nothing was started)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The element's O(restores[].name).
+      type: str
+      returned: always
+      sample: app-data
+    changed:
+      description: Whether a restore job was started (or, in check mode, would be) for this element.
+      type: bool
+      returned: always
+    failed:
+      description: Whether this restore failed; RV(restore_jobs[].msg) says why.
+      type: bool
+      returned: always
+    msg:
+      description: Why this restore failed, for example AWS's error.
+      type: str
+      returned: when RV(restore_jobs[].failed) is true
+      sample: "Failed starting the restore job: An error occurred (ResourceNotFoundException) ..."
+    restore_job:
+      description:
+        - The restore job started or found (DescribeRestoreJob, snake_case), as
+          M(recovery.aws_backup.backup_restore_job) returns it with I(wait=false). Empty when the restore failed
+          and, in check mode, when a job would be started.
+      type: dict
+      returned: always
+      contains:
+        restore_job_id:
+          description: The id of the restore job.
+          type: str
+          returned: when a job was started or found
+          sample: 9B0A3F9C-E1A3-4A6E-8E8C-8AEE4E1D1F2B
+        status:
+          description: C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED) or C(FAILED).
+          type: str
+          returned: when a job was started or found
+          sample: RUNNING
+        percent_done:
+          description: How far the restore is.
+          type: str
+          returned: when a job was started or found
+          sample: "0.00%"
+        created_resource_arn:
+          description: The ARN of the restored resource.
+          type: str
+          returned: when the job is COMPLETED
+        creation_date:
+          description: When the job was created (ISO 8601).
+          type: str
+          returned: when a job was started or found
+        recovery_point_arn:
+          description: The recovery point restored.
+          type: str
+          returned: when a job was started or found
+        resource_type:
+          description: The type of the restored resource.
+          type: str
+          returned: when a job was started or found
+          sample: EFS
+    restore_metadata:
+      description:
+        - The metadata sent (or, in check mode, that would be sent), as AWS takes it, with sensitive values masked.
+          Empty when the restore failed.
+      type: dict
+      returned: always
+      sample: {"file-system-id": "fs-0123456789abcdef0", "newFileSystem": "true", "Encrypted": "true"}
+    restore_request:
+      description:
+        - The StartRestoreJob request sent or that would be sent (snake_case, sensitive metadata values masked); when
+          an equal job was found, the request that was not sent. As in M(recovery.aws_backup.backup_restore_job).
+      type: dict
+      returned: when the restore did not fail
+    recovery_point:
+      description:
+        - The recovery point chosen for O(restores[].resource_arn), with C(age_seconds), how old its data is.
+      type: dict
+      returned: when O(restores[].resource_arn) is given and the restore did not fail
+    notes:
+      description:
+        - Metadata keys of the O(restores[].metadata_source) left out, and why an equal C(COMPLETED) job was not
+          reused (its restored resource no longer exists).
+      type: list
+      elements: str
+      returned: when there are any
+"""
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import restore_options
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import restores_secrets
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import run_restores_module
+from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import aws_module_hiding_secrets
+
+# Each element takes backup_restore_job's options of one restore (restore_module), and a name.
+ARGUMENT_SPEC = dict(
+    restores=dict(
+        type="list",
+        elements="dict",
+        required=True,
+        options=dict(name=dict(type="str", required=True), **restore_options()),
+    ),
+    iam_role_arn=dict(type="str"),
+)
+
+
+def main() -> None:
+    module = aws_module_hiding_secrets(restores_secrets, argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    run_restores_module(module)
+
+
+if __name__ == "__main__":
+    main()
