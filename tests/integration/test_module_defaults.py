@@ -51,6 +51,12 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
             "recovery_point_arn": point["recovery_point_arn"],
             "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True},
         },
+        "backup_restore_jobs": {"restores": [{
+            "name": "defaults-check",
+            "recovery_point_arn": point["recovery_point_arn"],
+            "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True},
+        }]},
+        "backup_restore_job_info": {"restore_job_ids": ["00000000-0000-0000-0000-000000000001"]},
         "restored_resource": {"run_id": "defaults-check", "restore_job_ids": ["00000000-0000-0000-0000-000000000000"]},
         "restored_resource_info": {},
         # In check mode: it looks for an equal copy job, starts none.
@@ -74,6 +80,7 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     # Given a restore job id AWS does not know, restored_resource says so: proof enough that the
     # connection options reached it, without starting a restore.
     assert results["restored_resource"]["resources"][0]["status"] == "restore job not found"
+    assert "ResourceNotFoundException" in results["backup_restore_job_info"]["restore_jobs"][0]["error"]
     assert [vault["backup_vault_name"] for vault in results["vaults"]["backup_vaults"]] == [VAULT]
     calls = emulator_server.calls()
     # Each module reached the emulator (and so took region and endpoint_url from the group).
