@@ -1,0 +1,109 @@
+"""playbooks/dr_drill.yml through ansible-runner, AWX's engine, against the emulator: the job
+events AWX shows while restores run (a progress line per target, never FAILED - RETRYING), the
+report published with set_stats (playbook_on_stats artifact_data), rc and status on success and
+on a failed target, and no secret in any event."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import REPO_ROOT
+from tests.emulator.seed import seed_demo
+
+PLAYBOOK = REPO_ROOT / "playbooks" / "dr_drill.yml"
+PASSWORD = "Runner-Secret-9f8e7d"
+
+
+def run_drill(emulator_server: Any, playbook_invocation: Any, tmp_path: Path, name: str, dr_vars: dict[str, Any]):
+    import ansible_runner
+
+    invocation = playbook_invocation(PLAYBOOK, dr_vars)
+    events: list[dict[str, Any]] = []
+    private = tmp_path / f"runner-{name}"
+    private.mkdir()
+    runner = ansible_runner.run(
+        private_data_dir=str(private),
+        playbook=str(PLAYBOOK),
+        inventory="localhost,",
+        extravars=invocation.variables,
+        envvars={**{k: v for k, v in invocation.env.items() if k.startswith(("AWS_", "ANSIBLE_"))},
+                 "PATH": f"{Path(invocation.command[0]).parent}:{os.environ.get('PATH', '')}"},
+        cmdline="-c local",
+        event_handler=lambda event: events.append(event) or True,
+        quiet=True,
+    )
+    return runner, events
+
+
+def drill_vars(emulator_server: Any, seeded: dict[str, Any], tmp_path: Path, targets: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "dr_targets": targets,
+        "dr_iam_role_arn": seeded["iam_role_arn"],
+        "dr_aws_endpoint_url": emulator_server.endpoint_url,
+        "dr_aws_region": "us-east-1",
+        "dr_report_dir": str(tmp_path / "reports"),
+        "dr_progress_interval": 4,
+    }
+
+
+def task_events(events: list[dict[str, Any]], task: str) -> list[dict[str, Any]]:
+    return [e for e in events if e.get("event") == "runner_on_ok" and e.get("event_data", {}).get("task") == task]
+
+
+def test_awx_shows_progress_lines_while_restores_run_and_the_report_when_done(emulator_server, playbook_invocation, tmp_path):
+    seeded = seed_demo(emulator_server.endpoint_url)
+    emulator_server.configure(restore_job_seconds=14)
+    targets = [
+        {"name": "awx-efs", "resource_type": "EFS", "backup_vault_name": seeded["backup_vault_name"],
+         "recovery_point_arn": seeded["efs"]["recovery_point_arn"], "rto_seconds": 600},
+        {"name": "awx-db", "resource_type": "RDS", "backup_vault_name": seeded["backup_vault_name"],
+         "recovery_point_arn": seeded["rds"]["recovery_point_arn"], "metadata": {"MasterUserPassword": PASSWORD}},
+    ]  # fmt: skip
+    runner, events = run_drill(emulator_server, playbook_invocation, tmp_path, "ok", drill_vars(emulator_server, seeded, tmp_path, targets))
+    stdout = runner.stdout.read()
+    assert runner.rc == 0 and runner.status == "successful", stdout[-3000:]
+
+    # The start shows each target's restore job id.
+    backup = emulator_server.client("backup")
+    job_ids = {j["RestoreJobId"] for j in backup.list_restore_jobs()["RestoreJobs"]}
+    (started,) = task_events(events, "Show each restore job started")
+    start_lines = started["event_data"]["res"]["msg"]
+    assert len(start_lines) == 2 and all(re.search(r"restore job (\S+)", line).group(1) in job_ids for line in start_lines)
+
+    # While the restores run: progress events, one line per target with job id, status, percent
+    # done and the time against the RTO; never an event saying FAILED.
+    progress = [e["event_data"]["res"]["msg"] for e in task_events(events, "Restore progress")]
+    running = [lines for lines in progress if any(" RUNNING " in line or " PENDING" in line for line in lines)]
+    assert len(running) >= 2, progress
+    for lines in running:
+        assert [line.split(":")[0] for line in lines] == ["EFS awx-efs", "RDS awx-db"]
+        efs_line = lines[0]
+        assert re.search(r"restore job \S+ (RUNNING \d+\.\d+% done|PENDING), \d:\d\d:\d\d elapsed of RTO 0:10:00$", efs_line), efs_line
+    assert all("COMPLETED" in line for line in progress[-1])
+    assert "FAILED" not in json.dumps([e.get("stdout", "") for e in events])
+
+    stats = [e for e in events if e.get("event") == "playbook_on_stats"]
+    report = stats[-1]["event_data"]["artifact_data"]["restore_report"]
+    assert report["succeeded"] is True and [t["teardown"] for t in report["targets"]] == ["deleted", "deleted"]
+    assert PASSWORD not in json.dumps(events) and PASSWORD not in stdout
+
+
+def test_awx_sees_a_failed_target_as_a_failed_job_with_its_report(emulator_server, playbook_invocation, tmp_path):
+    seeded = seed_demo(emulator_server.endpoint_url)
+    emulator_server.fail_restore_jobs(1, status_message="injected failure")
+    targets = [{"name": "awx-bad", "resource_type": "EFS", "backup_vault_name": seeded["backup_vault_name"],
+                "recovery_point_arn": seeded["efs"]["recovery_point_arn"], "metadata": {"SecretKey": PASSWORD}}]  # fmt: skip
+    runner, events = run_drill(emulator_server, playbook_invocation, tmp_path, "failed", drill_vars(emulator_server, seeded, tmp_path, targets))
+    stdout = runner.stdout.read()
+    assert runner.rc != 0 and runner.status == "failed", stdout[-3000:]
+    progress = [e["event_data"]["res"]["msg"] for e in task_events(events, "Restore progress")]
+    assert "ended FAILED: injected failure" in progress[-1][0]
+    stats = [e for e in events if e.get("event") == "playbook_on_stats"]
+    report = stats[-1]["event_data"]["artifact_data"]["restore_report"]
+    assert report["succeeded"] is False and report["targets"][0]["restore_job_status"] == "FAILED"
+    assert "injected failure" in report["targets"][0]["error"]
+    assert PASSWORD not in json.dumps(events) and PASSWORD not in stdout
