@@ -66,7 +66,7 @@ def test_every_job_is_awaited_in_one_loop_and_each_completion_is_noticed_in_time
     assert clock.now == pytest.approx(backup.calls["c"][-1])
     # The short job's polls stop when it ends; the long one is not polled at the short one's pace.
     assert len(backup.calls["a"]) <= 6
-    assert len(backup.calls["c"]) < len([t for t in range(0, 300, 5)])
+    assert len(backup.calls["c"]) < len(range(0, 300, 5))
 
 
 def test_a_failed_job_ends_its_polls_and_the_others_go_on():
@@ -108,9 +108,14 @@ def test_an_unknown_job_is_reported_and_not_asked_again_while_the_others_are_awa
 
 def test_endless_throttling_backs_off_until_the_deadline():
     clock = FakeClock()
-    backup = FakeBackup(clock, {"a": [(0, "RUNNING")]}, {"a": throttled()})
-    polls = []
-    backup.describe_restore_job = lambda RestoreJobId: polls.append(clock.now) or (_ for _ in ()).throw(throttled())
+    polls: list[float] = []
+
+    class Throttled:
+        def describe_restore_job(self, RestoreJobId: str) -> dict:
+            polls.append(clock.now)
+            raise throttled()
+
+    backup = Throttled()
     waited = wait(backup, clock, ["a"], 300)
     assert waited.timed_out and waited.last_errors[0].startswith("ThrottlingException")
     gaps = [b - a for a, b in zip(polls, polls[1:])]
