@@ -102,6 +102,9 @@ def install() -> None:
         for path in NEW_URL_PATHS:
             backup_urls.url_paths.setdefault(path, BackupResponse.dispatch)
 
+        from .rds import install_rds_fidelity
+
+        install_rds_fidelity()
         BaseResponse.call_action = _counted_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
         _installed = True
 

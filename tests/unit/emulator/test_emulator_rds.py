@@ -128,3 +128,23 @@ def test_backup_of_missing_database(env):
             BackupVaultName="db-vault", ResourceArn="arn:aws:rds:us-east-1:123456789012:db:nope", IamRoleArn=role
         )
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_an_aurora_cluster_restored_again_under_a_deleted_clusters_name_completes(env):
+    # A drill restores, deletes, and restores the same identifier again within a minute. AWS
+    # removes a deleted cluster's automated backups by default (DeleteAutomatedBackups), so
+    # nothing is left to collide with the new cluster's.
+    backup, rds, role = env
+    cluster = seed.create_aurora_cluster(rds, "prod-aurora")
+    point = seed.backup_and_wait(backup, "db-vault", cluster["DBClusterArn"], role).recovery_point_arn
+    metadata = backup.get_recovery_point_restore_metadata(BackupVaultName="db-vault", RecoveryPointArn=point)["RestoreMetadata"]
+    for attempt in range(2):
+        job_id = backup.start_restore_job(RecoveryPointArn=point, Metadata={**metadata, "DBClusterIdentifier": "drill-aurora"})["RestoreJobId"]
+        job = backup.describe_restore_job(RestoreJobId=job_id)
+        assert job["Status"] == "COMPLETED", (attempt, job.get("StatusMessage"))
+        automated = rds.describe_db_cluster_snapshots(DBClusterIdentifier="drill-aurora", SnapshotType="automated")["DBClusterSnapshots"]
+        assert len(automated) == 1
+        rds.delete_db_cluster(DBClusterIdentifier="drill-aurora", SkipFinalSnapshot=True)
+        assert rds.describe_db_cluster_snapshots(DBClusterIdentifier="drill-aurora", SnapshotType="automated")["DBClusterSnapshots"] == []
+    # The source cluster's automated backup is untouched.
+    assert rds.describe_db_cluster_snapshots(DBClusterIdentifier="prod-aurora", SnapshotType="automated")["DBClusterSnapshots"]
