@@ -245,6 +245,13 @@ def start_copy_job(client: Any, request: dict[str, Any]) -> str:
         raise JobAWSError("starting the copy job", e) from e
 
 
+def delete_recovery_point(client: Any, backup_vault_name: str, recovery_point_arn: str) -> None:
+    try:
+        client.delete_recovery_point(BackupVaultName=backup_vault_name, RecoveryPointArn=recovery_point_arn, aws_retry=True)
+    except (BotoCoreError, ClientError) as e:
+        raise JobAWSError(f"deleting recovery point {recovery_point_arn}", e) from e
+
+
 # ---- finding an equal job and starting one ----------------------------------------------
 
 # Whether a COMPLETED copy's recovery point is still in the destination vault: True, False, or
@@ -302,6 +309,82 @@ def ensure_copy_job(
         return Outcome(None, True, request, None, notes, warnings)
     copy_job_id = start_copy_job(client, request)
     return Outcome(describe_copy_job(client, copy_job_id), True, request, None, notes, warnings)
+
+
+# ---- deleting the copies a run made ---------------------------------------------------------
+
+
+def _aws_code(error: JobAWSError) -> str:
+    response = getattr(error.error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def _epoch(value: Any) -> float | None:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    return None
+
+
+def delete_copy(
+    source_client: Any,
+    destination_client: Any,
+    copy_job_id: str,
+    destination_region: str,
+    created_after: float | None = None,
+    check_mode: bool = False,
+) -> dict[str, Any]:
+    """Delete the recovery point one copy job made, by ownership: the caller names a copy job it
+    started (its id kept by the run), and only that job's DestinationRecoveryPointArn is deleted,
+    from the vault its DestinationBackupVaultArn names. Nothing is looked up by name or tag.
+
+    Refused (nothing deleted) when the job's destination vault is not in `destination_region`
+    (the Region `destination_client` deletes in: the ARN would name another Region's point) or
+    when the job was created before `created_after` (epoch seconds; a job older than the run
+    cannot be the run's, whatever id was passed). The copy job is described with
+    `source_client`, in the Region whose StartCopyJob made it: copy jobs live there.
+
+    Returns {copy_job_id, status, recovery_point_arn?, backup_vault_name?}; status is `deleted`
+    (`would be deleted` in check mode), `not found` (the point, or the job, is gone),
+    `refused: ...` or `failed: ...` (also a job that has not completed: its copy may appear later).
+    """
+    result: dict[str, Any] = {"copy_job_id": copy_job_id}
+    try:
+        job = describe_copy_job(source_client, copy_job_id)
+    except JobAWSError as e:
+        if _aws_code(e) == "ResourceNotFoundException":
+            return {**result, "status": "not found"}
+        return {**result, "status": f"failed: {e}"}
+    state = job.get("State")
+    if state in RETRY_STATES:
+        return {**result, "status": f"nothing to delete (copy job {state})"}
+    point = job.get("DestinationRecoveryPointArn")
+    if state != "COMPLETED" or not point:
+        return {**result, "status": f"failed: copy job is {state}; its copy may still appear, delete it when the job has ended"}
+    vault_arn = str(job.get("DestinationBackupVaultArn") or "")
+    if backup_vault_arn_error(vault_arn, "DestinationBackupVaultArn"):
+        return {**result, "status": f"refused: its destination vault {vault_arn!r} is not a backup vault ARN"}
+    vault_region = vault_arn.split(":")[3]
+    vault_name = vault_arn.split(":", 6)[6]
+    result.update({"recovery_point_arn": point, "backup_vault_name": vault_name})
+    if vault_region != destination_region:
+        return {**result, "status": f"refused: it copied into Region {vault_region}, not {destination_region} where this task deletes"}
+    created = _epoch(job.get("CreationDate"))
+    if created_after is not None and (created is None or created < created_after):
+        return {**result, "status": f"refused: the copy job was created at {job.get('CreationDate')}, before this run started"}
+    if check_mode:
+        return {**result, "status": "would be deleted"}
+    try:
+        delete_recovery_point(destination_client, vault_name, point)
+    except JobAWSError as e:
+        if _aws_code(e) == "ResourceNotFoundException":
+            return {**result, "status": "not found"}
+        return {**result, "status": f"failed: {e}"}
+    return {**result, "status": "deleted"}
 
 
 # ---- the module ---------------------------------------------------------------------------

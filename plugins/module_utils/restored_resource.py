@@ -966,6 +966,16 @@ def check_input(params: dict[str, Any]) -> None:
         raise OwnershipInputError("security_group_ids needs subnet_ids: they are the security groups of the mount targets created there")
     if params.get("state") == "absent" and params.get("wait_until_usable"):
         raise OwnershipInputError("wait_until_usable applies to state=present only")
+    copy_job_ids = params.get("copy_job_ids") or []
+    if copy_job_ids and params.get("state") != "absent":
+        raise OwnershipInputError("copy_job_ids applies to state=absent only (it deletes the copies those jobs made)")
+    if not isinstance(copy_job_ids, list) or not all(isinstance(j, str) and j.strip() for j in copy_job_ids):
+        raise OwnershipInputError(f"copy_job_ids must be a list of copy job ids, got {copy_job_ids!r}")
+    if params.get("copy_job_region") and not copy_job_ids:
+        raise OwnershipInputError("copy_job_region applies with copy_job_ids only")
+    created_after = params.get("copy_jobs_created_after")
+    if created_after is not None and created_after < 0:
+        raise OwnershipInputError(f"copy_jobs_created_after must be seconds since the epoch, got {created_after}")
     _check_job_settings(params)
 
 
@@ -1033,6 +1043,23 @@ def _is_failure(status: str) -> bool:
     return status.startswith("refused") or status.startswith("failed")
 
 
+def _delete_copies(module: Any, client_for: ClientFor, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The copies params' copy_job_ids made, deleted in the module's Region (copy_job.delete_copy).
+    The copy jobs are described in copy_job_region, where they were started."""
+    if not params.get("copy_job_ids"):
+        return []
+    # Imported here: copy_job imports restore_module, which imports this module.
+    from ansible_collections.recovery.aws_backup.plugins.module_utils.copy_job import delete_copy
+
+    region = module.region
+    source_region = params.get("copy_job_region") or region
+    source = client_for("backup") if source_region == region else module.client("backup", retry_decorator=backup_retry, region=source_region)
+    return [
+        delete_copy(source, client_for("backup"), job_id, region, params.get("copy_jobs_created_after"), module.check_mode)
+        for job_id in params["copy_job_ids"]
+    ]
+
+
 def run_module(module: Any, client_for: ClientFor) -> None:
     """restored_resource's main: fail_json/exit_json, never a traceback."""
     params = module.params
@@ -1042,7 +1069,8 @@ def run_module(module: Any, client_for: ClientFor) -> None:
             resources = teardown(
                 client_for, params["run_id"], params["restore_job_ids"], params["adopt_unmarked"], module.check_mode, params["wait_timeout"]
             )
-            changed = any(r["status"] in ("deleted", "would be deleted") for r in resources)
+            copies = _delete_copies(module, client_for, params)
+            changed = any(r["status"] in ("deleted", "would be deleted") for r in resources + copies)
         else:
             resources = ensure_marked(
                 client_for, params["run_id"], params["restore_job_ids"], params.get("tags"),
@@ -1051,10 +1079,13 @@ def run_module(module: Any, client_for: ClientFor) -> None:
             )  # fmt: skip
             changed = any(r.pop("changed", False) for r in resources)
         result = {"changed": changed, "resources": json_safe(resources)}
-        problems = [r for r in resources if _is_failure(r["status"])]
+        if params["state"] == "absent" and params.get("copy_job_ids"):
+            result["copies"] = json_safe(copies)
+        problems = [f"restore job {r['restore_job_id']}: {r['status']}" for r in resources if _is_failure(r["status"])]
+        problems += [f"copy job {c['copy_job_id']}: {c['status']}" for c in result.get("copies", []) if _is_failure(c["status"])]
         if problems:
-            summary = "; ".join(f"restore job {r['restore_job_id']}: {r['status']}" for r in problems)
-            module.fail_json(msg=f"{len(problems)} of {len(resources)} restore jobs' resources were not handled: {summary}", **result)
+            total = len(resources) + len(result.get("copies", []))
+            module.fail_json(msg=f"{len(problems)} of {total} restore jobs' resources and copies were not handled: {'; '.join(problems)}", **result)
         module.exit_json(**result)
     except OwnershipInputError as e:
         module.fail_json(msg=str(e))

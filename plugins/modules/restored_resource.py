@@ -117,9 +117,29 @@ options:
         usable. When they run out, the jobs still waited for fail saying so; AWS carries on with what was started.
     type: int
     default: 1800
+  copy_job_ids:
+    description:
+      - With O(state=absent), also delete the recovery points these AWS Backup copy jobs made - the copy jobs this
+        run started (a regional drill's copies into the DR vault), by their ids as the run kept them.
+      - Only a job's C(DestinationRecoveryPointArn) is deleted (C(DeleteRecoveryPoint)), from the vault its
+        C(DestinationBackupVaultArn) names, and only when that vault is in the module's Region and the job was created
+        after O(copy_jobs_created_after). Nothing is looked up by name or tag. A failed copy job made nothing to delete.
+    type: list
+    elements: str
+    default: []
+  copy_job_region:
+    description:
+      - The Region whose C(StartCopyJob) made O(copy_job_ids) (the source Region of the copies), where they are
+        described. Default the module's Region.
+    type: str
+  copy_jobs_created_after:
+    description:
+      - When the run started, in seconds since the epoch. A copy job created before it is refused (not the run's).
+    type: float
 notes:
   - Check mode makes no change; RV(resources) says what would be done and C(changed) whether anything would be.
-  - Needs C(backup:DescribeRestoreJob), C(backup:GetRestoreJobMetadata); for EFS C(elasticfilesystem:DescribeFileSystems),
+  - Needs C(backup:DescribeRestoreJob), C(backup:GetRestoreJobMetadata); with O(copy_job_ids) C(backup:DescribeCopyJob)
+    (in O(copy_job_region)) and C(backup:DeleteRecoveryPoint); for EFS C(elasticfilesystem:DescribeFileSystems),
     C(DescribeMountTargets), C(TagResource), C(CreateMountTarget), C(DeleteMountTarget), C(DeleteFileSystem); for RDS
     C(rds:DescribeDBInstances), C(DescribeDBClusters), C(AddTagsToResource), C(DeleteDBInstance), C(DeleteDBCluster).
   - Throttling and transient AWS errors are retried with jittered backoff.
@@ -186,6 +206,29 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+copies:
+  description: One per O(copy_job_ids), in order.
+  returned: with O(state=absent) and O(copy_job_ids)
+  type: list
+  elements: dict
+  contains:
+    copy_job_id:
+      description: The copy job.
+      type: str
+    status:
+      description:
+        - "C(deleted) (C(would be deleted) in check mode), C(not found) (the copy or the job is gone),
+          C(nothing to delete (copy job FAILED)), C(refused: <why>) or C(failed: <why>)."
+      type: str
+      sample: deleted
+    recovery_point_arn:
+      description: The copy the job made (its C(DestinationRecoveryPointArn)).
+      type: str
+      returned: when the job completed
+    backup_vault_name:
+      description: The vault it is in.
+      type: str
+      returned: when the job completed
 resources:
   description: One entry per restore job, in the order of O(restore_job_ids).
   returned: always
@@ -283,6 +326,9 @@ ARGUMENT_SPEC = dict(
     job_settings=dict(type="dict", default={}),
     wait_until_usable=dict(type="bool", default=False),
     wait_timeout=dict(type="int", default=1800),
+    copy_job_ids=dict(type="list", elements="str", default=[]),
+    copy_job_region=dict(type="str"),
+    copy_jobs_created_after=dict(type="float"),
 )
 
 

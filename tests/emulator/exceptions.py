@@ -35,3 +35,8 @@ class AccessDeniedException(JsonRESTError):
 
     def __init__(self, msg: str = "Insufficient privileges to perform this action."):
         super().__init__("AccessDeniedException", msg)
+
+
+class InvalidResourceStateException(BackupClientError):
+    def __init__(self, msg: str):
+        super().__init__("InvalidResourceStateException", msg)

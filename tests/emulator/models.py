@@ -27,7 +27,7 @@ from moto.core.common_models import BaseModel
 from moto.utilities.paginator import paginate
 from moto.utilities.utils import get_partition
 
-from .exceptions import AccessDeniedException, MissingParameterValueException
+from .exceptions import AccessDeniedException, InvalidResourceStateException, MissingParameterValueException
 from .resources import RESOURCE_HANDLERS, handler_for_arn, handler_for_type
 from .settings import emulator_settings
 
@@ -688,6 +688,22 @@ class BackupJobsBackendMixin:
     ) -> list[RecoveryPoint]:
         points = [p for p in self.recovery_points.values() if p.resource_arn == resource_arn]
         return sorted(points, key=lambda p: (p.creation_date, p.recovery_point_arn), reverse=True)
+
+    def delete_recovery_point(self: Any, backup_vault_name: str, recovery_point_arn: str) -> None:
+        """DeleteRecoveryPoint: the point leaves its vault; for RDS and Aurora the snapshot that is
+        the recovery point goes with it (the API reference: "Deletes the recovery point specified by
+        a recovery point ID"; an RDS recovery point is its snapshot, so nothing of it stays).
+        Unknown vault: AccessDeniedException as for the other vault operations; a point not in
+        that vault: ResourceNotFoundException. A point a running restore job reads from:
+        InvalidResourceStateException ("AWS Backup is already working on deleting or restoring
+        the resource", its documented meaning); the emulator deletes at once, never EXPIRED."""
+        vault = self._vault(backup_vault_name)
+        point = self._recovery_point(recovery_point_arn, vault)
+        if any(job.recovery_point is point and job.final_status is None for job in self.restore_jobs.values()):
+            raise InvalidResourceStateException(f"Recovery point {recovery_point_arn} is being restored")
+        handler_for_type(point.resource_type).delete_recovery_point(self, point)
+        del self.recovery_points[recovery_point_arn]
+        vault.num_of_recovery_points = max(0, vault.num_of_recovery_points - 1)
 
     def get_recovery_point_restore_metadata(
         self: Any, backup_vault_name: str, recovery_point_arn: str, backup_vault_account_id: str | None = None

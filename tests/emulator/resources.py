@@ -124,6 +124,10 @@ class ResourceHandler(ABC):
             source_snapshot_id=snapshot_id,
         )
 
+    def delete_recovery_point(self, backend: Any, point: RecoveryPoint) -> None:
+        """What DeleteRecoveryPoint removes beside the point itself: nothing for the types AWS
+        Backup stores itself; RDS and Aurora remove the snapshot that is the point."""
+
     def copy_snapshot(self, backend: Any, point: RecoveryPoint, destination: Any, job: Any) -> tuple[str | None, str | None]:
         """(snapshot identifier, recovery point ARN) of a copy that is a service snapshot; (None, None)
         for the types AWS Backup stores itself."""
@@ -463,6 +467,9 @@ class RdsHandler(ResourceHandler):
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         _validate_rds_metadata(metadata, "DBInstanceIdentifier")
 
+    def delete_recovery_point(self, backend: Any, point: RecoveryPoint) -> None:
+        _rds_backend(backend).database_snapshots.pop(point.source_snapshot_id or "", None)
+
     def copy_snapshot(self, backend: Any, point: RecoveryPoint, destination: Any, job: Any) -> tuple[str | None, str | None]:
         from moto.rds.models import DBSnapshot
 
@@ -569,6 +576,9 @@ class AuroraHandler(ResourceHandler):
 
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         _validate_rds_metadata(metadata, "DBClusterIdentifier")
+
+    def delete_recovery_point(self, backend: Any, point: RecoveryPoint) -> None:
+        _rds_backend(backend).cluster_snapshots.pop(point.source_snapshot_id or "", None)
 
     def copy_snapshot(self, backend: Any, point: RecoveryPoint, destination: Any, job: Any) -> tuple[str | None, str | None]:
         from moto.rds.models import DBClusterSnapshot

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.core.responses import ActionResult
+from moto.core.responses import ActionResult, EmptyResult
 
 from .models import BackupJobsBackendMixin
 
@@ -128,6 +128,11 @@ class BackupJobsResponseMixin:
             next_token=p.get("NextToken"),
         )
         return ActionResult({"RecoveryPoints": [pt.to_resource_dict() for pt in points], "NextToken": next_token})
+
+    def delete_recovery_point(self) -> EmptyResult:
+        p = self._model_params()
+        self._backend().delete_recovery_point(p.get("BackupVaultName"), p.get("RecoveryPointArn"))
+        return EmptyResult()
 
     def get_recovery_point_restore_metadata(self) -> ActionResult:
         p = self._model_params()

@@ -186,7 +186,8 @@ def run_flows(aws: Any, backup: Any) -> None:
                 backup.list_copy_jobs(ByResourceArn=resource_arn)
                 control.advance_clock(50)
     backup.list_backup_jobs()
-    backup.list_recovery_points_by_backup_vault(BackupVaultName="contract-vault")
+    points = backup.list_recovery_points_by_backup_vault(BackupVaultName="contract-vault")["RecoveryPoints"]
+    backup.delete_recovery_point(BackupVaultName="contract-vault", RecoveryPointArn=points[0]["RecoveryPointArn"])
     seed.create_vault(backup, "contract-empty")
     backup.delete_backup_vault(BackupVaultName="contract-empty")
 
