@@ -8,7 +8,10 @@
 - plan | recovery.aws_backup.restore_report(run): the drill report
 - journals | recovery.aws_backup.restore_cleanup_runs(marked, exclude_run_id): earlier runs to clean up
 - dr_targets | recovery.aws_backup.restore_survey_targets(single_target): targets as an AWX survey gives them
-- plan | recovery.aws_backup.restore_start_requests(targets): backup_restore_jobs' restores
+- targets | recovery.aws_backup.restore_regional_targets(source_region): copy_from's default Region
+- plan | recovery.aws_backup.restore_copy_requests(lookups, vaults): backup_copy_job's options per copy_from target
+- results | recovery.aws_backup.restore_copies_done(run_started): the copies made, per target
+- plan | recovery.aws_backup.restore_start_requests(targets, copies): backup_restore_jobs' restores
 - results | recovery.aws_backup.restore_started: the jobs started, per target (module_utils/restore_run.py)
 - started | recovery.aws_backup.restore_jobs_seen(polled, previous, timeout): each target's job after a poll
 - plan | recovery.aws_backup.restore_progress(jobs, failed, now): a progress line per target
@@ -30,6 +33,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import cleanup_runs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import measure
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import regional_targets
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import survey_targets
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import target_secret_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_run
@@ -56,7 +60,10 @@ FILTERS = {
     "restore_report": report,
     "restore_cleanup_runs": cleanup_runs,
     "restore_survey_targets": survey_targets,
+    "restore_regional_targets": regional_targets,
     "restore_start_requests": restore_run.start_requests,
+    "restore_copy_requests": restore_run.copy_requests,
+    "restore_copies_done": restore_run.copies_done,
     "restore_started": restore_run.started_jobs,
     "restore_jobs_seen": restore_run.jobs_seen,
     "restore_progress": restore_run.progress_lines,

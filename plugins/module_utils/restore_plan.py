@@ -44,7 +44,17 @@ _NO_DEFAULT = object()
 TYPE_FIELDS: dict[str, tuple[tuple[str, ...], Any]] = {
     "in_place": (("EFS",), False),
     "encrypted": (("EFS",), True),
-    "kms_key_id": (("EFS",), _NO_DEFAULT),
+    # RestoreDBInstanceFromDBSnapshot, whose parameters are an RDS instance's restore metadata, takes
+    # no KmsKeyId (the instance keeps its snapshot's key: in a DR Region, the DR vault's, which AWS
+    # Backup re-encrypts a copy with); RestoreDBClusterFromSnapshot takes KmsKeyId. AWS Backup
+    # developer guide, "Restore an Amazon RDS database" and "Restoring an Amazon Aurora cluster"
+    # (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-aur.html: "Specifications for
+    # the restore options can be found in the API guide for RestoreDBClusterFromSnapshot");
+    # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html,
+    # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBClusterFromSnapshot.html.
+    "kms_key_id": (("EFS", "Aurora"), _NO_DEFAULT),
+    # The same calls' AvailabilityZone (an instance) and AvailabilityZones (a cluster, a list).
+    "availability_zone": (("RDS", "Aurora"), _NO_DEFAULT),
     "performance_mode": (("EFS",), "generalPurpose"),
     "item_paths": (("EFS",), _NO_DEFAULT),
     "subnet_ids": (("EFS",), _NO_DEFAULT),
@@ -57,6 +67,11 @@ TYPE_FIELDS: dict[str, tuple[tuple[str, ...], Any]] = {
     "instance_count": (("Aurora",), 1),
     "engine": (("Aurora",), _NO_DEFAULT),
 }
+
+# copy_from: where a drill (or an isolated recovery account) copies the recovery point from before
+# restoring it in the role's Region: the source Region and vault, and which point.
+COPY_FROM_KEYS = ("region", "backup_vault_name", "recovery_point_arn")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 # The metadata key that carries the target name per type: the role finds, tags, validates and tears
 # down the restored resource by name, so metadata must not point the restore elsewhere.
@@ -315,6 +330,9 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
                 "ignoring case (RDS identifiers are case-insensitive)"
             )
 
+    copy_problems, copy_point = _check_copy_from(target)
+    problems.extend(copy_problems)
+
     for field in ("recovery_point_arn", "resource_arn", "backup_vault_name", "latest_before"):
         value = target.get(field)
         if value is not None and not isinstance(value, str):
@@ -322,9 +340,14 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
     recovery_point_arn = target.get("recovery_point_arn")
     resource_arn = target.get("resource_arn")
     # A value of the wrong type counts as given: its own error says what is wrong with it.
-    has_point = _given(recovery_point_arn)
+    has_point = _given(recovery_point_arn) or copy_point
     has_resource = _given(resource_arn)
-    if has_point and has_resource:
+    if copy_point and _given(recovery_point_arn):
+        problems.append(
+            "give copy_from.recovery_point_arn (the point to copy), not recovery_point_arn: with copy_from the role "
+            "restores the copy it makes"
+        )
+    elif has_point and has_resource:
         problems.append("give one of recovery_point_arn and resource_arn, not both")
     elif not has_point and not has_resource:
         problems.append("recovery_point_arn or resource_arn is required (the recovery point, or the resource whose newest one to restore)")
@@ -343,7 +366,7 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
         value = target.get(field)
         if value is not None and not isinstance(value, bool):
             problems.append(f"{field} must be true or false, got {value!r}")
-    for field in ("kms_key_id", "db_instance_class", "db_subnet_group_name", "engine"):
+    for field in ("kms_key_id", "db_instance_class", "db_subnet_group_name", "engine", "availability_zone"):
         value = target.get(field)
         if value is not None and not _is_nonempty_str(value):
             problems.append(f"{field} must be a non-empty string, got {value!r}")
@@ -357,6 +380,8 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
     item_paths = target.get("item_paths")
     if item_paths is not None:
         problems.extend(_check_string_list("item_paths", item_paths, path=True))
+    if _given(target.get("availability_zone")) and target.get("multi_az") is True:
+        problems.append("availability_zone cannot be given with multi_az true (RDS places a Multi-AZ instance itself)")
     if _given(target.get("kms_key_id")) and target.get("encrypted", True) is False:
         problems.append("kms_key_id requires encrypted to be true (a KMS key encrypts the new file system)")
 
@@ -373,6 +398,37 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
             )
 
     return [f"{label}: {problem}" for problem in problems]
+
+
+def _check_copy_from(target: dict[str, Any]) -> tuple[list[str], bool]:
+    """copy_from's problems, and whether it names the recovery point to copy."""
+    copy_from = target.get("copy_from")
+    if copy_from is None:
+        return [], False
+    if not isinstance(copy_from, dict):
+        return [f"copy_from must be a dictionary with region, backup_vault_name and recovery_point_arn, got {type(copy_from).__name__}"], False
+    problems = []
+    unknown = sorted(str(k) for k in copy_from if k not in COPY_FROM_KEYS)
+    if unknown:
+        problems.append(f"copy_from has unknown keys {', '.join(unknown)} (known: {', '.join(COPY_FROM_KEYS)})")
+    region = copy_from.get("region")
+    if not _is_nonempty_str(region):
+        problems.append(f"copy_from.region (the source Region to copy from) is required, got {region!r}")
+    elif not _REGION.match(region):
+        problems.append(f"copy_from.region must be an AWS Region such as us-east-1, got {region!r}")
+    vault = copy_from.get("backup_vault_name")
+    if not _is_nonempty_str(vault):
+        problems.append(f"copy_from.backup_vault_name (the source vault) is required, got {vault!r}")
+    point = copy_from.get("recovery_point_arn")
+    if point is not None and not (isinstance(point, str) and point.strip().startswith("arn:")):
+        problems.append(f"copy_from.recovery_point_arn must be an ARN (arn:...), got {point!r}")
+    if not _is_nonempty_str(target.get("backup_vault_name")):
+        problems.append("backup_vault_name (the vault in the role's Region to copy into and restore from) is required with copy_from")
+    if _given(target.get("latest_before")):
+        problems.append("latest_before is not supported with copy_from (the newest completed point is copied); give copy_from.recovery_point_arn")
+    if target.get("in_place") is True:
+        problems.append("in_place is not supported with copy_from (a copy restores to a new file system)")
+    return problems, _given(point)
 
 
 def check_targets(targets: Any, mode: Any, run_id: Any) -> None:
@@ -426,6 +482,7 @@ def _role_metadata(target: dict[str, Any]) -> dict[str, Any]:
             "VpcSecurityGroupIds": list(target["vpc_security_group_ids"]) if target.get("vpc_security_group_ids") else None,
             "MultiAZ": target.get("multi_az"),
             "Port": target.get("port"),
+            "AvailabilityZone": target.get("availability_zone") or None,
         }
     else:
         built = {
@@ -433,6 +490,8 @@ def _role_metadata(target: dict[str, Any]) -> dict[str, Any]:
             "DBSubnetGroupName": target.get("db_subnet_group_name") or None,
             "VpcSecurityGroupIds": list(target["vpc_security_group_ids"]) if target.get("vpc_security_group_ids") else None,
             "Port": target.get("port"),
+            "AvailabilityZones": [target["availability_zone"]] if target.get("availability_zone") else None,
+            "KmsKeyId": target.get("kms_key_id") or None,
         }
     return {key: value for key, value in built.items() if value is not None}
 
@@ -513,9 +572,21 @@ def plan_item(index: int, target: dict[str, Any], mode: str, run_id: str) -> dic
         "subnet_ids": list(target.get("subnet_ids") or []) if is_efs else [],
         "security_group_ids": list(target.get("security_group_ids") or []) if is_efs else [],
         "has_secret_metadata": bool(secret_metadata(target)),
+        "copy_from": _copy_from(target),
         "expected": _expected(target, metadata, instance_count),
     }
     return plain(item)
+
+
+def _copy_from(target: dict[str, Any]) -> Optional[dict[str, Any]]:
+    copy_from = target.get("copy_from")
+    if not isinstance(copy_from, dict):
+        return None
+    return {
+        "region": copy_from["region"],
+        "backup_vault_name": copy_from["backup_vault_name"],
+        "recovery_point_arn": copy_from.get("recovery_point_arn") or None,
+    }
 
 
 def build_plan(targets: Any, mode: Any, run_id: Any) -> list[dict[str, Any]]:
@@ -671,6 +742,10 @@ def report(plan: Any, run: Any) -> dict[str, Any]:
     validation = _dict(run.get("validation"))
     teardown = _dict(run.get("teardown"))
     failed = _dict(run.get("failed"))
+    sources = _dict(run.get("sources"))
+    copies = _dict(run.get("copies"))
+    copy_teardown = _dict(run.get("copy_teardown"))
+    dr_region = run.get("dr_region") or ""
     leftovers = run.get("leftovers") or []
     if not isinstance(leftovers, (list, tuple)):
         raise PlanError([f"run.leftovers must be a list, got {type(leftovers).__name__}"])
@@ -696,7 +771,9 @@ def report(plan: Any, run: Any) -> dict[str, Any]:
             "measures": _dict(measures.get(name)),
             "validation": validation.get(name) or "not run",
             "teardown": teardown.get(name) or ("kept" if created_arn else "nothing to delete"),
-        })
+            **_regional(item, _dict(sources.get(name)), _dict(copies.get(name)), copy_teardown.get(name),
+                        _dict(measures.get(name)), dr_region),
+        })  # fmt: skip
     return plain({
         "run_id": run.get("run_id") or "",
         "mode": run.get("mode") or "",
@@ -705,6 +782,50 @@ def report(plan: Any, run: Any) -> dict[str, Any]:
         "leftovers": leftovers,
         "targets": targets,
     })
+
+
+def _arn_region(arn: Any) -> str:
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[3] if len(parts) > 3 and parts[0] == "arn" else ""
+
+
+def _regional(
+    item: dict[str, Any], source: dict[str, Any], copy: dict[str, Any], copy_teardown: Any,
+    measures: dict[str, Any], dr_region: str,
+) -> dict[str, Any]:
+    """Where the restored data came from and how old it was, for a restore in a DR Region.
+
+    source_region: copy_from's Region when the role copied; otherwise the Region of the vault the
+    restored point was copied from (its SourceBackupVaultArn), else of the point itself.
+    copy_age_seconds: restore job creation - the restored point's CreationDate. A copy keeps its
+    source's CreationDate (AWS Backup developer guide, "Copy a backup": "Copies retain their source
+    configuration, including creation dates"), so this is the age of the data when the restore
+    began, which is what an RPO bounds; how long ago the copy itself was made does not matter to it.
+    """
+    if copy:
+        source_region = copy.get("source_region") or ""
+    else:
+        source_region = _arn_region(source.get("source_backup_vault_arn")) or _arn_region(source.get("recovery_point_arn"))
+    entry: dict[str, Any] = {
+        "source_region": source_region,
+        "dr_region": dr_region,
+        "source_backup_vault_arn": source.get("source_backup_vault_arn") or "",
+        "source_resource_arn": source.get("resource_arn") or item.get("resource_arn") or "",
+        "copy_age_seconds": measures.get("recovery_point_age_seconds"),
+        "rpo_seconds": item.get("rpo_seconds"),
+        "rpo_met": measures.get("rpo_met"),
+        "recovery_time_seconds": measures.get("recovery_time_seconds"),
+        "rto_seconds": item.get("rto_seconds"),
+        "rto_met": measures.get("rto_met"),
+    }
+    if item.get("copy_from"):
+        entry.update({
+            "copy_job_id": copy.get("copy_job_id") or "",
+            "source_recovery_point_arn": copy.get("source_recovery_point_arn") or "",
+            "copy_duration_seconds": copy.get("copy_duration_seconds"),
+            "copy_teardown": copy_teardown or ("kept (not made by this run)" if copy and not copy.get("owned") else "nothing to delete"),
+        })  # fmt: skip
+    return entry
 
 
 def cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list[dict[str, Any]]:
@@ -733,6 +854,22 @@ def cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list
         {"run_id": r["run_id"], "restore_job_ids": sorted(r["restore_job_ids"]), "journals": sorted(r["journals"])}
         for r in sorted(runs.values(), key=lambda r: r["run_id"])
     ]
+
+
+def regional_targets(targets: Any, source_region: Any = None) -> list[Any]:
+    """restore_targets with `source_region` (a regional drill's dr_source_region) as the region of
+    each copy_from that names none. Anything else is left as it is, for restore_plan to check."""
+    if not isinstance(targets, (list, tuple)):
+        return targets
+    result = []
+    for target in targets:
+        if isinstance(target, dict) and isinstance(target.get("copy_from"), dict) and source_region:
+            copy_from = dict(target["copy_from"])
+            if not copy_from.get("region"):
+                copy_from["region"] = source_region
+            target = {**target, "copy_from": copy_from}
+        result.append(plain(target))
+    return result
 
 
 def survey_targets(targets: Any, single_target: Any = None) -> list[Any]:

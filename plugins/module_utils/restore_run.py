@@ -36,18 +36,113 @@ def _list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else []
 
 
-def start_requests(plan: list[dict[str, Any]], targets: Any) -> list[dict[str, Any]]:
+def start_requests(plan: list[dict[str, Any]], targets: Any, copies: Any = None) -> list[dict[str, Any]]:
     """backup_restore_jobs' `restores`: one per plan item, unset options left out, the target's
     secret metadata under `secret_metadata` (a no_log option of that module, so the module
-    hides it in its output and log)."""
+    hides it in its output and log). A target with copy_from restores the copy this run made
+    (`copies`, copies_done's), from the vault in the role's Region; without one it is left out
+    (its copy failed, which the copy step noted)."""
     requests = []
     target_list = _list(targets)
+    copies = _dict(copies)
     for item in plan:
         request = {key: item[key] for key in _REQUEST_FIELDS if item.get(key) not in (None, "")}
+        if item.get("copy_from"):
+            copied = _dict(copies.get(item["name"])).get("destination_recovery_point_arn")
+            if not copied:
+                continue
+            request.pop("resource_arn", None)
+            request.pop("latest_before", None)
+            request["recovery_point_arn"] = copied
         if item.get("has_secret_metadata") and item["index"] < len(target_list):
             request["secret_metadata"] = secret_metadata(_dict(target_list[item["index"]]))
         requests.append(request)
     return plain(requests)
+
+
+# What the report says of the point a restore started from (DescribeRecoveryPoint, snake_case): a
+# copy's SourceBackupVaultArn names the vault, and so the Region, it was copied from.
+_SOURCE_FIELDS = ("recovery_point_arn", "resource_arn", "source_backup_vault_arn", "backup_vault_arn", "creation_date")
+
+
+def copy_requests(plan: list[dict[str, Any]], lookups: Any, vaults: Any) -> dict[str, Any]:
+    """backup_copy_job's options per target with copy_from (`requests`: name, region,
+    recovery_point_arn, source_backup_vault_name, destination_backup_vault_arn), and `failed`
+    (name -> why no copy can start). `lookups`: the results of backup_recovery_point_info per
+    target whose point is the newest of its resource (item: the plan item); `vaults`:
+    amazon.aws.backup_vault_info's `backup_vaults` in the role's Region (the destinations)."""
+    newest = {}
+    for result in _list(lookups):
+        result = _dict(result)
+        name = _dict(result.get("item")).get("name")
+        points = _list(result.get("recovery_points"))
+        if name:
+            newest[name] = (points[0].get("recovery_point_arn") if points else None, result.get("msg"))
+    vault_arns = {v.get("backup_vault_name"): v.get("backup_vault_arn") for v in map(_dict, _list(vaults))}
+    requests, failed = [], {}
+    for item in plan:
+        copy_from = _dict(item.get("copy_from"))
+        if not copy_from:
+            continue
+        name = item["name"]
+        point = copy_from.get("recovery_point_arn")
+        if not point:
+            point, msg = newest.get(name, (None, None))
+            if not point:
+                failed[name] = (
+                    f"copy: no completed recovery point of {item.get('resource_arn')} in vault "
+                    f"{copy_from['backup_vault_name']} in {copy_from['region']}" + (f" ({msg})" if msg else "")
+                )
+                continue
+        destination = vault_arns.get(item.get("backup_vault_name"))
+        if not destination:
+            failed[name] = f"copy: the vault {item.get('backup_vault_name')} to copy into was not found in the role's Region"
+            continue
+        requests.append({
+            "name": name, "region": copy_from["region"], "recovery_point_arn": point,
+            "source_backup_vault_name": copy_from["backup_vault_name"], "destination_backup_vault_arn": destination,
+        })  # fmt: skip
+    return plain({"requests": requests, "failed": failed})
+
+
+def copies_done(results: Any, run_started: Any) -> dict[str, Any]:
+    """From the copy waits (async_status of each backup_copy_job start, whose `item` is the start's
+    result and its `item` the copy request): `copies` (name -> copy_job_id, state, source and
+    destination recovery points, source_region, copy_duration_seconds, `owned`: started by this
+    run, so its teardown deletes it; an equal copy AWS already had is reused and never deleted),
+    `owned_ids` (source Region -> this run's copy job ids) and `failed` (name -> why)."""
+    copies: dict[str, Any] = {}
+    failed: dict[str, str] = {}
+    owned: dict[str, list[str]] = {}
+    for result in _list(results):
+        result = _dict(result)
+        started = _dict(result.get("item"))
+        request = _dict(started.get("item"))
+        name = request.get("name")
+        if not name:
+            continue
+        job = _dict(result.get("copy_job"))
+        created = job.get("creation_date")
+        # the start's own `changed` is not known while it runs in the background: a job created
+        # after the run started is the one this run's start made (an equal older copy is reused)
+        is_owned = bool(job.get("copy_job_id")) and result.get("changed") is True
+        if is_owned and created:
+            is_owned = parse_iso8601(created, f"{name}: copy creation_date").timestamp() >= float(run_started) - 1
+        copies[name] = plain({
+            "copy_job_id": job.get("copy_job_id") or "",
+            "state": job.get("state") or "",
+            "source_region": request.get("region"),
+            "source_recovery_point_arn": job.get("source_recovery_point_arn") or request.get("recovery_point_arn"),
+            "destination_recovery_point_arn": job.get("destination_recovery_point_arn") or "",
+            "copy_duration_seconds": result.get("copy_duration_seconds"),
+            "owned": is_owned,
+        })  # fmt: skip
+        if is_owned:
+            owned.setdefault(request["region"], []).append(job["copy_job_id"])
+        if result.get("failed") or job.get("state") != "COMPLETED":
+            failed[name] = f"copy: {result.get('msg') or job.get('status_message') or 'the copy did not complete'}"
+            copies[name]["destination_recovery_point_arn"] = ""
+    return plain({"copies": copies, "owned_ids": owned, "failed": failed})
 
 
 def _ended(job: dict[str, Any]) -> bool:
@@ -70,16 +165,20 @@ def started_jobs(results: Any) -> dict[str, Any]:
     started: dict[str, str] = {}
     failed: dict[str, str] = {}
     jobs: dict[str, Any] = {}
+    sources: dict[str, Any] = {}
     for result in _list(results):
         result = _dict(result)
         name = str(result.get("name") or "")
         job = _dict(result.get("restore_job"))
+        point = _dict(result.get("recovery_point"))
+        if point:
+            sources[name] = {key: point.get(key) for key in _SOURCE_FIELDS if point.get(key) not in (None, "")}
         if job.get("restore_job_id") and not result.get("failed"):
             started[name] = job["restore_job_id"]
             jobs[name] = _entry(job)
         else:
             failed[name] = f"restore: {result.get('msg') or 'the restore job was not started'}"
-    return plain({"started": started, "jobs": jobs, "failed": failed})
+    return plain({"started": started, "jobs": jobs, "failed": failed, "sources": sources})
 
 
 def _entry(job: dict[str, Any], error: str = "") -> dict[str, Any]:

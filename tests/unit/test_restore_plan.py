@@ -245,6 +245,7 @@ def test_efs_plan_item():
         "subnet_ids": ["subnet-1", "subnet-2"],
         "security_group_ids": ["sg-1"],
         "has_secret_metadata": False,
+        "copy_from": None,
         "expected": {"creation_token": "files", "encrypted": True, "performance_mode": "maxIO"},
     }
     assert json.loads(json.dumps(item)) == item
@@ -468,6 +469,12 @@ def test_measures_without_a_usable_resource_or_dates():
 # ---- report --------------------------------------------------------------------------------
 
 
+REGIONAL_KEYS = (
+    "source_region", "dr_region", "source_backup_vault_arn", "source_resource_arn", "copy_age_seconds", "rpo_seconds",
+    "rpo_met", "recovery_time_seconds", "rto_seconds", "rto_met",
+)  # fmt: skip
+
+
 def test_report_shape():
     plan = build_plan([rds(rto_seconds=60), efs(), aurora(), efs(name="source", in_place=True)], "drill", "run-1")
     measures = {"orders": {"recovery_time_seconds": 30, "recovery_point_age_seconds": 5, "rto_seconds": 60, "rpo_seconds": None,
@@ -489,7 +496,14 @@ def test_report_shape():
         "failed": {"files": "restore: AccessDenied"},
         "leftovers": [{"arn": "arn:aws:rds:us-east-1:1:db:old", "run_id": "run-0"}],
     }
-    assert restore_report(plan, run) == {
+    result = restore_report(plan, run)
+    # the regional fields (test_regional_plan.py) apart; here with no copy and no source known
+    regional = [{key: target.pop(key) for key in list(target) if key in REGIONAL_KEYS} for target in result["targets"]]
+    assert regional[0] == {
+        "source_region": "", "dr_region": "", "source_backup_vault_arn": "", "source_resource_arn": "",
+        "copy_age_seconds": 5, "rpo_seconds": None, "rpo_met": None, "recovery_time_seconds": 30, "rto_seconds": 60, "rto_met": True,
+    }  # fmt: skip
+    assert result == {
         "run_id": "run-1",
         "mode": "drill",
         "succeeded": False,
