@@ -114,3 +114,54 @@ def test_copy_then_restore_and_outage_path_drill_leaves_nothing_in_either_region
     assert inventory(emulator_server) == before
     markdown = next(result.output_dir.glob("drill-*.md")).read_text()
     assert SOURCE in markdown and DR in markdown
+
+
+def test_outage_path_restores_the_newest_copy_among_older_copies_and_other_resources(emulator_server, run_playbook, primary):
+    src = clients(emulator_server, SOURCE)
+    copy_to_dr(emulator_server, primary, primary["rds_point"])  # older
+    newer_point = seed.backup_and_wait(src["backup"], "prod-vault", primary["db"]["DBInstanceArn"], ROLE).recovery_point_arn
+    newest = copy_to_dr(emulator_server, primary, newer_point)
+    copy_to_dr(emulator_server, primary, primary["efs_point"])  # another resource's copy, made last
+    before = inventory(emulator_server)
+    result = drill(run_playbook, [rds_outage_target(primary)])
+    assert result.rc == 0, result.stdout[-4000:]
+    (target,) = report(result)["targets"]
+    assert target["recovery_point_arn"] == newest["DestinationRecoveryPointArn"]
+    assert target["source_region"] == SOURCE and target["dr_region"] == DR
+    assert inventory(emulator_server) == before
+
+
+def test_a_copy_older_than_the_rpo_is_reported_as_a_miss(emulator_server, run_playbook, primary):
+    copy_to_dr(emulator_server, primary, primary["rds_point"])
+    time.sleep(2)  # the backup is at least 2 s old when the restore starts: older than rpo_seconds=1
+    result = drill(run_playbook, [rds_outage_target(primary, rpo_seconds=1)])
+    assert result.rc == 0, result.stdout[-4000:]  # a miss is reported, not failed, by default
+    (target,) = report(result)["targets"]
+    assert target["copy_age_seconds"] >= 2 and target["rpo_met"] is False
+    assert "MISSED" in next(result.output_dir.glob("drill-*.md")).read_text()
+
+
+def test_a_failing_restore_leaves_nothing_in_either_region(emulator_server, run_playbook, primary):
+    copy_to_dr(emulator_server, primary, primary["rds_point"])
+    before = inventory(emulator_server)
+    emulator_server.fail_restore_jobs(1, status_message="injected failure")
+    result = drill(run_playbook, [efs_copy_target(primary)])
+    assert result.rc != 0
+    (target,) = report(result)["targets"]
+    assert target["restore_job_status"] == "FAILED" and "injected failure" in target["error"]
+    assert target["copy_teardown"] == "deleted"
+    assert inventory(emulator_server) == before
+
+
+def test_bad_regional_fields_fail_before_any_aws_call_naming_the_field(emulator_server, run_playbook, primary):
+    emulator_server.reset_calls()
+    result = drill(run_playbook, [
+        efs_copy_target(primary, copy_from={"backup_vault_name": "prod-vault", "region": "useast1"}),
+        rds_outage_target(primary, multi_az=True),
+        rds_outage_target(primary, name="dr-orders-2", kms_key_id="alias/dr"),
+    ])  # fmt: skip
+    assert result.rc != 0
+    assert "restore_targets[0] (name 'dr-app-data'): copy_from.region must be an AWS Region" in result.stdout
+    assert "restore_targets[1] (name 'dr-orders'): availability_zone cannot be given with multi_az true" in result.stdout
+    assert "restore_targets[2] (name 'dr-orders-2'): kms_key_id is only supported for EFS and Aurora" in result.stdout
+    assert emulator_server.calls() == {}

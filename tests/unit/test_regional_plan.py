@@ -1,0 +1,126 @@
+"""The regional parts of the role's data shaping: copy_from and the DR-side overrides checked and
+planned, the copy requests and what the copies came to, the restores from the copies, the report's
+source/DR Regions and copy age."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import regional_targets
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_run import copies_done
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_run import copy_requests
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_run import start_requests
+
+FS = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0"
+DB = "arn:aws:rds:us-east-1:123456789012:db:orders"
+DR_VAULT = "arn:aws:backup:us-west-2:123456789012:backup-vault:dr-vault"
+COPY_POINT = "arn:aws:backup:us-west-2:123456789012:recovery-point:C6164D9A-7F05-492D-B970-BB1FB08AAA03"
+SOURCE_POINT = "arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45"
+
+
+def efs(**fields):
+    return {"name": "files", "resource_type": "EFS", "resource_arn": FS, "backup_vault_name": "dr-vault",
+            "copy_from": {"region": "us-east-1", "backup_vault_name": "prod-vault"}, **fields}  # fmt: skip
+
+
+def rds(**fields):
+    return {"name": "orders", "resource_type": "RDS", "resource_arn": DB, "backup_vault_name": "dr-vault", **fields}
+
+
+def problems(targets):
+    with pytest.raises(PlanError) as error:
+        build_plan(targets, "drill", "run-1")
+    return error.value.problems
+
+
+def test_copy_from_problems_name_the_target_and_field():
+    found = problems([
+        efs(copy_from={"region": "nowhere", "vault": "x"}),
+        efs(name="other", copy_from={"region": "us-east-1", "backup_vault_name": "prod-vault", "recovery_point_arn": "point"}),
+        efs(name="third", backup_vault_name=None, latest_before="-1h"),
+        efs(name="fourth", copy_from="us-east-1"),
+    ])  # fmt: skip
+    assert "restore_targets[0] (name 'files'): copy_from has unknown keys vault (known: region, backup_vault_name, recovery_point_arn)" in found
+    assert "restore_targets[0] (name 'files'): copy_from.region must be an AWS Region such as us-east-1, got 'nowhere'" in found
+    assert any(p.startswith("restore_targets[0] (name 'files'): copy_from.backup_vault_name (the source vault) is required") for p in found)
+    assert "restore_targets[1] (name 'other'): copy_from.recovery_point_arn must be an ARN (arn:...), got 'point'" in found
+    assert any(p.startswith("restore_targets[2] (name 'third'): backup_vault_name (the vault in the role's Region") for p in found)
+    assert any(p.startswith("restore_targets[2] (name 'third'): latest_before is not supported with copy_from") for p in found)
+    assert any(p.startswith("restore_targets[3] (name 'fourth'): copy_from must be a dictionary") for p in found)
+
+
+def test_copy_from_point_instead_of_a_resource_and_not_with_recovery_point_arn():
+    target = efs(resource_arn=None, copy_from={"region": "us-east-1", "backup_vault_name": "prod-vault", "recovery_point_arn": SOURCE_POINT})
+    assert build_plan([target], "drill", "r")[0]["copy_from"]["recovery_point_arn"] == SOURCE_POINT
+    found = problems([{**target, "recovery_point_arn": COPY_POINT}])
+    assert any("give copy_from.recovery_point_arn (the point to copy), not recovery_point_arn" in p for p in found)
+
+
+def test_dr_side_overrides_reach_the_metadata():
+    orders, ledger = build_plan([
+        rds(availability_zone="us-west-2b", db_subnet_group_name="dr-subnets", vpc_security_group_ids=["sg-dr"]),
+        {"name": "ledger", "resource_type": "Aurora", "resource_arn": DB, "backup_vault_name": "dr-vault",
+         "availability_zone": "us-west-2a", "kms_key_id": "arn:aws:kms:us-west-2:123456789012:key/dr"},
+    ], "drill", "r")  # fmt: skip
+    assert orders["metadata"]["AvailabilityZone"] == "us-west-2b"
+    assert orders["metadata"]["DBSubnetGroupName"] == "dr-subnets" and orders["metadata"]["VpcSecurityGroupIds"] == ["sg-dr"]
+    assert ledger["metadata"]["AvailabilityZones"] == ["us-west-2a"]
+    assert ledger["metadata"]["KmsKeyId"] == "arn:aws:kms:us-west-2:123456789012:key/dr"
+    assert "restore_targets[0] (name 'orders'): kms_key_id is only supported for EFS and Aurora" in problems([rds(kms_key_id="k")])
+    assert any("availability_zone cannot be given with multi_az true" in p for p in problems([rds(availability_zone="a", multi_az=True)]))
+    assert "restore_targets[0] (name 'files'): availability_zone is only supported for RDS and Aurora" in problems([efs(availability_zone="a")])
+
+
+def test_regional_targets_fill_in_the_source_region():
+    targets = regional_targets([efs(copy_from={"backup_vault_name": "prod-vault"}), rds()], "eu-west-1")
+    assert targets[0]["copy_from"] == {"backup_vault_name": "prod-vault", "region": "eu-west-1"} and targets[1] == rds()
+
+
+def test_copy_requests_then_restores_from_the_copies_only():
+    plan = build_plan([efs(), efs(name="gone"), rds()], "drill", "r")
+    lookups = [{"item": plan[0], "recovery_points": [{"recovery_point_arn": SOURCE_POINT}]},
+               {"item": plan[1], "recovery_points": []}]  # fmt: skip
+    planned = copy_requests(plan, lookups, [{"backup_vault_name": "dr-vault", "backup_vault_arn": DR_VAULT}])
+    assert planned["requests"] == [{"name": "files", "region": "us-east-1", "recovery_point_arn": SOURCE_POINT,
+                                    "source_backup_vault_name": "prod-vault", "destination_backup_vault_arn": DR_VAULT}]  # fmt: skip
+    assert planned["failed"]["gone"].startswith("copy: no completed recovery point of")
+    waited = [{"item": {"item": planned["requests"][0]}, "changed": True, "copy_duration_seconds": 2.0,
+               "copy_job": {"copy_job_id": "C1", "state": "COMPLETED", "creation_date": "2026-11-25T10:00:05Z",
+                            "source_recovery_point_arn": SOURCE_POINT, "destination_recovery_point_arn": COPY_POINT}}]  # fmt: skip
+    done = copies_done(waited, 1795600000.0)  # 2026-11-25T08:26:40Z: the job is newer, so this run's
+    assert done["owned_ids"] == {"us-east-1": ["C1"]} and done["failed"] == {}
+    requests = start_requests(plan, [efs(), efs(name="gone"), rds()], done["copies"])
+    assert [r["name"] for r in requests] == ["files", "orders"]  # no copy, no restore
+    assert requests[0]["recovery_point_arn"] == COPY_POINT and "resource_arn" not in requests[0]
+    assert requests[1]["resource_arn"] == DB
+
+
+def test_a_failed_or_reused_copy_is_not_the_runs_to_delete():
+    request = {"name": "files", "region": "us-east-1", "recovery_point_arn": SOURCE_POINT}
+    failed = copies_done([{"item": {"item": request}, "failed": True, "changed": True, "msg": "copy job C2 ended FAILED: denied",
+                           "copy_job": {"copy_job_id": "C2", "state": "FAILED", "creation_date": "2026-11-25T10:00:05Z"}}], 1795600000.0)  # fmt: skip
+    assert failed["failed"] == {"files": "copy: copy job C2 ended FAILED: denied"}
+    assert failed["copies"]["files"]["destination_recovery_point_arn"] == ""
+    reused = copies_done([{"item": {"item": request}, "changed": False,
+                           "copy_job": {"copy_job_id": "C0", "state": "COMPLETED", "destination_recovery_point_arn": COPY_POINT}}], 0)  # fmt: skip
+    assert reused["owned_ids"] == {} and reused["copies"]["files"]["owned"] is False
+
+
+def test_report_says_where_the_data_came_from_and_how_old_it_was():
+    plan = build_plan([efs(rpo_seconds=60), rds(rto_seconds=600)], "drill", "r")
+    run = {
+        "dr_region": "us-west-2",
+        "copies": {"files": {"copy_job_id": "C1", "source_region": "us-east-1", "source_recovery_point_arn": SOURCE_POINT,
+                             "copy_duration_seconds": 2.0, "owned": True}},
+        "copy_teardown": {"files": "deleted"},
+        "sources": {"orders": {"recovery_point_arn": COPY_POINT, "source_backup_vault_arn": "arn:aws:backup:eu-west-1:123456789012:backup-vault:prod"}},
+        "measures": {"files": {"recovery_point_age_seconds": 90, "rpo_met": False}, "orders": {"recovery_time_seconds": 30, "rto_met": True}},
+    }  # fmt: skip
+    files, orders = report(plan, run)["targets"]
+    assert files["source_region"] == "us-east-1" and files["dr_region"] == "us-west-2"
+    assert files["copy_age_seconds"] == 90 and files["rpo_seconds"] == 60 and files["rpo_met"] is False
+    assert files["copy_duration_seconds"] == 2.0 and files["copy_teardown"] == "deleted" and files["source_recovery_point_arn"] == SOURCE_POINT
+    assert orders["source_region"] == "eu-west-1" and orders["rto_met"] is True and "copy_job_id" not in orders
