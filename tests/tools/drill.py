@@ -5,7 +5,11 @@ file system, RDS instance, Aurora cluster, vault, backups), runs playbooks/dr_dr
 drill mode on all three, prints the report, checks the emulator holds nothing the drill
 created. Then it shows a drill stopped mid-way (SIGTERM while it waits, its background waits
 gone too, as when AWX removes a cancelled job's container): its restore jobs carry on and leave
-resources, which dr_mode=cleanup deletes by ownership. It stops the server (also on failure)."""
+resources, which dr_mode=cleanup deletes by ownership. Last, a regional drill
+(playbooks/regional_dr_drill.yml): in the DR Region us-west-2 it restores the EFS file system
+from a copy it makes of the primary Region's recovery point, and the RDS instance from the newest
+copy a backup plan had already put in the DR vault (the outage path); it prints that report and
+checks that neither Region holds anything the drill made. It stops the server (also on failure)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,8 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
+DR_REGION = "us-west-2"
+DR_VAULT = "dr-vault"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
 
 
@@ -45,19 +51,26 @@ def wait_until_up(endpoint_url: str, process: subprocess.Popen, timeout: float =
     raise SystemExit(f"the emulator did not answer at {endpoint_url}")
 
 
-def inventory(endpoint_url: str) -> dict[str, set[str]]:
-    """What exists on the emulator: file systems, DB instances, DB clusters."""
+def aws_client(endpoint_url: str, service: str, region: str = REGION) -> Any:
     import boto3
 
-    def client(service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=endpoint_url,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
 
-    return {
-        "efs": {fs["FileSystemId"] for fs in client("efs").describe_file_systems()["FileSystems"]},
-        "rds": {db["DBInstanceIdentifier"] for db in client("rds").describe_db_instances()["DBInstances"]},
-        "aurora": {c["DBClusterIdentifier"] for c in client("rds").describe_db_clusters()["DBClusters"]},
+
+def inventory(endpoint_url: str, region: str = REGION) -> dict[str, set[str]]:
+    """What exists on the emulator in a Region: file systems, DB instances, DB clusters, and the
+    recovery points of the DR vault when there is one."""
+    efs, rds, backup = (aws_client(endpoint_url, service, region) for service in ("efs", "rds", "backup"))
+    found = {
+        "efs": {fs["FileSystemId"] for fs in efs.describe_file_systems()["FileSystems"]},
+        "rds": {db["DBInstanceIdentifier"] for db in rds.describe_db_instances()["DBInstances"]},
+        "aurora": {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]},
     }
+    if any(v["BackupVaultName"] == DR_VAULT for v in backup.list_backup_vaults()["BackupVaultList"]):
+        points = backup.list_recovery_points_by_backup_vault(BackupVaultName=DR_VAULT)["RecoveryPoints"]
+        found["dr-vault"] = {p["RecoveryPointArn"] for p in points}
+    return found
 
 
 def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
@@ -75,13 +88,13 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def playbook_command(variables: dict[str, Any]) -> list[str]:
+def playbook_command(variables: dict[str, Any], playbook: str = "dr_drill.yml") -> list[str]:
     # Extra vars from a file, as AWX passes them.
     vars_file = tempfile.NamedTemporaryFile("w", prefix="drill-vars-", suffix=".json", delete=False)  # noqa: SIM115
     with vars_file:
         json.dump(variables, vars_file)
     return [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
-            "-e", f"@{vars_file.name}", str(REPO_ROOT / "playbooks" / "dr_drill.yml")]  # fmt: skip
+            "-e", f"@{vars_file.name}", str(REPO_ROOT / "playbooks" / playbook)]  # fmt: skip
 
 
 def control(endpoint_url: str, action: str, payload: dict[str, Any]) -> None:
@@ -122,6 +135,50 @@ def interrupted_drill_then_cleanup(endpoint_url: str, variables: dict[str, Any],
         print(f"cleanup failed or left resources: {({k: sorted(after[k] - before[k]) for k in after})}")  # noqa: T201
         return 1
     print("cleanup deleted what the stopped drill left; the emulator holds nothing a drill created")  # noqa: T201
+    return 0
+
+
+def regional_drill(endpoint_url: str, seeded: dict[str, Any], variables: dict[str, Any], env: dict[str, str]) -> int:
+    """The regional drill: copy-then-restore for the file system, the outage path (the newest copy
+    already in the DR vault) for the DB instance, both restored in the DR Region."""
+    print(f"\n--- a regional drill: restored in {DR_REGION} from copies of {REGION}'s recovery points ---")  # noqa: T201
+    from tests.emulator.seed import create_vault
+
+    dr_vault_arn = create_vault(aws_client(endpoint_url, "backup", DR_REGION), DR_VAULT)
+    # The copy a backup plan's copy rule would have made beforehand.
+    backup = aws_client(endpoint_url, "backup")
+    copy_job_id = backup.start_copy_job(RecoveryPointArn=seeded["rds"]["recovery_point_arn"], SourceBackupVaultName=seeded["backup_vault_name"],
+                                        DestinationBackupVaultArn=dr_vault_arn, IamRoleArn=seeded["iam_role_arn"])["CopyJobId"]  # fmt: skip
+    deadline = time.monotonic() + 60
+    while (job := backup.describe_copy_job(CopyJobId=copy_job_id)["CopyJob"])["State"] not in ("COMPLETED", "FAILED"):
+        if time.monotonic() > deadline:
+            print(f"the DR copy of the RDS recovery point did not complete: {job}")  # noqa: T201
+            return 1
+        time.sleep(0.5)
+    before = {region: inventory(endpoint_url, region) for region in (REGION, DR_REGION)}
+    targets = [
+        {"name": "regional-efs", "resource_type": "EFS", "resource_arn": seeded["efs"]["resource_arn"], "backup_vault_name": DR_VAULT,
+         "copy_from": {"backup_vault_name": seeded["backup_vault_name"]}, "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "regional-db", "resource_type": "RDS", "resource_arn": seeded["rds"]["DBInstanceArn"], "backup_vault_name": DR_VAULT,
+         "availability_zone": f"{DR_REGION}a", "rto_seconds": 600, "rpo_seconds": 86400},
+    ]  # fmt: skip
+    report_dir = Path(variables["dr_report_dir"])
+    already = set(report_dir.glob("drill-*.md"))
+    regional = {**variables, "dr_targets": targets, "dr_region": DR_REGION, "dr_source_region": REGION}
+    regional.pop("dr_aws_region", None)
+    completed = subprocess.run(playbook_command(regional, "regional_dr_drill.yml"), cwd=REPO_ROOT, env=env, check=False)  # noqa: S603
+    for new_report in sorted(set(report_dir.glob("drill-*.md")) - already):
+        print(f"\nreport: {new_report} and {new_report.with_suffix('.json')}\n")  # noqa: T201
+        print(new_report.read_text())  # noqa: T201
+    after = {region: inventory(endpoint_url, region) for region in (REGION, DR_REGION)}
+    left = {region: {k: sorted(after[region][k] - before[region][k]) for k in after[region] if after[region][k] - before[region][k]}
+            for region in after}  # fmt: skip
+    if any(left.values()):
+        print(f"the regional drill left something behind: {left}")  # noqa: T201
+        return 1
+    if completed.returncode != 0:
+        return completed.returncode
+    print(f"neither {REGION} nor {DR_REGION} holds anything the regional drill made (restores or copies)")  # noqa: T201
     return 0
 
 
@@ -177,7 +234,10 @@ def main() -> int:
         print("the emulator holds nothing the drill created")  # noqa: T201
         if completed.returncode != 0:
             return completed.returncode
-        return interrupted_drill_then_cleanup(endpoint_url, variables, env, before)
+        stopped = interrupted_drill_then_cleanup(endpoint_url, variables, env, before)
+        if stopped != 0:
+            return stopped
+        return regional_drill(endpoint_url, seeded, variables, env)
     finally:
         server.terminate()
         try:
