@@ -16,8 +16,8 @@ min / median / max over its repeats:
    N = 50 the peak RSS and the peak number of processes of the ansible-playbook process tree.
 
 Each part has its own emulator server (a subprocess on a free 127.0.0.1 port, stopped at the
-end). Parts 1-3 run side by side with the drills, so that the whole stays under ten minutes on two
-cores; --sequential runs the drills last, alone (about fourteen minutes here).
+end). Parts 1-3 run first, side by side; then the drills, alone, each size --repeats times (about
+eight minutes in all here). --overlap runs the drills beside parts 1-3 instead (faster, noisier).
 
     .venv/bin/python tests/tools/bench.py [--parts reads,lateness,loop,drill] [--repeats 3]
 """
@@ -485,6 +485,20 @@ def bench_drill(size: int, measure_tree: bool) -> dict[str, Any]:
         server.stop()
 
 
+def drill_figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The repeats of one drill size: min / median / max of each time, the highest peaks, and
+    every run's AWS Backup calls."""
+    figures: dict[str, Any] = {
+        key: spread([run[key] for run in runs]) for key in ("wall_seconds", "slowest_restore_seconds", "overhead_seconds")
+    }
+    figures["targets"] = runs[0]["targets"]
+    figures["runs"] = runs
+    for key in ("peak_rss_mib", "peak_processes"):
+        if all(key in run for run in runs):
+            figures[key] = max(run[key] for run in runs)
+    return figures
+
+
 # ---- the report -------------------------------------------------------------------------
 
 
@@ -492,6 +506,37 @@ def fmt(figure: dict[str, float], digits: int = 1) -> str:
     if figure["min"] == figure["max"]:
         return f"{figure['min']:.{digits}f}"
     return f"{figure['min']:.{digits}f} / {figure['median']:.{digits}f} / {figure['max']:.{digits}f}"
+
+
+def goals_section(results: dict[str, Any]) -> list[str]:
+    """Each goal with what this run measured against it, met or not."""
+    lines = ["## Against the goals", ""]
+
+    def verdict(met: bool) -> str:
+        return "met" if met else "NOT met"
+
+    if "reads" in results:
+        for form, by_count in results["reads"]["forms"].items():
+            most = max(figure["reads"]["max"] for figure in by_count.values())
+            lines.append(f"- Re-run, recovery point named by {form}: at most {most:.0f} reads "
+                         f"whatever the account holds (goal 3): {verdict(most <= 3)}.")  # fmt: skip
+    if "lateness" in results:
+        for duration, figure in results["lateness"].items():
+            late = figure["lateness_seconds"]["max"]
+            lines.append(f"- Completion of a {duration} s restore noticed at most {late:.2f} s late "
+                         f"(goal {figure['budget_seconds']:g} s), {figure['describe_calls_per_job']:.1f} DescribeRestoreJob "
+                         f"per job: {verdict(late <= figure['budget_seconds'])}.")  # fmt: skip
+    drill = results.get("drill", {})
+    if "10" in drill:
+        overhead = drill["10"]["overhead_seconds"]["median"]
+        lines.append(f"- Drill overhead at N=10: {overhead:.1f} s median (goal 8 s): {verdict(overhead <= 8)}.")
+    if "drill_growth_per_target" in results:
+        growth = results["drill_growth_per_target"]
+        lines.append(f"- Drill overhead growth per extra target: {growth:.2f} s (goal 0.3 s): {verdict(growth <= 0.3)}.")
+    if "50" in drill and "peak_rss_mib" in drill["50"]:
+        lines.append(f"- A 50-target drill: peak {drill['50']['peak_rss_mib']:.0f} MiB in {drill['50']['peak_processes']} processes "
+                     "on the controller, measured.")  # fmt: skip
+    return lines + [""] if len(lines) > 2 else []
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -577,17 +622,20 @@ def markdown(results: dict[str, Any]) -> str:
         lines += [
             "## DR drill (`playbooks/dr_drill.yml`)",
             "",
-            f"N EFS targets, restores of D = {DRILL_RESTORE_SECONDS} s, the playbook's defaults otherwise; one run each.",
+            f"N EFS targets, restores of D = {DRILL_RESTORE_SECONDS} s, the playbook's defaults otherwise; "
+            f"{results['repeats']} runs each, one after another.",
             "Overhead = wall time - the slowest restore job's own duration.",
             "",
             "| N | wall (s) | slowest restore (s) | overhead (s) | peak RSS (MiB) | peak processes |",
             "|---|---|---|---|---|---|",
         ]
         for size, figure in results["drill"].items():
-            lines.append(f"| {size} | {figure['wall_seconds']:.1f} | {figure['slowest_restore_seconds']:.1f} | "
-                         f"{figure['overhead_seconds']:.1f} | "
+            lines.append(f"| {size} | {fmt(figure['wall_seconds'])} | {fmt(figure['slowest_restore_seconds'])} | "
+                         f"{fmt(figure['overhead_seconds'])} | "
                          f"{format(figure['peak_rss_mib'], '.0f') if 'peak_rss_mib' in figure else '-'} | "
                          f"{figure.get('peak_processes', '-')} |")  # fmt: skip
+        if "drill_growth_per_target" in results:
+            lines += ["", f"Growth of the median overhead per extra target: {results['drill_growth_per_target']:.2f} s."]
         lines += [
             "",
             "Peak RSS is the sum over ansible-playbook, its children and every process running from the",
@@ -595,6 +643,7 @@ def markdown(results: dict[str, Any]) -> str:
             "the emulator is not counted.",
             "",
         ]
+    lines += goals_section(results)
     if results.get("notes"):
         lines += ["## Notes on this run", ""] + [f"- {note}" for note in results["notes"]] + [""]
     return "\n".join(lines)
@@ -605,8 +654,8 @@ def main() -> int:
     parser.add_argument("--parts", default="reads,lateness,loop,drill")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--drill-sizes", default=",".join(map(str, DRILL_SIZES)), help="numbers of drill targets")
-    parser.add_argument("--sequential", action="store_true", help="run the drills after the other parts, not beside them")
-    parser.add_argument("--no-report", action="store_true", help="do not rewrite docs/performance.md")
+    parser.add_argument("--overlap", action="store_true", help="run the drills beside the other parts, not after them")
+    parser.add_argument("--no-report", action="store_true", help="do not rewrite docs/performance.md nor .cache/bench/results.json")
     parser.add_argument("--report-only", action="store_true", help="rewrite docs/performance.md from results.json")
     options = parser.parse_args()
     if options.report_only:
@@ -619,7 +668,7 @@ def main() -> int:
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}, Python {platform.python_version()}",
         "repeats": options.repeats,
     }
-    results["concurrent"] = not options.sequential
+    results["concurrent"] = options.overlap
 
     def measure_others() -> None:
         with ThreadPoolExecutor(4) as pool:
@@ -631,25 +680,32 @@ def main() -> int:
             if lateness:
                 results["lateness"] = {str(d): future.result() for d, future in lateness.items()}
 
-    # The drills alone take most of ten minutes here (a 50-target drill about seven), so by
-    # default the other parts run beside them; --sequential runs them first, for quieter figures.
+    # The drills come after the other parts by default, alone, for quieter figures; --overlap runs
+    # them side by side (the load of each is then in the other's figures).
     with ThreadPoolExecutor(1) as side:
-        others = side.submit(measure_others) if not options.sequential else None
-        if options.sequential:
+        others = side.submit(measure_others) if options.overlap else None
+        if not options.overlap:
             measure_others()
         if "drill" in parts:
             sizes = [int(n) for n in options.drill_sizes.split(",")]
-            results["drill"] = {str(n): bench_drill(n, measure_tree=(n == max(sizes))) for n in sizes}
+            runs = {n: [bench_drill(n, measure_tree=(n == max(sizes))) for _repeat in range(options.repeats)] for n in sizes}
+            results["drill"] = {str(n): drill_figures(runs[n]) for n in sizes}
+            if len(sizes) > 1:
+                low, high = min(sizes), max(sizes)
+                results["drill_growth_per_target"] = (
+                    results["drill"][str(high)]["overhead_seconds"]["median"] - results["drill"][str(low)]["overhead_seconds"]["median"]
+                ) / (high - low)
         if others is not None:
             others.result()
     results["seconds"] = time.monotonic() - started
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
     page = markdown(results)
     print("\n" + page)  # noqa: T201
+    # A partial run (--no-report) leaves the full run's results and page as they are.
     if not options.no_report:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
         REPORT.write_text(page + "\n")
-    log(f"done in {results['seconds']:.0f} s; {RESULTS.relative_to(REPO_ROOT)}" + ("" if options.no_report else f", {REPORT.relative_to(REPO_ROOT)}"))
+    log(f"done in {results['seconds']:.0f} s" + ("" if options.no_report else f"; {RESULTS.relative_to(REPO_ROOT)}, {REPORT.relative_to(REPO_ROOT)}"))
     return 0
 
 
