@@ -225,6 +225,26 @@ class PlaybookInvocation:
     variables: dict[str, Any]
     output_dir: Path
 
+    def run_through_ansible_runner(self, playbook: str | os.PathLike, private_dir: Path, verbosity: int = 0) -> tuple[Any, list[dict[str, Any]]]:
+        """The playbook through ansible-runner, AWX's engine, with these variables and environment:
+        (the runner, its job events as AWX would store them)."""
+        import ansible_runner
+
+        events: list[dict[str, Any]] = []
+        private_dir.mkdir(parents=True, exist_ok=True)
+        runner = ansible_runner.run(
+            private_data_dir=str(private_dir),
+            playbook=str(playbook),
+            inventory="localhost,",
+            extravars=self.variables,
+            envvars={**{k: v for k, v in self.env.items() if k.startswith(("AWS_", "ANSIBLE_"))},
+                     "PATH": f"{Path(self.command[0]).parent}:{os.environ.get('PATH', '')}"},  # fmt: skip
+            cmdline="-c local" + (" -" + "v" * verbosity if verbosity else ""),
+            event_handler=lambda event: events.append(event) or True,
+            quiet=True,
+        )
+        return runner, events
+
 
 @pytest.fixture
 def playbook_invocation(emulator_server: EmulatorServer, tmp_path: Path) -> Any:

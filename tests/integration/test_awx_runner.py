@@ -6,7 +6,6 @@ on a failed target, and no secret in any event."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -18,25 +17,8 @@ PLAYBOOK = REPO_ROOT / "playbooks" / "dr_drill.yml"
 PASSWORD = "Runner-Secret-9f8e7d"
 
 
-def run_drill(emulator_server: Any, playbook_invocation: Any, tmp_path: Path, name: str, dr_vars: dict[str, Any]):
-    import ansible_runner
-
-    invocation = playbook_invocation(PLAYBOOK, dr_vars)
-    events: list[dict[str, Any]] = []
-    private = tmp_path / f"runner-{name}"
-    private.mkdir()
-    runner = ansible_runner.run(
-        private_data_dir=str(private),
-        playbook=str(PLAYBOOK),
-        inventory="localhost,",
-        extravars=invocation.variables,
-        envvars={**{k: v for k, v in invocation.env.items() if k.startswith(("AWS_", "ANSIBLE_"))},
-                 "PATH": f"{Path(invocation.command[0]).parent}:{os.environ.get('PATH', '')}"},
-        cmdline="-c local",
-        event_handler=lambda event: events.append(event) or True,
-        quiet=True,
-    )
-    return runner, events
+def run_drill(playbook_invocation: Any, tmp_path: Path, name: str, dr_vars: dict[str, Any]):
+    return playbook_invocation(PLAYBOOK, dr_vars).run_through_ansible_runner(PLAYBOOK, tmp_path / f"runner-{name}")
 
 
 def drill_vars(emulator_server: Any, seeded: dict[str, Any], tmp_path: Path, targets: list[dict[str, Any]]) -> dict[str, Any]:
@@ -63,7 +45,7 @@ def test_awx_shows_progress_lines_while_restores_run_and_the_report_when_done(em
         {"name": "awx-db", "resource_type": "RDS", "backup_vault_name": seeded["backup_vault_name"],
          "recovery_point_arn": seeded["rds"]["recovery_point_arn"], "metadata": {"MasterUserPassword": PASSWORD}},
     ]  # fmt: skip
-    runner, events = run_drill(emulator_server, playbook_invocation, tmp_path, "ok", drill_vars(emulator_server, seeded, tmp_path, targets))
+    runner, events = run_drill(playbook_invocation, tmp_path, "ok", drill_vars(emulator_server, seeded, tmp_path, targets))
     stdout = runner.stdout.read()
     assert runner.rc == 0 and runner.status == "successful", stdout[-3000:]
 
@@ -97,7 +79,7 @@ def test_awx_sees_a_failed_target_as_a_failed_job_with_its_report(emulator_serve
     emulator_server.fail_restore_jobs(1, status_message="injected failure")
     targets = [{"name": "awx-bad", "resource_type": "EFS", "backup_vault_name": seeded["backup_vault_name"],
                 "recovery_point_arn": seeded["efs"]["recovery_point_arn"], "metadata": {"SecretKey": PASSWORD}}]  # fmt: skip
-    runner, events = run_drill(emulator_server, playbook_invocation, tmp_path, "failed", drill_vars(emulator_server, seeded, tmp_path, targets))
+    runner, events = run_drill(playbook_invocation, tmp_path, "failed", drill_vars(emulator_server, seeded, tmp_path, targets))
     stdout = runner.stdout.read()
     assert runner.rc != 0 and runner.status == "failed", stdout[-3000:]
     progress = [e["event_data"]["res"]["msg"] for e in task_events(events, "Restore progress")]

@@ -164,27 +164,12 @@ def test_secret_metadata_is_never_shown_at_any_verbosity(emulator_server, run_pl
 
 
 def test_secret_metadata_never_reaches_awx_job_events_even_when_the_drill_fails(emulator_server, playbook_invocation, tmp_path):
-    import ansible_runner
-
     seeded = seed_demo(emulator_server.endpoint_url)
     for failing in (False, True):
         if failing:
             emulator_server.fail_restore_jobs(1, status_message="injected failure")
         invocation = playbook_invocation(ROLE, role_vars(seeded, "drill", secret_targets(seeded)), verbosity=3)
-        events: list[dict[str, Any]] = []
-        private = tmp_path / f"runner-{failing}"
-        private.mkdir()
-        runner = ansible_runner.run(
-            private_data_dir=str(private),
-            playbook=str(ROLE),
-            inventory="localhost,",
-            extravars=invocation.variables,
-            envvars={**{k: v for k, v in invocation.env.items() if k.startswith(("AWS_", "ANSIBLE_"))},
-                     "PATH": f"{Path(invocation.command[0]).parent}:{os.environ.get('PATH', '')}"},
-            cmdline="-c local -vvv",
-            event_handler=lambda event: events.append(event) or True,
-            quiet=True,
-        )
+        runner, events = invocation.run_through_ansible_runner(ROLE, tmp_path / f"runner-{failing}", verbosity=3)
         assert (runner.rc != 0) is failing, runner.stdout.read()[-3000:]
         assert events, "ansible-runner emitted job events"
         assert_no_secret(json.dumps(events), f"job events ({'failed' if failing else 'succeeded'} drill)")
