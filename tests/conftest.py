@@ -65,6 +65,12 @@ class InProcessEmulator:
         else:
             emulator_control.fail_restore_jobs(count, status_message)
 
+    def fail_copy_jobs(self, count: int = 1, status_message: str | None = None) -> None:
+        if status_message is None:
+            emulator_control.fail_copy_jobs(count)
+        else:
+            emulator_control.fail_copy_jobs(count, status_message)
+
     def calls(self, service: str = "backup") -> dict[str, int]:
         return emulator_control.calls(service)
 
@@ -141,6 +147,12 @@ class EmulatorServer:
         if status_message is not None:
             spec["status_message"] = status_message
         self._control("POST", "faults", {"fail_restore_jobs": spec})
+
+    def fail_copy_jobs(self, count: int = 1, status_message: str | None = None) -> None:
+        spec: dict[str, Any] = {"count": count}
+        if status_message is not None:
+            spec["status_message"] = status_message
+        self._control("POST", "faults", {"fail_copy_jobs": spec})
 
     def calls(self, service: str = "backup") -> dict[str, int]:
         return self._control("GET", "calls", query=f"?service={service}")["calls"]

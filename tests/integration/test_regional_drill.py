@@ -165,3 +165,15 @@ def test_bad_regional_fields_fail_before_any_aws_call_naming_the_field(emulator_
     assert "restore_targets[1] (name 'dr-orders'): availability_zone cannot be given with multi_az true" in result.stdout
     assert "restore_targets[2] (name 'dr-orders-2'): kms_key_id is only supported for EFS and Aurora" in result.stdout
     assert emulator_server.calls() == {}
+
+
+def test_a_failing_copy_fails_its_target_only_and_restores_nothing_for_it(emulator_server, run_playbook, primary):
+    copy_to_dr(emulator_server, primary, primary["rds_point"])
+    before = inventory(emulator_server)
+    emulator_server.fail_copy_jobs(1, status_message="Access denied: kms")
+    result = drill(run_playbook, [efs_copy_target(primary), rds_outage_target(primary)])
+    assert result.rc != 0
+    efs, rds = report(result)["targets"]
+    assert "Access denied: kms" in efs["error"] and efs["restore_job_id"] == ""
+    assert rds["restore_job_status"] == "COMPLETED" and rds["teardown"] == "deleted"
+    assert inventory(emulator_server) == before
