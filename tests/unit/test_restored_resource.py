@@ -886,7 +886,8 @@ def test_each_polling_round_asks_aws_once_per_file_system_and_once_per_rds_kind(
         "DescribeDBInstances": 2 + 1 + 1, "DescribeDBClusters": 1 + 1, "AddTagsToResource": 3,
     }  # fmt: skip
     usable_at = [r["usable_at"] - 1_800_000_000.0 for r in results]
-    first, second, third = 0.0, fake.slept[0], fake.slept[0] + fake.slept[1]
+    # rounds happen at 0 (none usable yet), after the first sleep, after the second, after the third
+    second, third = fake.slept[0], fake.slept[0] + fake.slept[1]
     assert usable_at == [second, third, third, third, third + fake.slept[2]]
 
 
