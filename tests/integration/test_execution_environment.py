@@ -4,6 +4,7 @@ definition, and `make ee` writes a build context whose image installs this check
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -115,9 +116,14 @@ def test_the_ee_context_installs_this_checkout_from_its_tarball(tmp_path):
     image_workdir = tmp_path / "image" / workdir.lstrip("/")
     shutil.copytree(context / "_build", image_workdir)
     installed = tmp_path / "collections"
+    # As in the image, where nothing is installed yet: a collection found on this machine's
+    # configured paths (make exports .collections, which links this checkout) would make
+    # ansible-galaxy report it installed and install nothing.
+    image_env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_COLLECTIONS")}
+    image_env.update(ANSIBLE_COLLECTIONS_PATH=str(installed), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false")
     result = subprocess.run(
         [str(BIN / "ansible-galaxy"), "collection", "install", "-r", "requirements.yml", "--no-deps", "-p", str(installed)],
-        cwd=image_workdir, capture_output=True, text=True, check=False, timeout=60,
+        cwd=image_workdir, capture_output=True, text=True, check=False, timeout=60, env=image_env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = json.loads((installed / "ansible_collections" / "recovery" / "aws_backup" / "MANIFEST.json").read_text())
