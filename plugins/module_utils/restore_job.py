@@ -363,9 +363,6 @@ def ensure_restore_job(
 # ---- waiting ----------------------------------------------------------------------------
 
 
-# ---- waiting ----------------------------------------------------------------------------
-
-
 def poll_restore_job(client: Any, restore_job_id: str) -> dict[str, Any]:
     """One DescribeRestoreJob without the collection's retry policy: the wait loop retries on
     its own schedule, bounded by its deadline (the policy's backoff is not)."""
