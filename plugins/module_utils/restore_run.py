@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import _dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import secret_metadata
@@ -26,10 +27,6 @@ _REQUEST_FIELDS = (
     "name", "recovery_point_arn", "resource_arn", "backup_vault_name", "latest_before", "resource_type",
     "metadata_source", "metadata", "force", "idempotency_token",
 )  # fmt: skip
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _list(value: Any) -> list[Any]:
@@ -181,11 +178,11 @@ def started_jobs(results: Any) -> dict[str, Any]:
     return plain({"started": started, "jobs": jobs, "failed": failed, "sources": sources})
 
 
-def _entry(job: dict[str, Any], error: str = "") -> dict[str, Any]:
+def _entry(job: dict[str, Any]) -> dict[str, Any]:
     return {
         "restore_job": job,
         "created_resource_arn": (job.get("created_resource_arn") or "") if job.get("status") == "COMPLETED" else "",
-        "error": error or job.get("error") or _job_error(job),
+        "error": job.get("error") or _job_error(job),
     }
 
 
