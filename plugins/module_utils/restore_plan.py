@@ -354,6 +354,11 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
     for field, value in (("recovery_point_arn", recovery_point_arn), ("resource_arn", resource_arn)):
         if isinstance(value, str) and value and not value.strip().startswith("arn:"):
             problems.append(f"{field} must be an ARN (arn:...), got {value!r}")
+    if _given(recovery_point_arn) and not _given(target.get("backup_vault_name")):
+        problems.append(
+            "backup_vault_name is required with recovery_point_arn: AWS reads a recovery point only through its vault, "
+            "and the search for an equal restore job needs the point's resource"
+        )
     if _given(target.get("latest_before")) and not has_resource:
         problems.append("latest_before is only used with resource_arn (it picks among that resource's recovery points)")
 

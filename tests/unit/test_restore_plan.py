@@ -36,11 +36,11 @@ def efs(**fields):
 
 
 def rds(**fields):
-    return {"name": "orders", "resource_type": "RDS", "recovery_point_arn": RDS_POINT, **fields}
+    return {"name": "orders", "resource_type": "RDS", "recovery_point_arn": RDS_POINT, "backup_vault_name": VAULT, **fields}
 
 
 def aurora(**fields):
-    return {"name": "ledger", "resource_type": "Aurora", "recovery_point_arn": AURORA_POINT, **fields}
+    return {"name": "ledger", "resource_type": "Aurora", "recovery_point_arn": AURORA_POINT, "backup_vault_name": VAULT, **fields}
 
 
 def problems(targets, mode="recover", run_id="run-1"):
@@ -270,6 +270,11 @@ def test_efs_without_vault_takes_file_system_id_from_metadata():
     assert item["metadata"]["file-system-id"] == "fs-1"
 
 
+def test_recovery_point_arn_without_vault_is_refused_naming_the_vault():
+    [found] = problems([rds(backup_vault_name=None)])
+    assert found.startswith("restore_targets[0] (name 'orders'): backup_vault_name is required with recovery_point_arn")
+
+
 def test_rds_plan_item():
     [item] = build_plan(
         [rds(db_instance_class="db.t3.micro", db_subnet_group_name="private", vpc_security_group_ids=["sg-1"], multi_az=False,
@@ -284,7 +289,8 @@ def test_rds_plan_item():
         "MultiAZ": False,
         "Port": 5432,
     }
-    assert item["metadata_source"] == "none"
+    # With its vault, the restore starts from the recovery point's own metadata.
+    assert item["metadata_source"] == "recovery_point"
     assert item["db_instance_class"] == "db.t3.micro"
     assert (item["instance_count"], item["aurora_instance_identifiers"], item["engine"]) == (None, [], None)
     assert item["expected"] == {"db_instance_identifier": "orders", "db_instance_class": "db.t3.micro"}

@@ -23,7 +23,7 @@ def targets():
     return [
         {"name": "files", "resource_type": "EFS", "resource_arn": EFS_ARN, "backup_vault_name": "v", "rto_seconds": 900,
          "subnet_ids": ["subnet-1"], "security_group_ids": ["sg-1"]},
-        {"name": "orders", "resource_type": "RDS", "recovery_point_arn": RDS_POINT,
+        {"name": "orders", "resource_type": "RDS", "recovery_point_arn": RDS_POINT, "backup_vault_name": "v",
          "metadata": {"MasterUserPassword": "hunter2-secret"}, "secret_metadata": {"Other": "s3cr3t-too"}},
     ]  # fmt: skip
 
