@@ -11,6 +11,8 @@
 - targets | recovery.aws_backup.restore_regional_targets(source_region): copy_from's default Region
 - plan | recovery.aws_backup.restore_copy_requests(lookups, vaults): backup_copy_job's options per copy_from target
 - results | recovery.aws_backup.restore_copies_done(run_started): the copies made, per target
+- plan | recovery.aws_backup.restore_new_identifiers: the DB instance and cluster identifiers a run creates
+- identifiers | recovery.aws_backup.restore_taken_identifiers(instances, clusters): those that exist already
 - plan | recovery.aws_backup.restore_start_requests(targets, copies): backup_restore_jobs' restores
 - results | recovery.aws_backup.restore_started: the jobs started, per target (module_utils/restore_run.py)
 - started | recovery.aws_backup.restore_jobs_seen(polled, previous, timeout): each target's job after a poll
@@ -61,6 +63,8 @@ FILTERS = {
     "restore_cleanup_runs": cleanup_runs,
     "restore_survey_targets": survey_targets,
     "restore_regional_targets": regional_targets,
+    "restore_new_identifiers": restore_run.new_identifiers,
+    "restore_taken_identifiers": restore_run.taken_identifiers,
     "restore_start_requests": restore_run.start_requests,
     "restore_copy_requests": restore_run.copy_requests,
     "restore_copies_done": restore_run.copies_done,

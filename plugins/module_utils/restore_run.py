@@ -33,6 +33,29 @@ def _list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else []
 
 
+def new_identifiers(plan: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The DB instance and cluster identifiers a run's restores will create, lowercase as RDS
+    stores them (identifiers are case-insensitive; DescribeDBInstances' filter values are
+    matched as given): `db_instances` (RDS targets and Aurora clusters' instances) and
+    `db_clusters` (Aurora targets). Each list is one filter of one lookup, whatever the number
+    of targets."""
+    instances = [item["name"] for item in plan if item.get("resource_type") == "RDS"]
+    instances += [name for item in plan for name in _list(item.get("aurora_instance_identifiers"))]
+    clusters = [item["name"] for item in plan if item.get("resource_type") == "Aurora"]
+    return {"db_instances": [n.lower() for n in instances], "db_clusters": [n.lower() for n in clusters]}
+
+
+def taken_identifiers(identifiers: Any, instances: Any, clusters: Any) -> list[str]:
+    """Which of new_identifiers' names exist already, by rds_instance_info's `instances` and
+    rds_cluster_info's `clusters` (snake_case), compared without case."""
+    ids = _dict(identifiers)
+    existing_instances = {str(_dict(i).get("db_instance_identifier", "")).lower() for i in _list(instances)}
+    existing_clusters = {str(_dict(c).get("db_cluster_identifier", "")).lower() for c in _list(clusters)}
+    return [n for n in _list(ids.get("db_instances")) if n in existing_instances] + [
+        n for n in _list(ids.get("db_clusters")) if n in existing_clusters
+    ]
+
+
 def start_requests(plan: list[dict[str, Any]], targets: Any, copies: Any = None) -> list[dict[str, Any]]:
     """backup_restore_jobs' `restores`: one per plan item, unset options left out, the target's
     secret metadata under `secret_metadata` (a no_log option of that module, so the module

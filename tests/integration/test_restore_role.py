@@ -112,6 +112,11 @@ def test_bad_input_fails_before_any_restore(emulator_server, run_playbook):
     taken = run_playbook(PLAYBOOK, {"mode": "drill", "iam_role_arn": seeded["iam_role_arn"],
                                     "targets": targets(seeded, **{"r-db": {"name": "demo-db"}})})  # fmt: skip
     assert taken.rc != 0 and "demo-db already exists" in taken.stdout
+    # Identifiers are case-insensitive: a cluster named like an existing one in other case is taken too,
+    # and every taken identifier is named at once.
+    both = run_playbook(PLAYBOOK, {"mode": "drill", "iam_role_arn": seeded["iam_role_arn"],
+                                   "targets": targets(seeded, **{"r-db": {"name": "demo-db"}, "r-aurora": {"name": "Demo-Aurora"}})})  # fmt: skip
+    assert both.rc != 0 and "demo-db, demo-aurora already exist;" in both.stdout, both.stdout[-3000:]
     assert emulator_server.calls().get("StartRestoreJob", 0) == 0
 
 

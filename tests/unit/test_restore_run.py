@@ -121,3 +121,25 @@ def test_validation_passes_what_is_as_asked_and_names_what_is_not(plan):
     facts["files"]["encrypted"] = False
     assert "encrypted is False, expected True" in FILTERS["restore_validation"](plan, jobs, facts)["validation"]["files"]
     assert FILTERS["restore_validation"](plan, jobs, {})["failed"]["files"] == "validation: files: the restored resource was not found"
+
+
+def test_new_identifiers_are_every_db_instance_and_cluster_a_run_creates_lowercase():
+    plan = FILTERS["restore_plan"](
+        [{"name": "Orders", "resource_type": "RDS", "resource_arn": "arn:aws:rds:us-east-1:123456789012:db:orders"},
+         {"name": "ledger", "resource_type": "Aurora", "resource_arn": "arn:aws:rds:us-east-1:123456789012:cluster:ledger",
+          "instance_count": 2},
+         {"name": "files", "resource_type": "EFS", "resource_arn": EFS_ARN, "backup_vault_name": "v"}],
+        "drill", "run-1",
+    )  # fmt: skip
+    assert FILTERS["restore_new_identifiers"](plan) == {
+        "db_instances": ["orders", "ledger-1", "ledger-2"],
+        "db_clusters": ["ledger"],
+    }
+
+
+def test_taken_identifiers_compare_without_case_and_keep_instances_apart_from_clusters():
+    identifiers = {"db_instances": ["orders", "ledger-1"], "db_clusters": ["ledger"]}
+    instances = [{"db_instance_identifier": "Orders"}, {"db_instance_identifier": "ledger"}]
+    clusters = [{"db_cluster_identifier": "LEDGER"}]
+    assert FILTERS["restore_taken_identifiers"](identifiers, instances, clusters) == ["orders", "ledger"]
+    assert FILTERS["restore_taken_identifiers"](identifiers, [], []) == []
