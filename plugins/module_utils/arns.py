@@ -2,11 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Strict checks of the ARNs users give: recovery points and protected resources.
 
-Pure functions, no AWS and no Ansible: each returns None for a good value, else a message
-naming the option, so a module can fail with it before any AWS call. AWS Backup's own API
-takes any string as an ARN (botocore's ``ARN`` shape has no pattern), so without these
-checks a typo reaches AWS and, for the List* calls, comes back as an empty answer rather
-than an error.
+Pure functions, no AWS and no Ansible: each check returns None for a good value, else a
+message naming the option, so a module can fail with it before any AWS call; and
+resource_type_of_arn says which resource type a protected resource ARN names, where its form
+tells, so a restore need not ask AWS. AWS Backup's own API takes any string as an ARN
+(botocore's ``ARN`` shape has no pattern), so without these checks a typo reaches AWS and, for
+the List* calls, comes back as an empty answer rather than an error.
 """
 
 from __future__ import annotations
@@ -75,29 +76,34 @@ _RECOVERY_POINT_FORMS: tuple[tuple[str, str, bool, str], ...] = (
 # SAP HANA databases are AWS Systems Manager for SAP (ssm-sap) applications; Redshift
 # Serverless namespaces are restored by AWS Backup too (Developer Guide, "Redshift Serverless
 # restore").
-_PROTECTED_RESOURCE_FORMS: tuple[tuple[str, str, str], ...] = (
-    # (service, resource regex, form shown to users); S3 is handled apart (no region, account)
-    ("elasticfilesystem", rf"file-system/{_NAME}", "arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-ID"),
-    ("rds", rf"db:{_NAME}", "arn:aws:rds:REGION:ACCOUNT:db:NAME"),
-    ("rds", rf"cluster:{_NAME}", "arn:aws:rds:REGION:ACCOUNT:cluster:NAME"),
-    ("dynamodb", rf"table/{_NAME}", "arn:aws:dynamodb:REGION:ACCOUNT:table/NAME"),
-    ("ec2", rf"instance/{_NAME}", "arn:aws:ec2:REGION:ACCOUNT:instance/i-ID"),
-    ("ec2", rf"volume/{_NAME}", "arn:aws:ec2:REGION:ACCOUNT:volume/vol-ID"),
-    ("fsx", rf"file-system/{_NAME}", "arn:aws:fsx:REGION:ACCOUNT:file-system/fs-ID"),
-    ("fsx", rf"volume/{_NAME}/{_NAME}", "arn:aws:fsx:REGION:ACCOUNT:volume/fs-ID/fsvol-ID"),
-    ("storagegateway", rf"gateway/{_NAME}/volume/{_NAME}", "arn:aws:storagegateway:REGION:ACCOUNT:gateway/sgw-ID/volume/vol-ID"),
-    ("redshift", rf"cluster:{_NAME}", "arn:aws:redshift:REGION:ACCOUNT:cluster:NAME"),
-    ("redshift-serverless", rf"namespace/{_NAME}", "arn:aws:redshift-serverless:REGION:ACCOUNT:namespace/ID"),
-    ("timestream", rf"database/{_NAME}/table/{_NAME}", "arn:aws:timestream:REGION:ACCOUNT:database/DB/table/TABLE"),
-    ("backup-gateway", rf"vm/{_NAME}", "arn:aws:backup-gateway:REGION:ACCOUNT:vm/vm-ID"),
-    ("cloudformation", rf"stack/{_NAME}/{_NAME}", "arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID"),
-    ("ssm-sap", rf"HANA/{_NAME}/DB/{_NAME}", "arn:aws:ssm-sap:REGION:ACCOUNT:HANA/APP/DB/DB-ID"),
-    ("eks", rf"cluster/{_NAME}", "arn:aws:eks:REGION:ACCOUNT:cluster/NAME"),
+# The resource type is AWS Backup's name of the type (that same ByResourceType list) where the
+# ARN form names exactly one type; None where it does not: an rds cluster is an Aurora, DocumentDB
+# or Neptune cluster alike, and Redshift Serverless is not in that list, so its name is not known.
+_PROTECTED_RESOURCE_FORMS: tuple[tuple[str, str, Optional[str], str], ...] = (
+    # (service, resource regex, resource type, form shown to users); S3 is handled apart (no region, account)
+    ("elasticfilesystem", rf"file-system/{_NAME}", "EFS", "arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-ID"),
+    ("rds", rf"db:{_NAME}", "RDS", "arn:aws:rds:REGION:ACCOUNT:db:NAME"),
+    ("rds", rf"cluster:{_NAME}", None, "arn:aws:rds:REGION:ACCOUNT:cluster:NAME"),
+    ("dynamodb", rf"table/{_NAME}", "DynamoDB", "arn:aws:dynamodb:REGION:ACCOUNT:table/NAME"),
+    ("ec2", rf"instance/{_NAME}", "EC2", "arn:aws:ec2:REGION:ACCOUNT:instance/i-ID"),
+    ("ec2", rf"volume/{_NAME}", "EBS", "arn:aws:ec2:REGION:ACCOUNT:volume/vol-ID"),
+    ("fsx", rf"file-system/{_NAME}", "FSx", "arn:aws:fsx:REGION:ACCOUNT:file-system/fs-ID"),
+    ("fsx", rf"volume/{_NAME}/{_NAME}", "FSx", "arn:aws:fsx:REGION:ACCOUNT:volume/fs-ID/fsvol-ID"),
+    ("storagegateway", rf"gateway/{_NAME}/volume/{_NAME}", "Storage Gateway",
+     "arn:aws:storagegateway:REGION:ACCOUNT:gateway/sgw-ID/volume/vol-ID"),
+    ("redshift", rf"cluster:{_NAME}", "Redshift", "arn:aws:redshift:REGION:ACCOUNT:cluster:NAME"),
+    ("redshift-serverless", rf"namespace/{_NAME}", None, "arn:aws:redshift-serverless:REGION:ACCOUNT:namespace/ID"),
+    ("timestream", rf"database/{_NAME}/table/{_NAME}", "Timestream", "arn:aws:timestream:REGION:ACCOUNT:database/DB/table/TABLE"),
+    ("backup-gateway", rf"vm/{_NAME}", "VirtualMachine", "arn:aws:backup-gateway:REGION:ACCOUNT:vm/vm-ID"),
+    ("cloudformation", rf"stack/{_NAME}/{_NAME}", "CloudFormation", "arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID"),
+    ("ssm-sap", rf"HANA/{_NAME}/DB/{_NAME}", "SAP HANA on Amazon EC2", "arn:aws:ssm-sap:REGION:ACCOUNT:HANA/APP/DB/DB-ID"),
+    ("eks", rf"cluster/{_NAME}", "EKS", "arn:aws:eks:REGION:ACCOUNT:cluster/NAME"),
 )
 # S3 bucket names: 3 to 63 lowercase letters, digits, dots and hyphens
 # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
 _S3_FORM = "arn:aws:s3:::BUCKET"
+_S3_TYPE = "S3"
 
 
 def _show(value: Any) -> str:
@@ -138,16 +144,32 @@ def recovery_point_arn_error(value: Any) -> Optional[str]:
     return f"recovery_point_arn must be a recovery point ARN, one of {forms}; got {_show(value)}{hint}"
 
 
+def _protected_resource_form(value: Any) -> Optional[tuple[Optional[str], str]]:
+    """(resource type, form) of the protected resource form ``value`` has, or None."""
+    details = _parsed(value)
+    if not details:
+        return None
+    if details["service"] == "s3":
+        if details["region"] == "" and details["account_id"] == "" and _S3_BUCKET.fullmatch(details["resource"]):
+            return _S3_TYPE, _S3_FORM
+        return None
+    if details["region"] and _ACCOUNT.fullmatch(details["account_id"]):
+        for service, resource, resource_type, form in _PROTECTED_RESOURCE_FORMS:
+            if details["service"] == service and re.fullmatch(resource, details["resource"]):
+                return resource_type, form
+    return None
+
+
 def resource_arn_error(value: Any, option: str) -> Optional[str]:
     """None when ``value`` is the ARN of a resource AWS Backup protects, else a message naming ``option``."""
-    details = _parsed(value)
-    if details:
-        if details["service"] == "s3":
-            if details["region"] == "" and details["account_id"] == "" and _S3_BUCKET.fullmatch(details["resource"]):
-                return None
-        elif details["region"] and _ACCOUNT.fullmatch(details["account_id"]):
-            for service, resource, _form in _PROTECTED_RESOURCE_FORMS:
-                if details["service"] == service and re.fullmatch(resource, details["resource"]):
-                    return None
-    forms = ", ".join([form for _s, _r, form in _PROTECTED_RESOURCE_FORMS] + [_S3_FORM])
+    if _protected_resource_form(value) is not None:
+        return None
+    forms = ", ".join([form for _s, _r, _t, form in _PROTECTED_RESOURCE_FORMS] + [_S3_FORM])
     return f"{option} must be the ARN of a resource AWS Backup protects, one of {forms}; got {_show(value)}"
+
+
+def resource_type_of_arn(arn: Any) -> Optional[str]:
+    """AWS Backup's resource type of the protected resource ``arn`` names (EFS, RDS, ...), or None
+    when its form does not name one type (an rds cluster) or is no protected resource ARN."""
+    found = _protected_resource_form(arn)
+    return found[0] if found else None

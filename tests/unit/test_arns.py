@@ -3,10 +3,15 @@ and malformed values are refused with a message naming the option; the same for 
 
 from __future__ import annotations
 
+import re
+
+import botocore.session
 import pytest
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import _PROTECTED_RESOURCE_FORMS
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_type_of_arn
 
 RECOVERY_POINTS = [
     # backup: the UUID form (EFS, advanced DynamoDB, VMware, ...), continuous backups, S3 snapshots
@@ -93,27 +98,32 @@ def test_a_resource_arn_given_as_recovery_point_says_so() -> None:
     assert "protected resource" not in recovery_point_arn_error("arn:aws:sns:us-east-1:123456789012:MyTopic")
 
 
-RESOURCES = [
-    "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0abc1234",
-    "arn:aws:rds:us-east-1:123456789012:db:prod-db",
-    "arn:aws:rds:us-east-1:123456789012:cluster:aurora-prod",
-    "arn:aws:dynamodb:us-east-1:123456789012:table/Orders",
-    "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
-    "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0",
-    "arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0",
-    "arn:aws:fsx:us-east-1:123456789012:volume/fs-0123456789abcdef0/fsvol-0123456789abcdef0",
-    "arn:aws:s3:::my-bucket.logs",
-    "arn:aws:storagegateway:us-east-1:123456789012:gateway/sgw-12A3456B/volume/vol-1122AABB",
-    "arn:aws:redshift:us-east-1:123456789012:cluster:analytics",
-    "arn:aws:redshift-serverless:us-east-1:123456789012:namespace/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
-    "arn:aws:timestream:us-east-1:123456789012:database/metrics/table/cpu",
-    "arn:aws:backup-gateway:us-east-1:123456789012:vm/vm-0123456789abcdef0",
-    "arn:aws:cloudformation:us-east-1:123456789012:stack/app/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
-    "arn:aws:ssm-sap:us-east-1:123456789012:HANA/app/DB/prod",
-    "arn:aws:eks:us-east-1:123456789012:cluster/prod",
-    "arn:aws-cn:rds:cn-north-1:123456789012:db:prod",
-    "arn:aws-us-gov:elasticfilesystem:us-gov-west-1:123456789012:file-system/fs-1",
-]
+# Each protected resource form, with the resource type its ARN names (None: the form does not
+# tell one type).
+RESOURCE_TYPES = {
+    "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0abc1234": "EFS",
+    "arn:aws:rds:us-east-1:123456789012:db:prod-db": "RDS",
+    # Aurora, DocumentDB and Neptune clusters alike
+    "arn:aws:rds:us-east-1:123456789012:cluster:aurora-prod": None,
+    "arn:aws:dynamodb:us-east-1:123456789012:table/Orders": "DynamoDB",
+    "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0": "EC2",
+    "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0": "EBS",
+    "arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0": "FSx",
+    "arn:aws:fsx:us-east-1:123456789012:volume/fs-0123456789abcdef0/fsvol-0123456789abcdef0": "FSx",
+    "arn:aws:s3:::my-bucket.logs": "S3",
+    "arn:aws:storagegateway:us-east-1:123456789012:gateway/sgw-12A3456B/volume/vol-1122AABB": "Storage Gateway",
+    "arn:aws:redshift:us-east-1:123456789012:cluster:analytics": "Redshift",
+    # not among the types AWS Backup's API reference lists, so its name is not known
+    "arn:aws:redshift-serverless:us-east-1:123456789012:namespace/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d": None,
+    "arn:aws:timestream:us-east-1:123456789012:database/metrics/table/cpu": "Timestream",
+    "arn:aws:backup-gateway:us-east-1:123456789012:vm/vm-0123456789abcdef0": "VirtualMachine",
+    "arn:aws:cloudformation:us-east-1:123456789012:stack/app/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d": "CloudFormation",
+    "arn:aws:ssm-sap:us-east-1:123456789012:HANA/app/DB/prod": "SAP HANA on Amazon EC2",
+    "arn:aws:eks:us-east-1:123456789012:cluster/prod": "EKS",
+    "arn:aws-cn:rds:cn-north-1:123456789012:db:prod": "RDS",
+    "arn:aws-us-gov:elasticfilesystem:us-gov-west-1:123456789012:file-system/fs-1": "EFS",
+}
+RESOURCES = list(RESOURCE_TYPES)
 
 
 @pytest.mark.parametrize("arn", RESOURCES)
@@ -148,3 +158,37 @@ def test_other_resource_values_are_refused_naming_the_option(value) -> None:
     assert message is not None and message.startswith("resource_arn must be ")
     assert "arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-ID" in message
     assert resource_arn_error(value, "source_arn").startswith("source_arn must be ")
+
+
+@pytest.mark.parametrize("arn, resource_type", RESOURCE_TYPES.items())
+def test_resource_type_of_arn(arn: str, resource_type) -> None:
+    assert resource_type_of_arn(arn) == resource_type
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45",
+        "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234",
+        "arn:aws:s3:us-east-1:123456789012:my-bucket",
+        "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-1",
+        "arn:aws:rds:us-east-1::db:prod",
+        " arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1",
+        "fs-0abc1234",
+        "",
+        None,
+    ],
+)
+def test_no_resource_type_for_what_is_no_protected_resource_arn(value) -> None:
+    assert resource_type_of_arn(value) is None
+
+
+def test_every_resource_type_named_is_one_aws_backup_lists() -> None:
+    """The names as botocore's backup model documents ByResourceType, where a typo would make a
+    restore ask for a type AWS does not know."""
+    model = botocore.session.get_session().get_service_model("backup")
+    documentation = model.shape_for("ListRecoveryPointsByBackupVaultInput").members["ByResourceType"].documentation
+    listed = set(re.findall(r"<code>([^<]+)</code>", documentation))
+    assert {"EFS", "Aurora", "Storage Gateway"} <= listed
+    named = {t for _s, _r, t, _f in _PROTECTED_RESOURCE_FORMS if t is not None} | {resource_type_of_arn("arn:aws:s3:::b-1")}
+    assert named <= listed, sorted(named - listed)
