@@ -8,7 +8,7 @@ files so those stay their documentation and a short main. One restore:
    metadata of metadata_source;
 3. final_metadata: base metadata with the user's metadata on top, converted and checked;
 4. search_scope: the recovery point's resource, so the equal-job search lists only its restore
-   jobs (known from resource_arn; otherwise one DescribeRecoveryPoint, which needs the vault);
+   jobs (known from resource_arn; otherwise one DescribeRecoveryPoint in backup_vault_name);
 5. ensure_restore_job (restore_job.py).
 
 Steps 2 to 5 are start_restore, which both modules call: run_module (one restore, then the
@@ -166,6 +166,14 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
     ):
         if error:
             raise InputError(error)
+    # No AWS read takes a recovery point ARN alone: without the vault the point's resource is
+    # unknown, and finding an equal job would mean listing every restore job of the account.
+    if recovery_point_arn is not None and not params.get("backup_vault_name"):
+        raise InputError(
+            "backup_vault_name is required with recovery_point_arn: AWS reads a recovery point only through its "
+            "vault (the ARN does not name it), and the module reads the point to learn its resource, so that it "
+            "looks for an equal restore job among that resource's restore jobs only"
+        )
     check_iam_role_arn(params.get("iam_role_arn"))
     wait_timeout = params.get("wait_timeout")
     if wait_timeout is not None and wait_timeout <= 0:
@@ -245,13 +253,12 @@ def search_scope(params: dict[str, Any], source: Source, client: Any) -> tuple[S
     """Where the equal-job search looks (SearchScope), and warnings.
 
     With resource_arn the chosen recovery point's listing already names its ResourceArn and
-    CreationDate. With recovery_point_arn and backup_vault_name, one DescribeRecoveryPoint gives
-    them. Without a vault nothing can say which resource the point belongs to (every per-point
-    call needs the vault; the ARN does not name it), so every restore job of the account is
-    listed, as when DescribeRecoveryPoint is refused (a missing permission, a wrong vault: the
-    vault is not needed to restore, so neither fails the task)."""
+    CreationDate. With recovery_point_arn (and backup_vault_name, check_input requires it), one
+    DescribeRecoveryPoint gives them. When that is refused (a missing permission, a wrong vault:
+    StartRestoreJob does not take the vault, so neither fails the task) every restore job of the
+    account is listed."""
     point = source.recovery_point
-    if point is None and params.get("backup_vault_name"):
+    if point is None:
         try:
             point = describe_recovery_point(
                 client, source.recovery_point_arn, params["backup_vault_name"], params.get("backup_vault_account_id")

@@ -42,6 +42,7 @@ options:
         C(arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-1234) (Aurora),
         C(arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0) (EBS). Any well-formed ARN is accepted.
       - Exactly one of O(recovery_point_arn) and O(resource_arn) is required.
+      - Needs O(backup_vault_name).
     type: str
   resource_arn:
     description:
@@ -54,12 +55,10 @@ options:
     description:
       - The vault of the recovery point.
       - With O(resource_arn), only recovery points in this vault are considered.
-      - Required with O(recovery_point_arn) when O(metadata_source) is not C(none), because AWS needs the
-        vault to read a recovery point's metadata, and the ARN does not name it.
-      - With O(recovery_point_arn), give it anyway. The module then learns the recovery point's resource
-        (DescribeRecoveryPoint) and looks for an equal restore job among that resource's restore jobs only
-        (ListRestoreJobsByProtectedResource), so a re-run costs the same however many restore jobs the account
-        holds. Without it every restore job of the account is listed. With O(resource_arn) the resource is known.
+      - Required with O(recovery_point_arn). AWS reads a recovery point only through its vault, and the ARN does
+        not name it. The module reads the point (DescribeRecoveryPoint) to learn its resource, and looks for an
+        equal restore job among that resource's restore jobs only (ListRestoreJobsByProtectedResource), so a
+        re-run costs the same however many restore jobs the account holds.
     type: str
   backup_vault_account_id:
     description:
@@ -190,8 +189,8 @@ options:
 notes:
   - Needs C(backup:ListRestoreJobsByProtectedResource), C(backup:ListRestoreJobs), C(backup:GetRestoreJobMetadata),
     C(backup:DescribeRestoreJob), C(backup:StartRestoreJob) and C(iam:PassRole) on I(iam_role_arn); with
-    O(recovery_point_arn) and O(backup_vault_name), C(backup:DescribeRecoveryPoint) (without it the module warns and
-    lists every restore job); to check that a reused job's
+    O(recovery_point_arn), C(backup:DescribeRecoveryPoint) (without it the module warns and lists every restore job);
+    to check that a reused job's
     resource exists, C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) or
     C(rds:DescribeDBClusters); with O(run_id), C(elasticfilesystem:TagResource) or
     C(rds:AddTagsToResource).
@@ -206,6 +205,7 @@ EXAMPLES = r"""
 - name: Restore an EFS recovery point to a new encrypted file system and wait for it
   recovery.aws_backup.backup_restore_job:
     recovery_point_arn: arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45
+    backup_vault_name: prod-vault
     resource_type: EFS
     iam_role_arn: arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole
     metadata:
@@ -226,6 +226,7 @@ EXAMPLES = r"""
 - name: Restore two directories only (EFS item-level restore)
   recovery.aws_backup.backup_restore_job:
     recovery_point_arn: "{{ recovery_point_arn }}"
+    backup_vault_name: prod-vault
     resource_type: EFS
     iam_role_arn: "{{ backup_role_arn }}"
     metadata:
@@ -239,6 +240,7 @@ EXAMPLES = r"""
 - name: Start an RDS restore without waiting, then wait for it in a later task
   recovery.aws_backup.backup_restore_job:
     recovery_point_arn: arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234abcd
+    backup_vault_name: prod-vault
     resource_type: RDS
     iam_role_arn: "{{ backup_role_arn }}"
     metadata:
@@ -250,6 +252,7 @@ EXAMPLES = r"""
 - name: Wait for it (re-running the same task finds the same job)
   recovery.aws_backup.backup_restore_job:
     recovery_point_arn: arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234abcd
+    backup_vault_name: prod-vault
     resource_type: RDS
     iam_role_arn: "{{ backup_role_arn }}"
     metadata:
@@ -290,6 +293,7 @@ EXAMPLES = r"""
     - name: Restore
       recovery.aws_backup.backup_restore_job:
         recovery_point_arn: "{{ recovery_point_arn }}"
+        backup_vault_name: "{{ backup_vault_name }}"
         resource_type: EFS
         metadata:
           file-system-id: "{{ file_system_id }}"

@@ -53,6 +53,7 @@ options:
         description:
           - The ARN of the recovery point to restore, as in M(recovery.aws_backup.backup_restore_job).
           - Exactly one of O(restores[].recovery_point_arn) and O(restores[].resource_arn) is required.
+          - Needs O(restores[].backup_vault_name).
         type: str
       resource_arn:
         description:
@@ -64,9 +65,9 @@ options:
         description:
           - The vault of the recovery point. With O(restores[].resource_arn), only recovery points in this vault are
             considered.
-          - Required with O(restores[].recovery_point_arn) when O(restores[].metadata_source) is not C(none).
-          - With O(restores[].recovery_point_arn), give it anyway - the equal-job search then lists only the restore
-            jobs of the recovery point's resource, not every restore job of the account.
+          - Required with O(restores[].recovery_point_arn). AWS reads a recovery point only through its vault, and the
+            ARN does not name it. The module reads the point to learn its resource, and looks for an equal restore job
+            among that resource's restore jobs only, not every restore job of the account.
         type: str
       backup_vault_account_id:
         description:

@@ -29,6 +29,7 @@ def efs_point(emulator_server) -> dict:
 def efs_case(point: dict, **overrides) -> dict:
     case = {
         "recovery_point_arn": point["recovery_point_arn"],
+        "backup_vault_name": point["backup_vault_name"],
         "resource_type": "EFS",
         "iam_role_arn": point["iam_role_arn"],
         "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True, "Encrypted": True},
@@ -57,7 +58,7 @@ def restore_jobs(server) -> list[dict]:
 
 def test_new_user_playbook_restores_is_idempotent_and_fails_clearly(run_playbook, emulator_server, efs_point):
     emulator_server.configure(restore_job_seconds=1)
-    user_vars = {k: efs_point[k] for k in ("recovery_point_arn", "file_system_id", "iam_role_arn")}
+    user_vars = {k: efs_point[k] for k in ("recovery_point_arn", "backup_vault_name", "file_system_id", "iam_role_arn")}
 
     checked = run_playbook(USER_PLAYBOOK, user_vars, check=True, diff=True)
     assert checked.rc == 0, checked.stdout + checked.stderr
@@ -157,12 +158,12 @@ def test_timeout_then_rerun_resumes_waiting_on_the_same_job(run_playbook, emulat
 def test_throttling_is_retried(run_playbook, emulator_server, efs_point):
     # Longer than botocore's own attempts (5): the module's AWSRetry must retry it.
     emulator_server.throttle("StartRestoreJob", 6)
-    emulator_server.throttle("ListRestoreJobs", 1)
+    emulator_server.throttle("ListRestoreJobsByProtectedResource", 1)
     (result,) = run_cases(run_playbook, [efs_case(efs_point)])
     assert result["changed"] is True and not result.get("failed")
     calls = emulator_server.calls()
     assert calls["StartRestoreJob"] == 7
-    assert calls["ListRestoreJobs"] == 2
+    assert calls["ListRestoreJobsByProtectedResource"] == 2
     assert len(restore_jobs(emulator_server)) == 1
 
 
@@ -183,6 +184,8 @@ def test_every_bad_input_fails_naming_the_option_without_aws_calls(run_playbook,
         (efs_case(efs_point, metadata={}), "metadata"),
         (efs_case(efs_point, wait=True, wait_timeout=0), "wait_timeout"),
         (efs_case(efs_point, copy_source_tags_to_restored_resource="perhaps"), "copy_source_tags_to_restored_resource"),
+        ({k: v for k, v in efs_case(efs_point).items() if k != "backup_vault_name"},
+         "backup_vault_name is required with recovery_point_arn"),  # fmt: skip
     ]
     emulator_server.reset_calls()
     results = run_cases(run_playbook, [case for case, _option in bad_cases])

@@ -46,6 +46,7 @@ def efs_point(emulator_server) -> dict:
 def efs_case(point: dict, **overrides) -> dict:
     case = {
         "recovery_point_arn": point["recovery_point_arn"],
+        "backup_vault_name": VAULT,
         "resource_type": "EFS",
         "iam_role_arn": point["iam_role_arn"],
         "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True},
@@ -97,6 +98,7 @@ def test_rerun_after_the_restored_resource_was_deleted_restores_again_and_says_w
         {
             "name": "RDS",
             "recovery_point_arn": rds_points["RDS"],
+            "backup_vault_name": VAULT,
             "resource_type": "RDS",
             "iam_role_arn": efs_point["iam_role_arn"],
             "metadata": {"DBInstanceIdentifier": "trust-db-copy", "DBInstanceClass": "db.t3.micro"},
@@ -106,6 +108,7 @@ def test_rerun_after_the_restored_resource_was_deleted_restores_again_and_says_w
         {
             "name": "Aurora",
             "recovery_point_arn": rds_points["Aurora"],
+            "backup_vault_name": VAULT,
             "resource_type": "Aurora",
             "iam_role_arn": efs_point["iam_role_arn"],
             "metadata": {"DBClusterIdentifier": "trust-aurora-copy"},
@@ -274,6 +277,7 @@ def test_secrets_are_never_shown_on_any_path(run_playbook, emulator_server, efs_
     variables = {
         "secrets_file": str(secrets_file),
         "recovery_point_arn": efs_point["recovery_point_arn"],
+        "backup_vault_name": VAULT,
         "resource_arn": efs_point["resource_arn"],
         "iam_role_arn": efs_point["iam_role_arn"],
         "unknown_recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:00000000-0000-0000-0000-000000000000",

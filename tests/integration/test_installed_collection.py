@@ -57,7 +57,7 @@ def test_built_tarball_installs_alone_and_restores(emulator_server, run_playbook
     emulator_server.configure(restore_job_seconds=0)
     run = run_playbook(
         RESTORE_PLAYBOOK,
-        {"recovery_point_arn": point["recovery_point_arn"], "file_system_id": point["file_system_id"], "iam_role_arn": point["iam_role_arn"]},
+        {k: point[k] for k in ("recovery_point_arn", "backup_vault_name", "file_system_id", "iam_role_arn")},
         env={"ANSIBLE_COLLECTIONS_PATH": collections_path},
         verbosity=3,
     )

@@ -49,11 +49,13 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
         "backup_recovery_point_info": {"backup_vault_name": VAULT},
         "backup_restore_job": {
             "recovery_point_arn": point["recovery_point_arn"],
+            "backup_vault_name": VAULT,
             "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True},
         },
         "backup_restore_jobs": {"restores": [{
             "name": "defaults-check",
             "recovery_point_arn": point["recovery_point_arn"],
+            "backup_vault_name": VAULT,
             "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True},
         }]},
         "backup_restore_job_info": {"restore_job_ids": ["00000000-0000-0000-0000-000000000001"]},
@@ -85,7 +87,7 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     calls = emulator_server.calls()
     # Each module reached the emulator (and so took region and endpoint_url from the group).
     assert calls.get("ListRecoveryPointsByBackupVault", 0) > before.get("ListRecoveryPointsByBackupVault", 0)
-    assert calls.get("ListRestoreJobs", 0) > before.get("ListRestoreJobs", 0)
+    assert calls.get("ListRestoreJobsByProtectedResource", 0) > before.get("ListRestoreJobsByProtectedResource", 0)
     assert "StartRestoreJob" not in calls and "StartCopyJob" not in calls
     assert calls.get("ListCopyJobs", 0) > before.get("ListCopyJobs", 0)  # backup_copy_job reached AWS
     assert calls.get("DescribeRestoreJob", 0) > before.get("DescribeRestoreJob", 0)  # restored_resource reached AWS

@@ -101,9 +101,13 @@ def test_no_recovery_point_and_missing_vault_fail_clearly(emulator_server, run_p
         {"resource_arn": source["resource_arn"].replace(source["file_system_id"], "fs-00000000"), "metadata_source": "recovery_point", "expect_failure": True},
     )
     assert "No COMPLETED recovery point of" in none_found.load_json("restore.json")["msg"]
-    no_vault = run_playbook(
-        PLAYBOOKS / "restore_with_source.yml",
-        {"recovery_point_arn": source["recovery_point_arn"], "metadata_source": "recovery_point", "expect_failure": True},
-    )
-    assert "backup_vault_name is required" in no_vault.load_json("restore.json")["msg"]
     assert "StartRestoreJob" not in emulator_server.calls()
+    emulator_server.reset_calls()
+    for metadata_source in ("recovery_point", "none"):
+        no_vault = run_playbook(
+            PLAYBOOKS / "restore_with_source.yml",
+            {"recovery_point_arn": source["recovery_point_arn"], "metadata_source": metadata_source,
+             "metadata": {"file-system-id": source["file_system_id"]}, "expect_failure": True},
+        )  # fmt: skip
+        assert "backup_vault_name is required" in no_vault.load_json("restore.json")["msg"]
+    assert emulator_server.calls() == {}

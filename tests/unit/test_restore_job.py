@@ -12,6 +12,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils import restore
 
 POINT = "arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45"
 ROLE = "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole"
+VAULT = "prod-vault"
+IN_VAULT = {"recovery_point_arn": POINT, "backup_vault_name": VAULT}
 
 
 def request(**overrides):
@@ -88,7 +90,7 @@ def test_metadata_equality_reads_keys_case_insensitively():
     ],
 )
 def test_well_formed_arns_are_accepted(arn):
-    assert rm.check_input({"recovery_point_arn": arn}).recovery_point_arn == arn
+    assert rm.check_input({"recovery_point_arn": arn, "backup_vault_name": VAULT}).recovery_point_arn == arn
 
 
 @pytest.mark.parametrize(
@@ -98,12 +100,14 @@ def test_well_formed_arns_are_accepted(arn):
         ({"recovery_point_arn": "see " + POINT}, "recovery_point_arn"),
         ({"recovery_point_arn": POINT + " "}, "recovery_point_arn"),
         ({"recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:"}, "recovery_point_arn"),
-        ({"recovery_point_arn": POINT, "iam_role_arn": "AWSBackupDefaultServiceRole"}, "iam_role_arn"),
-        ({"recovery_point_arn": POINT, "iam_role_arn": "arn:aws:iam::123456789012:user/alice"}, "iam_role_arn"),
-        ({"recovery_point_arn": POINT, "wait_timeout": 0}, "wait_timeout"),
-        ({"recovery_point_arn": POINT, "idempotency_token": " "}, "idempotency_token"),
-        ({"recovery_point_arn": POINT, "resource_type": ""}, "resource_type"),
-        ({"recovery_point_arn": POINT, "metadata": {"Encrypted": None}}, "metadata.Encrypted"),
+        ({**IN_VAULT, "iam_role_arn": "AWSBackupDefaultServiceRole"}, "iam_role_arn"),
+        ({**IN_VAULT, "iam_role_arn": "arn:aws:iam::123456789012:user/alice"}, "iam_role_arn"),
+        ({**IN_VAULT, "wait_timeout": 0}, "wait_timeout"),
+        ({**IN_VAULT, "idempotency_token": " "}, "idempotency_token"),
+        ({**IN_VAULT, "resource_type": ""}, "resource_type"),
+        ({**IN_VAULT, "metadata": {"Encrypted": None}}, "metadata.Encrypted"),
+        ({"recovery_point_arn": POINT}, "backup_vault_name"),
+        ({"recovery_point_arn": POINT, "backup_vault_name": ""}, "backup_vault_name"),
     ],
 )
 def test_bad_input_names_the_option(params, option):
@@ -112,10 +116,10 @@ def test_bad_input_names_the_option(params, option):
 
 
 def test_final_metadata_requires_metadata_and_applies_type_rules():
-    checked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {}})
+    checked = rm.check_input({**IN_VAULT, "resource_type": "EFS", "metadata": {}})
     with pytest.raises(rj.InputError, match="metadata is required"):
         rm.final_metadata(rm.Source(POINT), checked)
-    checked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"KmsKeyId": "k", "file-system-id": "fs"}})
+    checked = rm.check_input({**IN_VAULT, "resource_type": "EFS", "metadata": {"KmsKeyId": "k", "file-system-id": "fs"}})
     with pytest.raises(rj.InputError, match=r"metadata\.KmsKeyId requires"):
         rm.final_metadata(rm.Source(POINT), checked)
 
@@ -123,15 +127,15 @@ def test_final_metadata_requires_metadata_and_applies_type_rules():
 def test_user_metadata_overrides_base_metadata_case_insensitively():
     # Base metadata from the recovery point, the user's on top.
     source = rm.Source(POINT, base_metadata={"file-system-id": "fs-1", "Encrypted": "false", "newFileSystem": "false"})
-    checked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"encrypted": True, "newFileSystem": True}})
+    checked = rm.check_input({**IN_VAULT, "resource_type": "EFS", "metadata": {"encrypted": True, "newFileSystem": True}})
     assert rm.final_metadata(source, checked) == {"file-system-id": "fs-1", "encrypted": "true", "newFileSystem": "true"}
 
 
 def test_recovery_point_metadata_never_makes_an_efs_restore_in_place_unless_the_user_asks():
     source = rm.Source(POINT, base_metadata={"file-system-id": "fs-1", "newFileSystem": "false"}, resource_type="EFS")
-    plain = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"CreationToken": "t"}})
+    plain = rm.check_input({**IN_VAULT, "resource_type": "EFS", "metadata": {"CreationToken": "t"}})
     assert rm.final_metadata(source, plain)["newFileSystem"] == "true"
-    asked = rm.check_input({"recovery_point_arn": POINT, "resource_type": "EFS", "metadata": {"NewFileSystem": False}})
+    asked = rm.check_input({**IN_VAULT, "resource_type": "EFS", "metadata": {"NewFileSystem": False}})
     assert rm.final_metadata(source, asked)["NewFileSystem"] == "false"
 
 

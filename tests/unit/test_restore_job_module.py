@@ -44,6 +44,7 @@ def efs_point(aws):
 def efs_args(point: dict, **overrides) -> dict:
     args = {
         "recovery_point_arn": point["recovery_point_arn"],
+        "backup_vault_name": point["backup_vault_name"],
         "resource_type": "EFS",
         "iam_role_arn": point["iam_role_arn"],
         "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True, "Encrypted": True},
@@ -87,13 +88,16 @@ BAD_INPUTS = [
     ({"wait_timeout": 0}, "wait_timeout"),
     ({"wait_timeout": "soon"}, "wait_timeout"),
     ({"copy_source_tags_to_restored_resource": "perhaps"}, "copy_source_tags_to_restored_resource"),
+    ({"backup_vault_name": None}, "backup_vault_name"),
+    ({"backup_vault_name": ""}, "backup_vault_name"),
+    ({"backup_vault_name": None, "metadata_source": "recovery_point"}, "backup_vault_name"),
 ]
 
 
 @pytest.mark.parametrize("overrides, option", BAD_INPUTS)
 def test_bad_input_fails_naming_the_option_before_any_aws_call(aws, capsys, overrides, option):
     point = {"recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:X", "iam_role_arn": None,
-             "file_system_id": "fs-1"}  # fmt: skip
+             "file_system_id": "fs-1", "backup_vault_name": "test-vault"}  # fmt: skip
     args = {k: v for k, v in efs_args(point, **overrides).items() if v is not None}
     result = run_module(capsys, args)
     assert result["failed"] is True
@@ -247,11 +251,11 @@ def test_throttling_is_retried(aws, capsys, efs_point):
     # Longer bursts than botocore's own attempts (5 in its legacy mode): AWSRetry must retry
     # AWS Backup's ThrottlingException itself.
     aws.throttle("StartRestoreJob", 6)
-    aws.throttle("ListRestoreJobs", 2)
+    aws.throttle("ListRestoreJobsByProtectedResource", 2)
     result = run_module(capsys, efs_args(efs_point))
     assert result["changed"] is True
     assert aws.calls()["StartRestoreJob"] == 7
-    assert aws.calls()["ListRestoreJobs"] == 3
+    assert aws.calls()["ListRestoreJobsByProtectedResource"] == 3
     assert len(restore_jobs(aws)) == 1
     assert len(restore_jobs(aws)) == 1
 
@@ -457,8 +461,8 @@ def by_vault(point: dict, **overrides) -> dict:
 
 def by_resource(point: dict, vault: bool, **overrides) -> dict:
     args = efs_args(point, recovery_point_arn=None, resource_arn=point["resource_arn"], **overrides)
-    if vault:
-        args["backup_vault_name"] = point["backup_vault_name"]
+    if not vault:
+        args["backup_vault_name"] = None
     return {k: v for k, v in args.items() if v is not None}
 
 
@@ -537,13 +541,14 @@ def test_selection_by_resource_calls(aws, capsys, efs_point, vault, first_calls,
     assert aws.calls() == rerun_calls
 
 
-def test_without_a_vault_every_restore_job_is_searched(aws, capsys, efs_point):
-    # Every per-point call needs the vault, and the ARN does not name it: the resource is unknown.
-    aws.configure(restore_job_seconds=600)
-    run_module(capsys, efs_args(efs_point))
+def test_a_recovery_point_arn_without_its_vault_fails_saying_why_before_any_aws_call(aws, capsys, efs_point):
     aws.reset_calls()
-    assert run_module(capsys, efs_args(efs_point))["changed"] is False
-    assert aws.calls() == {"ListRestoreJobs": 1, "GetRestoreJobMetadata": 1}
+    result = run_module(capsys, efs_args(efs_point, backup_vault_name=None))
+    assert result["failed"] is True
+    assert result["msg"].startswith("backup_vault_name is required with recovery_point_arn")
+    assert "vault" in result["msg"] and "equal restore job" in result["msg"]
+    assert aws.calls() == {}
+    assert restore_jobs(aws) == []
 
 
 def test_a_vault_that_cannot_describe_the_point_falls_back_to_every_restore_job(aws, capsys, efs_point):
@@ -553,6 +558,30 @@ def test_a_vault_that_cannot_describe_the_point_falls_back_to_every_restore_job(
     assert result["changed"] is True
     assert "every restore job of the account" in json.dumps(result["warnings"])
     assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobs": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1}
+
+
+def test_a_point_that_may_not_be_described_falls_back_to_every_restore_job(aws, capsys, efs_point, monkeypatch):
+    # A role without backup:DescribeRecoveryPoint can still restore: the search is wider, not refused.
+    from botocore.exceptions import ClientError
+
+    from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_module
+
+    def denied(*_args, **_kwargs):
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "DescribeRecoveryPoint")
+
+    monkeypatch.setattr(restore_module, "describe_recovery_point", denied)
+    aws.configure(restore_job_seconds=600)
+    aws.reset_calls()
+    first = run_module(capsys, efs_args(efs_point))
+    assert first["changed"] is True
+    warnings = json.dumps(first["warnings"])
+    assert "AccessDeniedException" in warnings and "every restore job of the account" in warnings
+    assert aws.calls() == {"ListRestoreJobs": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1}
+    aws.reset_calls()
+    again = run_module(capsys, efs_args(efs_point))
+    assert again["changed"] is False
+    assert again["restore_job"]["restore_job_id"] == first["restore_job"]["restore_job_id"]
+    assert aws.calls() == {"ListRestoreJobs": 1, "GetRestoreJobMetadata": 1}
 
 
 def test_wait_false_makes_only_the_calls_the_request_needs(aws, capsys, efs_point):
@@ -633,6 +662,7 @@ JOBS_BAD_ELEMENTS = [
     ({"backup_vault_name": "no spaces allowed"}, "backup_vault_name"),
     # reading a recovery point's metadata needs its vault: known before the call
     ({"metadata_source": "recovery_point", "backup_vault_name": None}, "backup_vault_name"),
+    ({"backup_vault_name": None}, "backup_vault_name is required with recovery_point_arn"),
     ({"name": "a"}, "name 'a' is also the name of restores[0]"),
     ({"name": " "}, "name must not be empty"),
 ]
@@ -776,7 +806,7 @@ def test_jobs_warnings_name_their_restore(aws, capsys, jobs_points):
 def test_jobs_an_aws_failure_of_one_restore_does_not_stop_the_others(aws, capsys, jobs_points):
     args = jobs_args(jobs_points)
     missing = jobs_points[1]["recovery_point_arn"][:-4] + "0000"
-    args["restores"][1] = jobs_element("home", jobs_points[1], recovery_point_arn=missing, backup_vault_name=None)
+    args["restores"][1] = jobs_element("home", jobs_points[1], recovery_point_arn=missing)
     result = run_jobs_module(capsys, args)
     assert result["failed"] is True
     assert result["changed"] is True
