@@ -15,9 +15,9 @@ For ``backup_restore_job`` the intended sequence is:
 
 1. ``parse_time(latest_before, "latest_before")`` while validating input (no AWS call);
 2. ``point = resolve_restore_source(client, recovery_point_arn, resource_arn,
-   backup_vault_name, latest_before, backup_vault_account_id)``: the ARN as given, or the
-   newest COMPLETED point of the resource (``RecoveryPointNotFoundError`` if none). Report
-   ``point["RecoveryPointArn"]`` in the result;
+   backup_vault_name, latest_before, backup_vault_account_id, resource_type=resource_type)``:
+   the ARN as given, or the newest COMPLETED point of the resource
+   (``RecoveryPointNotFoundError`` if none). Report ``point["RecoveryPointArn"]`` in the result;
 3. ``base = fetch_base_metadata(client, metadata_source, point["RecoveryPointArn"],
    point["BackupVaultName"], backup_vault_account_id)``: {} for ``none``; needs the vault
    otherwise (RecoveryPointOptionError naming backup_vault_name when an ARN came without one:
@@ -38,6 +38,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_type_of_arn
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 
 SELECT_CHOICES = ("all", "latest")
@@ -441,13 +442,19 @@ def _enrich_from_vaults(client: Any, resource_arn: str, points: list[dict[str, A
     return enriched
 
 
-def find_recovery_points(client: Any, query: RecoveryPointQuery) -> list[dict[str, Any]]:
+def find_recovery_points(
+    client: Any, query: RecoveryPointQuery, known_resource_type: Optional[str] = None
+) -> list[dict[str, Any]]:
     """Matching recovery points, newest first (one for ``select: latest``), as raw API dicts.
 
     With a vault: ListRecoveryPointsByBackupVault with every server-side filter the API has.
     With only a resource: ListRecoveryPointsByResource, then the chosen points' vaults are
     listed once each for the full fields (and resource_type filtering). Never one call per
     recovery point.
+
+    ``known_resource_type``: the resource's type, when the caller knows it. Points listed by
+    resource then get it as their ResourceType and keep ListRecoveryPointsByResource's short
+    shape (plus ResourceArn): their vaults are not listed.
     """
     if query.backup_vault_name:
         listed = list_recovery_points_by_backup_vault(client, query.backup_vault_name, **_vault_filters(query))
@@ -455,10 +462,13 @@ def find_recovery_points(client: Any, query: RecoveryPointQuery) -> list[dict[st
     listed = [
         dict(p, ResourceArn=query.resource_arn) for p in list_recovery_points_by_resource(client, query.resource_arn)
     ]
-    # ResourceType is unknown until enriched, so type filtering happens after; all points
+    # ResourceType is unknown until enriched or given, so type filtering happens after; all points
     # of one resource share its type, so selecting "latest" first changes nothing.
     chosen = select_points(listed, query)
-    enriched = _enrich_from_vaults(client, query.resource_arn, chosen)
+    if known_resource_type:
+        enriched = [dict(p, ResourceType=known_resource_type) for p in chosen]
+    else:
+        enriched = _enrich_from_vaults(client, query.resource_arn, chosen)
     if query.resource_type:
         enriched = [p for p in enriched if p.get("ResourceType") == query.resource_type]
     return enriched
@@ -471,11 +481,16 @@ def find_latest_recovery_point(
     before: Any = None,
     backup_vault_account_id: Optional[str] = None,
     now: Optional[datetime] = None,
+    resource_type: Optional[str] = None,
 ) -> Optional[dict[str, Any]]:
     """The newest COMPLETED recovery point of a resource (optionally in one vault, optionally
     created strictly before ``before``), as a raw API dict with BackupVaultName set, or None.
 
     For ``backup_restore_job``'s ``resource_arn`` + ``backup_vault_name`` + ``latest_before``.
+    Without a vault the point's type is the one its ARN names (resource_type_of_arn), else
+    ``resource_type`` (the user's): a restore needs no more of the point than
+    ListRecoveryPointsByResource gives, so its vault is listed for the full fields only when
+    neither tells the type.
     Raises RecoveryPointOptionError (option ``latest_before``) on a bad time.
     """
     if not resource_arn:
@@ -489,7 +504,7 @@ def find_latest_recovery_point(
         backup_vault_account_id=backup_vault_account_id,
         now=now,
     )
-    points = find_recovery_points(client, query)
+    points = find_recovery_points(client, query, resource_type_of_arn(resource_arn) or resource_type)
     if not points:
         return None
     point = points[0]
@@ -509,6 +524,7 @@ def resolve_restore_source(
     latest_before: Any = None,
     backup_vault_account_id: Optional[str] = None,
     now: Optional[datetime] = None,
+    resource_type: Optional[str] = None,
 ) -> dict[str, Any]:
     """The recovery point ``backup_restore_job`` restores, as a raw API dict with at least
     RecoveryPointArn and BackupVaultName (None when given an ARN without a vault).
@@ -516,7 +532,8 @@ def resolve_restore_source(
     - ``recovery_point_arn``: returned as given, no AWS call (``latest_before`` refused).
     - ``resource_arn`` (+ ``backup_vault_name``, ``latest_before``): its newest COMPLETED
       point via ``find_latest_recovery_point``, with ResourceType, CreationDate, ...; raises
-      RecoveryPointNotFoundError when there is none.
+      RecoveryPointNotFoundError when there is none. ``resource_type`` (the user's) is the
+      point's type when neither a vault nor the ARN tells it.
 
     Validation (RecoveryPointOptionError) happens before any AWS call.
     """
@@ -536,7 +553,7 @@ def resolve_restore_source(
     if not resource_arn:
         raise RecoveryPointOptionError("recovery_point_arn", "one of recovery_point_arn or resource_arn is required")
     point = find_latest_recovery_point(
-        client, resource_arn, backup_vault_name, latest_before, backup_vault_account_id, now
+        client, resource_arn, backup_vault_name, latest_before, backup_vault_account_id, now, resource_type
     )
     if point is None:
         where = f" in vault {backup_vault_name}" if backup_vault_name else ""

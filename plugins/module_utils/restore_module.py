@@ -231,6 +231,7 @@ def resolve_source(params: dict[str, Any], checked: CheckedInput, client: Any) -
             backup_vault_name=params.get("backup_vault_name"),
             latest_before=params.get("latest_before"),
             backup_vault_account_id=params.get("backup_vault_account_id"),
+            resource_type=checked.resource_type,
         )
         base = fetch_base_metadata(
             client,

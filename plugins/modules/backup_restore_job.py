@@ -50,6 +50,11 @@ options:
         system or RDS DB instance ARN) instead of a given O(recovery_point_arn).
       - Narrowed by O(backup_vault_name) and O(latest_before). The point chosen is returned in
         RV(recovery_point). The task fails when there is none.
+      - Without O(backup_vault_name) the point is found in every vault (ListRecoveryPointsByResource), and its
+        resource type is the one the ARN names (C(EFS) for a file system, C(RDS) for a DB instance, ...). An RDS
+        cluster's ARN names none (Aurora, DocumentDB and Neptune clusters share it). Then the type is
+        O(resource_type), and without it the point's vault is listed once more to learn the type. Give
+        O(resource_type) to save that read.
     type: str
   backup_vault_name:
     description:
@@ -135,6 +140,8 @@ options:
         C(Redshift), C(Storage Gateway), C(S3), C(Timestream), C(VirtualMachine).
       - AWS keeps adding types, so another value only gives a warning and is sent as given.
       - When given, only restore jobs of this type count as equal jobs.
+      - With O(resource_arn) and no O(backup_vault_name), the type of the recovery point when the resource's ARN
+        does not name one (an RDS cluster, for C(Aurora), C(DocumentDB) or C(Neptune)). Give it to save a read.
     type: str
   iam_role_arn:
     description:
@@ -190,7 +197,9 @@ notes:
   - Needs C(backup:ListRestoreJobsByProtectedResource), C(backup:ListRestoreJobs), C(backup:GetRestoreJobMetadata),
     C(backup:DescribeRestoreJob), C(backup:StartRestoreJob) and C(iam:PassRole) on I(iam_role_arn); with
     O(recovery_point_arn), C(backup:DescribeRecoveryPoint) (without it the module warns and lists every restore job);
-    to check that a reused job's
+    with O(resource_arn) and O(backup_vault_name), C(backup:ListRecoveryPointsByBackupVault); with O(resource_arn)
+    alone, C(backup:ListRecoveryPointsByResource), and C(backup:ListRecoveryPointsByBackupVault) too when neither the
+    ARN nor O(resource_type) tells the resource type; to check that a reused job's
     resource exists, C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) or
     C(rds:DescribeDBClusters); with O(run_id), C(elasticfilesystem:TagResource) or
     C(rds:AddTagsToResource).
@@ -306,6 +315,9 @@ recovery_point:
   description:
     - The recovery point chosen for O(resource_arn) (as M(recovery.aws_backup.backup_recovery_point_info)
       returns points), with C(age_seconds), how old its data is.
+    - Without O(backup_vault_name), when the resource type is known from the resource's ARN or O(resource_type),
+      the fields ListRecoveryPointsByResource gives (such as C(recovery_point_arn), C(backup_vault_name),
+      C(creation_date), C(status)) with C(resource_arn) and C(resource_type), without the others.
   returned: when O(resource_arn) is given
   type: dict
   sample:

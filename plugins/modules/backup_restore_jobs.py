@@ -60,6 +60,9 @@ options:
           - Restore the newest C(COMPLETED) recovery point of this resource instead of a given
             O(restores[].recovery_point_arn), narrowed by O(restores[].backup_vault_name) and
             O(restores[].latest_before). The point chosen is returned in RV(restore_jobs[].recovery_point).
+          - Without O(restores[].backup_vault_name), an RDS cluster's ARN does not tell the resource type (Aurora,
+            DocumentDB and Neptune clusters share it). Give O(restores[].resource_type) to save a read, as in
+            M(recovery.aws_backup.backup_restore_job).
         type: str
       backup_vault_name:
         description:
@@ -102,6 +105,8 @@ options:
         description:
           - The type of the resource to restore, as AWS Backup names it (C(EFS), C(RDS), C(Aurora), ...). When
             given, only restore jobs of this type count as equal jobs.
+          - With O(restores[].resource_arn) and no O(restores[].backup_vault_name), the type of the recovery point
+            when the resource's ARN does not name one (an RDS cluster). Give it to save a read.
         type: str
       copy_source_tags_to_restored_resource:
         description:
@@ -263,7 +268,8 @@ restore_jobs:
       returned: when the restore did not fail
     recovery_point:
       description:
-        - The recovery point chosen for O(restores[].resource_arn), with C(age_seconds), how old its data is.
+        - The recovery point chosen for O(restores[].resource_arn), with C(age_seconds), how old its data is, as
+          M(recovery.aws_backup.backup_restore_job) returns it.
       type: dict
       returned: when O(restores[].resource_arn) is given and the restore did not fail
     notes:

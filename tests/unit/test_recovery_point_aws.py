@@ -229,6 +229,39 @@ def test_restore_by_resource_finds_the_vault_for_the_metadata_call(aws, clients)
     assert metadata["file-system-id"] == fs["file_system_id"]
 
 
+def test_latest_of_a_resource_alone_takes_the_type_its_arn_names_without_listing_its_vault(aws, clients):
+    """backup_restore_job's resource_arn without a vault: a restore needs the point's type, which
+    an EFS file system's ARN tells, so only ListRecoveryPointsByResource is called."""
+    backup, efs, iam = clients
+    fs = seed.seed_efs_recovery_point(backup, efs, iam, VAULT)
+    aws.reset_calls()
+    latest = find_latest_recovery_point(backup, fs["resource_arn"])
+    assert aws.calls() == {"ListRecoveryPointsByResource": 1}
+    assert latest["RecoveryPointArn"] == fs["recovery_point_arn"]
+    assert latest["BackupVaultName"] == VAULT and latest["Status"] == "COMPLETED" and latest["CreationDate"]
+    assert latest["ResourceType"] == "EFS" and latest["ResourceArn"] == fs["resource_arn"]
+    assert "IsEncrypted" not in latest  # the short shape: the vault was not listed
+    # what the ARN names wins over a resource_type that says otherwise
+    assert find_latest_recovery_point(backup, fs["resource_arn"], resource_type="RDS")["ResourceType"] == "EFS"
+
+
+@pytest.mark.parametrize("resource_type, calls", [
+    (None, {"ListRecoveryPointsByResource": 1, "ListRecoveryPointsByBackupVault": 1}),
+    ("Aurora", {"ListRecoveryPointsByResource": 1}),
+])  # fmt: skip
+def test_latest_of_an_rds_cluster_alone_lists_its_vault_unless_the_type_is_given(aws, resource_type, calls):
+    # Aurora, DocumentDB and Neptune clusters share the rds cluster ARN form.
+    backup, rds, iam = aws.client("backup"), aws.client("rds"), aws.client("iam")
+    seed.create_vault(backup, VAULT)
+    cluster = seed.create_aurora_cluster(rds)
+    point = seed.backup_and_wait(backup, VAULT, cluster["DBClusterArn"], seed.ensure_backup_role(iam))
+    aws.reset_calls()
+    latest = find_latest_recovery_point(backup, cluster["DBClusterArn"], resource_type=resource_type)
+    assert aws.calls() == calls
+    assert latest["RecoveryPointArn"] == point.recovery_point_arn
+    assert latest["ResourceType"] == "Aurora" and latest["ResourceArn"] == cluster["DBClusterArn"]
+
+
 def test_multi_az_rds_metadata_at_backup_time_drops_its_availability_zone(aws):
     from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
         drop_unsupported_metadata_keys,

@@ -516,13 +516,12 @@ def test_jobs_of_other_points_of_the_same_resource_cost_no_metadata_call(aws, ca
         (True,
          {"ListRecoveryPointsByBackupVault": 1, "ListRestoreJobsByProtectedResource": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1},
          {"ListRecoveryPointsByBackupVault": 1, "ListRestoreJobsByProtectedResource": 1, "GetRestoreJobMetadata": 1}),
-        # without the vault, the newest point is found by ListRecoveryPointsByResource and its
-        # vault listed once for the point's full fields (recovery_point.py)
+        # without the vault, the newest point is found by ListRecoveryPointsByResource; its type is
+        # the one the file system's ARN names, so its vault is not listed (recovery_point.py)
         (False,
-         {"ListRecoveryPointsByResource": 1, "ListRecoveryPointsByBackupVault": 1, "ListRestoreJobsByProtectedResource": 1,
-          "StartRestoreJob": 1, "DescribeRestoreJob": 1},
-         {"ListRecoveryPointsByResource": 1, "ListRecoveryPointsByBackupVault": 1, "ListRestoreJobsByProtectedResource": 1,
-          "GetRestoreJobMetadata": 1}),
+         {"ListRecoveryPointsByResource": 1, "ListRestoreJobsByProtectedResource": 1, "StartRestoreJob": 1,
+          "DescribeRestoreJob": 1},
+         {"ListRecoveryPointsByResource": 1, "ListRestoreJobsByProtectedResource": 1, "GetRestoreJobMetadata": 1}),
     ],
 )  # fmt: skip
 def test_selection_by_resource_calls(aws, capsys, efs_point, vault, first_calls, rerun_calls):
@@ -539,6 +538,60 @@ def test_selection_by_resource_calls(aws, capsys, efs_point, vault, first_calls,
     assert again["changed"] is False
     assert again["restore_job"]["restore_job_id"] == first["restore_job"]["restore_job_id"]
     assert aws.calls() == rerun_calls
+
+
+@pytest.mark.parametrize("unrelated", [0, 1000])
+def test_rerun_by_resource_alone_reads_three_times_whatever_the_account_holds(aws, capsys, efs_point, unrelated):
+    # No resource_type either: the file system's ARN says EFS, so the point's vault is not listed.
+    args = by_resource(efs_point, vault=False, resource_type=None)
+    aws.configure(restore_job_seconds=600)  # the job is still RUNNING: reused without looking at a resource
+    first = run_module(capsys, args)
+    assert first["changed"] is True
+    seed_unrelated_restore_jobs(aws, unrelated)
+    aws.reset_calls()
+    again = run_module(capsys, args)
+    assert again["changed"] is False
+    assert again["restore_job"]["restore_job_id"] == first["restore_job"]["restore_job_id"]
+    assert again["restore_job"]["status"] in ("PENDING", "RUNNING")
+    assert again["restore_request"]["resource_type"] == "EFS"
+    assert aws.calls() == {"ListRecoveryPointsByResource": 1, "ListRestoreJobsByProtectedResource": 1, "GetRestoreJobMetadata": 1}
+    point = again["recovery_point"]
+    assert point["recovery_point_arn"] == efs_point["recovery_point_arn"]
+    assert point["backup_vault_name"] == efs_point["backup_vault_name"]
+    assert point["resource_type"] == "EFS" and point["resource_arn"] == efs_point["resource_arn"]
+    assert point["status"] == "COMPLETED" and isinstance(point["creation_date"], str)
+    assert isinstance(point["age_seconds"], int)
+
+
+@pytest.mark.parametrize("resource_type, enriched", [(None, True), ("Aurora", False)])
+def test_an_rds_cluster_alone_is_listed_in_its_vault_unless_resource_type_is_given(aws, capsys, resource_type, enriched):
+    # Aurora, DocumentDB and Neptune clusters share the rds cluster ARN: only the point's vault
+    # listing, or the user, says which it is.
+    backup, rds, iam = aws.client("backup"), aws.client("rds"), aws.client("iam")
+    seed.create_vault(backup, "db-vault")
+    cluster = seed.create_aurora_cluster(rds, "orders-aurora")
+    role_arn = seed.ensure_backup_role(iam)
+    point = seed.backup_and_wait(backup, "db-vault", cluster["DBClusterArn"], role_arn).recovery_point_arn
+    args = {"resource_arn": cluster["DBClusterArn"], "resource_type": resource_type, "iam_role_arn": role_arn,
+            "metadata": {"DBClusterIdentifier": "orders-aurora-copy"}, "wait": False}  # fmt: skip
+    aws.configure(restore_job_seconds=600)
+    aws.reset_calls()
+    first = run_module(capsys, {k: v for k, v in args.items() if v is not None})
+    assert first["changed"] is True, first
+    assert first["recovery_point"]["recovery_point_arn"] == point
+    assert first["recovery_point"]["resource_type"] == "Aurora"
+    assert first["restore_request"]["resource_type"] == "Aurora"
+    listed = {"ListRecoveryPointsByBackupVault": 1} if enriched else {}
+    assert aws.calls() == {"ListRecoveryPointsByResource": 1, **listed, "ListRestoreJobsByProtectedResource": 1,
+                           "StartRestoreJob": 1, "DescribeRestoreJob": 1}  # fmt: skip
+    # the full fields come only with the vault's listing
+    assert ("backup_vault_arn" in first["recovery_point"]) is enriched
+    aws.reset_calls()
+    again = run_module(capsys, {k: v for k, v in args.items() if v is not None})
+    assert again["changed"] is False
+    assert again["restore_job"]["restore_job_id"] == first["restore_job"]["restore_job_id"]
+    assert aws.calls() == {"ListRecoveryPointsByResource": 1, **listed, "ListRestoreJobsByProtectedResource": 1,
+                           "GetRestoreJobMetadata": 1}  # fmt: skip
 
 
 def test_a_recovery_point_arn_without_its_vault_fails_saying_why_before_any_aws_call(aws, capsys, efs_point):
