@@ -801,7 +801,10 @@ def _regional(
     """Where the restored data came from and how old it was, for a restore in a DR Region.
 
     source_region: copy_from's Region when the role copied; otherwise the Region of the vault the
-    restored point was copied from (its SourceBackupVaultArn), else of the point itself.
+    restored point was copied from (its SourceBackupVaultArn); else, when the point was found by
+    its resource alone (ListRecoveryPointsByResource, which does not say SourceBackupVaultArn),
+    the resource's Region (a point in another Region than its resource is a copy from there);
+    else the point's own Region.
     copy_age_seconds: restore job creation - the restored point's CreationDate. A copy keeps its
     source's CreationDate (AWS Backup developer guide, "Copy a backup": "Copies retain their source
     configuration, including creation dates"), so this is the age of the data when the restore
@@ -810,7 +813,11 @@ def _regional(
     if copy:
         source_region = copy.get("source_region") or ""
     else:
-        source_region = _arn_region(source.get("source_backup_vault_arn")) or _arn_region(source.get("recovery_point_arn"))
+        source_region = (
+            _arn_region(source.get("source_backup_vault_arn"))
+            or _arn_region(source.get("resource_arn") or item.get("resource_arn"))
+            or _arn_region(source.get("recovery_point_arn"))
+        )
     entry: dict[str, Any] = {
         "source_region": source_region,
         "dr_region": dr_region,

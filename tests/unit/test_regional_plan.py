@@ -124,3 +124,12 @@ def test_report_says_where_the_data_came_from_and_how_old_it_was():
     assert files["copy_age_seconds"] == 90 and files["rpo_seconds"] == 60 and files["rpo_met"] is False
     assert files["copy_duration_seconds"] == 2.0 and files["copy_teardown"] == "deleted" and files["source_recovery_point_arn"] == SOURCE_POINT
     assert orders["source_region"] == "eu-west-1" and orders["rto_met"] is True and "copy_job_id" not in orders
+
+
+def test_report_source_region_of_a_copy_found_by_its_resource_alone():
+    # ListRecoveryPointsByResource in the DR Region does not say SourceBackupVaultArn: the copy's
+    # source Region is its resource's.
+    plan = build_plan([rds(backup_vault_name=None)], "drill", "r")
+    run = {"dr_region": "us-west-2", "sources": {"orders": {"recovery_point_arn": COPY_POINT, "resource_arn": DB}}}
+    [orders] = report(plan, run)["targets"]
+    assert orders["source_region"] == "us-east-1" and orders["dr_region"] == "us-west-2"
