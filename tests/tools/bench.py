@@ -225,7 +225,8 @@ def rerun_forms(point: dict[str, str]) -> dict[str, dict[str, Any]]:
                                                    "backup_vault_name": VAULT},
         "resource_arn + backup_vault_name": {**common, "resource_arn": point["resource_arn"], "backup_vault_name": VAULT},
         "resource_arn": {**common, "resource_arn": point["resource_arn"]},
-        "recovery_point_arn (no vault)": {**common, "recovery_point_arn": point["recovery_point_arn"]},
+        "resource_arn, no resource_type": {**{k: v for k, v in common.items() if k != "resource_type"},
+                                           "resource_arn": point["resource_arn"]},
     }  # fmt: skip
 
 
@@ -583,10 +584,14 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(f"| {form} | " + " | ".join(cells) + " | " + ", ".join(f"{k} {v}" for k, v in sorted(last.items())) + " |")
         lines += [
             "",
-            "With a resource the search lists only that resource's restore jobs of that recovery point",
+            "The search lists only that resource's restore jobs of that recovery point",
             "(ListRestoreJobsByProtectedResource with ByRecoveryPointCreationDateAfter/Before). A",
-            "recovery point ARN alone does not say its resource, and every call that would (DescribeRecoveryPoint)",
-            "needs the vault: without `backup_vault_name` every restore job of the account is listed.",
+            "recovery point ARN does not say its resource, and DescribeRecoveryPoint, which does, needs the",
+            "vault: so `recovery_point_arn` requires `backup_vault_name` (refused before any call without",
+            "it). With `resource_arn` alone the resource type comes from `resource_type` or, where the ARN",
+            "form decides it (an EFS file system here), from the ARN; an RDS cluster ARN without",
+            "`resource_type` (Aurora, DocumentDB and Neptune share it) costs one more read, a listing of",
+            "the point's vault for its type.",
             "",
         ]
     if "lateness" in results:
