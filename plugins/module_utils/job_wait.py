@@ -236,6 +236,9 @@ class _Watch:
         self.backoff = None
         self.aligned = False
         self.next_at = now
+        # Planned from its last answer. A poll clears it; a poll that falls due while other jobs
+        # are being asked is still made (not planned again, which would push it a gap later).
+        self.planned = False
 
     @property
     def ended(self) -> bool:
@@ -251,6 +254,7 @@ class _Watch:
                 self.backoff = wait_delays(WAIT_FIRST_DELAY, WAIT_BACKOFF_FACTOR, WAIT_MAX_DELAY)
             delay, self.aligned = max(delay, next(self.backoff)), False
         self.next_at = now + delay
+        self.planned = True
 
     def poll(self, describe: Callable[[str], dict[str, Any]], clock: Callable[[], float], wall: Callable[[], float]) -> None:
         job_id = self.job[self.kind.id_key]
@@ -313,7 +317,7 @@ def wait_for_jobs(
                 [w.last_error for w in watches], timed_out=bool(pending) and now >= deadline,
             )  # fmt: skip
         for watch in pending:
-            if watch.next_at <= now:
+            if not watch.planned:
                 watch.plan(now)
         wake = min(min(w.next_at for w in pending), deadline)
         if wake > stop:  # nothing is due before the caller wants the jobs back
@@ -325,7 +329,7 @@ def wait_for_jobs(
             # At the deadline every job is asked once more: what ended just then is not a timeout.
             if watch.next_at <= now or now >= deadline:
                 watch.poll(describe, clock, wall)
-                watch.next_at = now  # planned again at the top of the loop, from this answer
+                watch.planned = False  # planned again at the top of the loop, from this answer
 
 
 def wait_for_job(

@@ -145,3 +145,41 @@ def test_without_wait_each_job_is_described_once():
 def test_bad_input_names_the_option(params, message):
     with pytest.raises(info.InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
         info.check_input(params)
+
+
+class ProgressingBackup:
+    """Restore jobs of `duration` seconds created `spacing` apart, with PercentDone and
+    CreationDate as DescribeRestoreJob gives them; each call takes `latency` seconds."""
+
+    def __init__(self, clock: FakeClock, count: int, duration: float, spacing: float, latency: float):
+        from datetime import datetime, timezone
+
+        self.clock, self.duration, self.latency = clock, duration, latency
+        self.created = {f"job-{k}": spacing * k for k in range(count)}
+        self.dates = {j: datetime.fromtimestamp(1.8e9 + c, tz=timezone.utc) for j, c in self.created.items()}
+        self.calls: dict[str, list[float]] = {j: [] for j in self.created}
+
+    def describe_restore_job(self, RestoreJobId: str) -> dict:
+        self.clock.now += self.latency
+        self.calls[RestoreJobId].append(self.clock.now)
+        age = self.clock.now - self.created[RestoreJobId]
+        done = min(100.0, 100.0 * age / self.duration)
+        return {"RestoreJobId": RestoreJobId, "Status": "COMPLETED" if done >= 100.0 else "RUNNING",
+                "PercentDone": f"{done:.2f}%", "CreationDate": self.dates[RestoreJobId], "ExpectedCompletionTimeMinutes": 1}  # fmt: skip
+
+
+def test_a_job_due_while_others_are_polled_is_polled_not_rescheduled():
+    # 50 jobs of 20 s created over 1.5 s, awaited from t=2; each DescribeRestoreJob takes 50 ms, so
+    # a pass over all of them outlasts the gaps between their planned polls. Each job must still be
+    # asked at the time its estimate planned (about a second after its completion), not planned
+    # again a regular gap later because its time passed while others were asked.
+    clock = FakeClock()
+    clock.now = 2.0
+    backup = ProgressingBackup(clock, count=50, duration=20.0, spacing=0.03, latency=0.05)
+    waited = wait(backup, clock, list(backup.created), 3600)
+    assert all(waited.ended) and not waited.timed_out
+    pass_seconds = 50 * backup.latency
+    for job_id, created in backup.created.items():
+        end = created + backup.duration
+        noticed = backup.calls[job_id][-1]
+        assert end <= noticed <= end + jw.WAIT_ESTIMATE_SLACK + pass_seconds, (job_id, end, backup.calls[job_id])
