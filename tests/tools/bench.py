@@ -54,6 +54,8 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing
 VAULT = "bench-vault"
 UNRELATED_COUNTS = (0, 1000, 5000)
 LATENESS_DURATIONS = (20, 120)
+# Restores awaited together by one process, as the role awaits a drill's targets.
+TOGETHER_JOBS = 50
 DRILL_SIZES = (1, 10, 50)
 DRILL_RESTORE_SECONDS = 20
 LOOP_ITEMS = 10
@@ -156,14 +158,15 @@ def module_env() -> dict[str, str]:
     }
 
 
-def run_module(server: Server, args: dict[str, Any]) -> tuple[dict[str, Any], float, float]:
-    """The module as one process, as Ansible runs it on a host: (result, seconds, wall-clock end)."""
+def run_module(server: Server, args: dict[str, Any], module: Path = MODULE) -> tuple[dict[str, Any], float, float]:
+    """The module (backup_restore_job unless told) as one process, as Ansible runs it on a host:
+    (result, seconds, wall-clock end)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": {"endpoint_url": server.endpoint_url, "region": REGION, **args}}, handle)
     started = time.monotonic()
     try:
         completed = subprocess.run(  # noqa: S603
-            [str(PYTHON), str(MODULE), handle.name], env=module_env(), capture_output=True, text=True, timeout=900, check=False
+            [str(PYTHON), str(module), handle.name], env=module_env(), capture_output=True, text=True, timeout=900, check=False
         )
     finally:
         os.unlink(handle.name)
@@ -171,9 +174,9 @@ def run_module(server: Server, args: dict[str, Any]) -> tuple[dict[str, Any], fl
     try:
         result = json.loads(completed.stdout)
     except ValueError:
-        raise SystemExit(f"backup_restore_job gave no JSON: {completed.stdout[-2000:]} {completed.stderr[-2000:]}") from None
+        raise SystemExit(f"{module.stem} gave no JSON: {completed.stdout[-2000:]} {completed.stderr[-2000:]}") from None
     if result.get("failed"):
-        raise SystemExit(f"backup_restore_job failed: {result.get('msg')}")
+        raise SystemExit(f"{module.stem} failed: {result.get('msg')}")
     return result, seconds, ended_wall
 
 
@@ -318,6 +321,33 @@ def bench_lateness(duration: int, jobs: int) -> dict[str, Any]:
                   "budget_seconds": max(5.0, 0.05 * duration)}  # fmt: skip
         log(f"lateness at D={duration} s: {[round(x, 2) for x in lateness]} s, {polls / jobs:.1f} DescribeRestoreJob per job")
         return result
+    finally:
+        server.stop()
+
+
+def bench_lateness_together(duration: int, jobs: int, repeats: int) -> dict[str, Any]:
+    """`jobs` restores of `duration` seconds started one after another, all awaited by one
+    backup_restore_job_info process (as the role awaits a drill's targets); lateness = process end
+    - the last CompletionDate."""
+    server = Server(f"lateness-together-{duration}")
+    try:
+        server.configure(restore_job_seconds=duration)
+        point = seed_point(server, f"bench-together-{duration}")
+        backup = server.client("backup")
+        lateness, polls = [], []
+        for repeat in range(repeats):
+            ids = [backup.start_restore_job(RecoveryPointArn=point["recovery_point_arn"], IamRoleArn=point["iam_role_arn"],
+                                            ResourceType="EFS", Metadata=efs_metadata(point, f"together-{repeat}-{n}"))["RestoreJobId"]
+                   for n in range(jobs)]  # fmt: skip
+            server.reset_calls()
+            result, _seconds, ended = run_module(server, {"restore_job_ids": ids, "wait": True, "wait_timeout": duration * 3 + 60},
+                                                 REPO_ROOT / "plugins" / "modules" / "backup_restore_job_info.py")  # fmt: skip
+            last = max(datetime.fromisoformat(job["completion_date"]).timestamp() for job in result["restore_jobs"])
+            lateness.append(ended - last)
+            polls.append(server.calls().get("DescribeRestoreJob", 0) / jobs)
+        log(f"lateness of {jobs} jobs awaited together at D={duration} s: {[round(x, 2) for x in lateness]} s")
+        return {"jobs": jobs, "lateness_seconds": spread(lateness), "describe_calls_per_job": statistics.median(polls),
+                "budget_seconds": max(5.0, 0.05 * duration)}  # fmt: skip
     finally:
         server.stop()
 
@@ -545,6 +575,11 @@ def goals_section(results: dict[str, Any]) -> list[str]:
             lines.append(f"- Completion of a {duration} s restore noticed at most {late:.2f} s late "
                          f"(goal {figure['budget_seconds']:g} s), {figure['describe_calls_per_job']:.1f} DescribeRestoreJob "
                          f"per job: {verdict(late <= figure['budget_seconds'])}.")  # fmt: skip
+    if "lateness_together" in results:
+        figure = results["lateness_together"]
+        late = figure["lateness_seconds"]["max"]
+        lines.append(f"- Completion of {figure['jobs']} restores awaited together noticed at most {late:.2f} s late "
+                     f"(goal {figure['budget_seconds']:g} s): {verdict(late <= figure['budget_seconds'])}.")  # fmt: skip
     drill = results.get("drill", {})
     if "10" in drill:
         overhead = drill["10"]["overhead_seconds"]["median"]
@@ -632,6 +667,15 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(f"| {duration} s | {fmt(figure['lateness_seconds'], 2)} | {figure['budget_seconds']:g} | "
                          f"{figure['describe_calls_per_job']:.1f} |")  # fmt: skip
         lines.append("")
+    if "lateness_together" in results:
+        figure = results["lateness_together"]
+        lines += [
+            f"{figure['jobs']} restores of {LATENESS_DURATIONS[0]} s started one after another and awaited by one",
+            "`backup_restore_job_info` process, as the role awaits a drill's targets (lateness = its end - the",
+            f"last CompletionDate): {fmt(figure['lateness_seconds'], 2)} s, {figure['describe_calls_per_job']:.1f} "
+            "DescribeRestoreJob per job.",
+            "",
+        ]
     if "loop" in results:
         loop = results["loop"]
         lines += [
@@ -702,12 +746,15 @@ def main() -> int:
     def measure_others() -> None:
         with ThreadPoolExecutor(4) as pool:
             lateness = {d: pool.submit(bench_lateness, d, options.repeats) for d in LATENESS_DURATIONS} if "lateness" in parts else {}
+            together = pool.submit(bench_lateness_together, LATENESS_DURATIONS[0], TOGETHER_JOBS, options.repeats) if lateness else None
             if "reads" in parts:
                 results["reads"] = bench_reads(options.repeats)
             if "loop" in parts:
                 results["loop"] = bench_loop(options.repeats)
             if lateness:
                 results["lateness"] = {str(d): future.result() for d, future in lateness.items()}
+            if together is not None:
+                results["lateness_together"] = together.result()
 
     # The drills come after the other parts by default, alone, for quieter figures; --overlap runs
     # them side by side (the load of each is then in the other's figures).
