@@ -37,3 +37,13 @@ def test_ansible_doc_renders_every_module_without_warnings():
         assert result.returncode == 0, result.stderr
         assert result.stderr == "", f"{module}: {result.stderr}"
         assert f"recovery.aws_backup.{module}" in result.stdout and "EXAMPLES" in result.stdout
+
+
+def test_every_filter_has_its_documentation():
+    """ansible-doc and the generated pages read a filter's docs from plugins/filter/<name>.yml;
+    without it the page is an error page naming this machine's paths."""
+    from ansible_collections.recovery.aws_backup.plugins.filter.restore_plan import FilterModule
+
+    names = sorted(FilterModule().filters())
+    documented = sorted(path.stem for path in (REPO / "plugins" / "filter").glob("*.yml"))
+    assert names == documented
