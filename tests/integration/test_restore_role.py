@@ -66,6 +66,20 @@ def test_drill_validates_measures_tears_down_and_reports(emulator_server, run_pl
     assert "MISSED" in next(result.output_dir.glob("drill-*.md")).read_text()
 
 
+def test_first_drill_into_a_new_report_directory_creates_it_without_warnings(emulator_server, run_playbook, tmp_path):
+    seeded = seed_demo(emulator_server.endpoint_url)
+    report_dir = tmp_path / "new-reports" / "drills"
+    result = run_playbook(PLAYBOOK, {"mode": "drill", "iam_role_arn": seeded["iam_role_arn"], "report_dir": str(report_dir),
+                                     "targets": [targets(seeded)[0]]})  # fmt: skip
+    assert result.rc == 0, result.stdout[-3000:]
+    # No journal directory yet: nothing to look for, and nothing to warn about.
+    assert "[WARNING]" not in result.stdout + result.stderr, result.stdout + result.stderr
+    [summary] = [json.loads(p.read_text()) for p in report_dir.glob("drill-*[0-9a-f].json")]
+    assert summary["succeeded"] is True and len(list(report_dir.glob("drill-*.md"))) == 1
+    # The journal was written there and removed once every job had ended.
+    assert not list(report_dir.glob("*.journal.json"))
+
+
 def test_drill_with_a_failed_restore_and_objective_miss_tears_everything_down(emulator_server, run_playbook):
     seeded = seed_demo(emulator_server.endpoint_url)
     before = inventory(emulator_server)
