@@ -14,7 +14,6 @@ import tempfile
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 ARGUMENT_SPEC = {
@@ -90,10 +89,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp: Any = None, task_vars: Any = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
-        validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if validation.error_messages:
-            raise AnsibleActionFail(f"drill_files: {'; '.join(validation.error_messages)}")
-        args = validation.validated_parameters
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         directory_mode = _mode(args["directory_mode"], "directory_mode")
         files = [(f["path"], f["content"], _mode(f["mode"], f"mode of {f['path']}")) for f in args["files"]]
         written: list[str] = []
