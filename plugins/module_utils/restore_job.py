@@ -30,6 +30,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobEndedError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobTimeoutError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_for_job
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError  # noqa: F401 - re-exported for callers
 
 # A job equal to the request in one of these is reused, not restarted.
 REUSABLE_STATUSES = ("PENDING", "RUNNING", "COMPLETED")
@@ -64,10 +65,6 @@ class RestoreJobTimeoutError(JobTimeoutError):
     @property
     def restore_job(self) -> dict[str, Any]:
         return self.job
-
-
-class InputError(ValueError):
-    """Bad input; the message names the option."""
 
 
 # ---- the request ------------------------------------------------------------------------
