@@ -29,6 +29,7 @@ ARGUMENT_SPEC = {
     },
     "absent": {"type": "list", "elements": "path", "default": []},
     "directory_mode": {"type": "raw", "default": "0750"},
+    "stats": {"type": "dict", "default": {}},
 }
 
 
@@ -104,4 +105,8 @@ class ActionModule(ActionBase):
             except OSError as e:
                 raise AnsibleActionFail(f"drill_files: {e.strerror or e} ({e.filename or ''})") from None
         result.update(changed=bool(written or removed), written=written, removed=removed)
+        if args["stats"]:
+            # What ansible.builtin.set_stats publishes (AWX artifacts, later workflow nodes), read by the
+            # strategy from any task's result: one task instead of two for the role's report.
+            result["ansible_stats"] = {"data": args["stats"], "per_host": False, "aggregate": True}
         return result

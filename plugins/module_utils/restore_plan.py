@@ -841,21 +841,25 @@ def _regional(
 
 
 def cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list[dict[str, Any]]:
-    """The earlier runs that may have left something behind, each with every restore job it is
-    known to have started: from the journals runs wrote before awaiting their jobs (`run_id`,
-    `restore_job_ids`, `path`) and from resources still marked by a run (`run_id`,
-    `restore_job_id`, as restored_resource_info returns them). `exclude_run_id` (the run asking)
-    is left out. Sorted by run id; the journal paths come along so a cleaned run's can be removed."""
+    """The earlier runs that may have left something behind, each with every restore job and copy
+    job it is known to have started: from the journals runs wrote before awaiting their jobs
+    (`run_id`, `restore_job_ids`, `copy_jobs` [{copy_job_id, region}], `path`) and from resources
+    still marked by a run (`run_id`, `restore_job_id`, as restored_resource_info returns them).
+    `exclude_run_id` (the run asking) is left out. Sorted by run id; the journal paths come along
+    so a cleaned run's can be removed."""
     runs: dict[str, dict[str, Any]] = {}
 
     def run(run_id: str) -> dict[str, Any]:
-        return runs.setdefault(run_id, {"run_id": run_id, "restore_job_ids": set(), "journals": []})
+        return runs.setdefault(run_id, {"run_id": run_id, "restore_job_ids": set(), "copy_jobs": {}, "journals": []})
 
     for journal in journals or []:
         if not isinstance(journal, dict) or not journal.get("run_id"):
             continue
         entry = run(str(journal["run_id"]))
         entry["restore_job_ids"].update(str(j) for j in journal.get("restore_job_ids") or [] if j)
+        for copy in journal.get("copy_jobs") or []:
+            if isinstance(copy, dict) and copy.get("copy_job_id"):
+                entry["copy_jobs"][str(copy["copy_job_id"])] = {"copy_job_id": str(copy["copy_job_id"]), "region": copy.get("region") or ""}
         if journal.get("path"):
             entry["journals"].append(str(journal["path"]))
     for resource in marked or []:
@@ -863,9 +867,10 @@ def cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list
             run(str(resource["run_id"]))["restore_job_ids"].add(str(resource["restore_job_id"]))
     runs.pop(str(exclude_run_id), None)
     return [
-        {"run_id": r["run_id"], "restore_job_ids": sorted(r["restore_job_ids"]), "journals": sorted(r["journals"])}
+        {"run_id": r["run_id"], "restore_job_ids": sorted(r["restore_job_ids"]),
+         "copy_jobs": [r["copy_jobs"][k] for k in sorted(r["copy_jobs"])], "journals": sorted(r["journals"])}
         for r in sorted(runs.values(), key=lambda r: r["run_id"])
-    ]
+    ]  # fmt: skip
 
 
 def regional_targets(targets: Any, source_region: Any = None) -> list[Any]:

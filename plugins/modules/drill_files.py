@@ -42,6 +42,13 @@ options:
     description: The mode of directories created for O(files).
     type: raw
     default: "0750"
+  stats:
+    description:
+      - Custom stats to publish as M(ansible.builtin.set_stats) does (aggregated, not per host) - what AWX keeps as the
+        job's artifacts and passes to later workflow nodes.
+    type: dict
+    default: {}
+    version_added: 0.3.0
 attributes:
   check_mode:
     support: full

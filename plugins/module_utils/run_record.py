@@ -1,0 +1,377 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The restore role's record of one run: one dict, printable with one debug task, no secrets.
+
+The role keeps the plan (`new_run`, from restore_targets) and registers each step's module
+result; `fold` puts them together into the record:
+
+    id, mode, started, region, wait_timeout, journal (path), order (target names)
+    targets: {name: {plan, copy, job, source, usable_at, facts, validation, measures, teardown,
+                     copy_teardown, error}}
+    running (names whose job, or copy while copying, has not ended), deadline, error, failed,
+    leftovers, progress (a line per target), journal_content, journal_done, report
+
+`requests` gives the next module's options from the record, keyed by the caller's target names
+(the modules return lists whose elements carry `name`). Pure functions over plain data, no AWS and
+no Ansible; nothing here names a resource type: what differs per type is the drivers'.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import cleanup_runs
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import measure
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
+from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_run
+
+# The registered step results fold takes (every one optional: a step that did not run is left out).
+STEPS = ("preflight", "journals", "copies", "start", "status", "ready", "hook_failures", "teardown", "cleaned", "error", "now")
+REQUESTS = ("preflight", "copies", "start", "await", "ready", "teardown", "cleanup")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _by_name(results: Any) -> dict[str, dict[str, Any]]:
+    return {str(r["name"]): r for r in map(_dict, _list(results)) if r.get("name") is not None}
+
+
+def _epoch(value: Any) -> Optional[float]:
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return parse_iso8601(value, "time").timestamp()
+
+
+# ---- the plan ----------------------------------------------------------------------------
+
+
+def new_run(targets: Any, mode: Any, run_id: Any, settings: Any = None) -> dict[str, Any]:
+    """The record of a new run: every target checked and planned (InputError with every problem
+    at once), nothing observed yet. `settings`: started (epoch), region, wait_timeout,
+    fail_on_objective_miss, journal (the journal's path)."""
+    settings = _dict(settings)
+    plan = build_plan(targets, mode, run_id)
+    return plain({
+        "id": run_id,
+        "mode": mode,
+        "started": float(settings.get("started") or 0),
+        "region": settings.get("region") or "",
+        "wait_timeout": int(settings.get("wait_timeout") or 3600),
+        "fail_on_objective_miss": bool(settings.get("fail_on_objective_miss")),
+        "journal": settings.get("journal") or "",
+        "order": [item["name"] for item in plan],
+        "targets": {item["name"]: {"plan": item} for item in plan},
+    })  # fmt: skip
+
+
+def _plan(run: dict[str, Any]) -> list[dict[str, Any]]:
+    return [run["targets"][name]["plan"] for name in run["order"]]
+
+
+# ---- folding the steps' results in ---------------------------------------------------------
+
+
+def _copies(run: dict[str, Any], steps: dict[str, Any], now: float) -> tuple[dict[str, Any], dict[str, str]]:
+    """Per copy_from target: the copy as last seen, and why a copy failed."""
+    started = _by_name(_dict(steps.get("copies")).get("copy_jobs"))
+    polled = _by_name(_dict(steps.get("status")).get("copy_jobs"))
+    copies: dict[str, Any] = {}
+    failed: dict[str, str] = {}
+    for name in run["order"]:
+        copy_from = _dict(run["targets"][name]["plan"].get("copy_from"))
+        if not copy_from or name not in started:
+            continue
+        result = started[name]
+        job = {**_dict(result.get("copy_job")), **{k: v for k, v in polled.get(name, {}).items() if k != "name"}}
+        if result.get("failed") or not job.get("copy_job_id"):
+            failed[name] = f"copy: {result.get('msg') or 'the copy job was not started'}"
+            copies[name] = {"copy_job_id": "", "state": "", "source_region": copy_from.get("region"), "owned": False,
+                            "destination_recovery_point_arn": "", "source_recovery_point_arn": copy_from.get("recovery_point_arn") or ""}
+            continue
+        created, completed = _epoch(job.get("creation_date")), _epoch(job.get("completion_date"))
+        state = job.get("state") or ""
+        copies[name] = {
+            "copy_job_id": job["copy_job_id"],
+            "state": state,
+            "region": result.get("region") or copy_from.get("region"),
+            "source_region": copy_from.get("region"),
+            "source_recovery_point_arn": job.get("source_recovery_point_arn") or "",
+            "destination_recovery_point_arn": (job.get("destination_recovery_point_arn") or "") if state == "COMPLETED" else "",
+            "copy_duration_seconds": int(completed - created) if created is not None and completed is not None else None,
+            # A copy AWS already had (an equal job) is reused and never deleted: only a job this
+            # run's call started is the run's.
+            "owned": bool(result.get("owned")),
+            "creation_date": job.get("creation_date"),
+        }  # fmt: skip
+        if job.get("error"):
+            failed[name] = f"copy: {job['error']}"
+        elif state in ("FAILED", "PARTIAL", "ABORTED"):
+            failed[name] = f"copy: copy job {job['copy_job_id']} ended {state}: {job.get('status_message') or 'AWS gave no status message'}"
+    return plain(copies), failed
+
+
+def _deadline(jobs: list[dict[str, Any]], wait_timeout: int, now: float) -> float:
+    """The awaited jobs' deadline: wait_timeout after the earliest of them was created."""
+    created = [c for c in (_epoch(j.get("creation_date")) for j in jobs) if c is not None]
+    return (min(created) if created else now) + wait_timeout
+
+
+def fold(run: Any, steps: Any) -> dict[str, Any]:
+    """The record with every step's registered result folded in (see STEPS)."""
+    run = plain(_dict(run))
+    if not isinstance(run.get("targets"), dict) or not isinstance(run.get("order"), list):
+        raise InputError("restore_fold: the record must be the one restore_plan returned")
+    steps = _dict(plain(_dict(steps)))
+    now = float(steps.get("now") or 0)
+    wait_timeout = run["wait_timeout"]
+    plan = _plan(run)
+    failed: dict[str, str] = {}
+
+    copies, copy_failed = _copies(run, steps, now)
+    failed.update(copy_failed)
+
+    start = _dict(steps.get("start"))
+    noted = restore_run.started_jobs(start.get("restore_jobs")) if start else {"started": {}, "jobs": {}, "failed": {}, "sources": {}}
+    failed.update(noted["failed"])
+    status = _dict(steps.get("status"))
+    by_id = [{**j, "restore_job_id": j.get("restore_job_id")} for j in _list(status.get("restore_jobs"))]
+    jobs = restore_run.jobs_seen(noted["started"], by_id, noted["jobs"])
+
+    # Which jobs are still awaited: the restores once any started, else the copies.
+    if noted["started"]:
+        awaited = {n: e["restore_job"] for n, e in jobs.items()}
+        ended = {n: j.get("status") in restore_run.ENDED_STATUSES or bool(jobs[n].get("error")) for n, j in awaited.items()}
+    else:
+        awaited = {n: c for n, c in copies.items() if c.get("copy_job_id")}
+        ended = {n: c.get("state") in ("COMPLETED", "FAILED", "PARTIAL", "ABORTED") or n in copy_failed for n, c in awaited.items()}
+    deadline = _deadline(list(awaited.values()), wait_timeout, now) if awaited else None
+    running = [n for n in run["order"] if n in ended and not ended[n]]
+    if running and status and deadline is not None and now >= deadline:
+        # The wait is over: what has not ended did not end in time (it keeps running on AWS).
+        for name in running:
+            if noted["started"]:
+                jobs[name] = {**jobs[name], "error": f"restore job {noted['started'][name]} did not end within restore_wait_timeout={wait_timeout} seconds"}
+            else:
+                copy_failed[name] = failed[name] = f"copy: copy job {copies[name]['copy_job_id']} did not end within restore_wait_timeout={wait_timeout} seconds"
+        running = []
+    for name, entry in jobs.items():
+        if entry.get("error"):
+            failed[name] = f"restore: {entry['error']}"
+
+    ready = _by_name(_dict(steps.get("ready")).get("resources"))
+    usable_at = {n: r["usable_at"] for n, r in ready.items() if r.get("usable_at") is not None}
+    facts = {n: r.get("facts") or {} for n, r in ready.items() if r.get("facts")}
+    for name, resource in ready.items():
+        state = str(resource.get("status") or "")
+        if state.startswith(("failed", "refused")):
+            failed[name] = f"post-restore: {state}"
+    measures = measure(plan, jobs, usable_at)
+
+    validation: dict[str, str] = {}
+    if run["mode"] == "drill":
+        for name, resource in ready.items():
+            verdict = str(resource.get("validation") or "")
+            if verdict:
+                validation[name] = verdict
+                if verdict != "passed":
+                    failed[name] = "validation: " + verdict.split(": ", 1)[-1]
+        for name, message in _dict(steps.get("hook_failures")).items():
+            validation[name] = f"failed: {message}"
+            failed[name] = f"validation: {message}"
+    if run["fail_on_objective_miss"]:
+        for name, m in measures.items():
+            missed = [label for label, met in (("RTO missed", m.get("rto_met")), ("RPO missed", m.get("rpo_met"))) if met is False]
+            if missed:
+                failed[name] = ", ".join(missed)
+
+    teardown_result = _dict(steps.get("teardown"))
+    teardown = {n: r.get("status") for n, r in _by_name(teardown_result.get("resources")).items()}
+    copy_teardown = {n: r.get("status") for n, r in _by_name(teardown_result.get("copies")).items()}
+
+    for name in run["order"]:
+        target = run["targets"][name]
+        entry = jobs.get(name)
+        target.update({
+            "copy": copies.get(name),
+            "job": _dict(entry).get("restore_job") or None,
+            "created_resource_arn": _dict(entry).get("created_resource_arn") or "",
+            "source": noted["sources"].get(name) or {},
+            "usable_at": usable_at.get(name),
+            "facts": facts.get(name) or {},
+            "validation": validation.get(name) or "not run",
+            "measures": measures.get(name) or {},
+            "teardown": teardown.get(name),
+            "copy_teardown": copy_teardown.get(name),
+            "error": failed.get(name) or "",
+        })  # fmt: skip
+
+    error = str(steps.get("error") or "")
+    run.update({
+        "error": error,
+        "failed": {n: failed[n] for n in run["order"] if n in failed},
+        "running": running,
+        "deadline": deadline,
+        "leftovers": _leftovers(run, steps),
+        "progress": progress_lines(run, now),
+    })  # fmt: skip
+    run["journal_content"] = {
+        "run_id": run["id"],
+        "restore_job_ids": [noted["started"][n] for n in run["order"] if n in noted["started"]],
+        "copy_jobs": [{"copy_job_id": c["copy_job_id"], "region": c["region"]} for c in copies.values() if c.get("owned")],
+        "path": run["journal"],
+    }  # fmt: skip
+    # The journal goes once every job has ended and the teardown left nothing.
+    run["journal_done"] = bool(teardown_result) and not teardown_result.get("failed") and not running and not any(
+        name in noted["started"] and not (jobs[name]["restore_job"].get("status") in restore_run.ENDED_STATUSES) for name in run["order"]
+    )
+    run["cleanup"], run["cleanup_lines"] = _cleaned(_dict(steps.get("cleaned")))
+    run["report"] = report(plan, {
+        "run_id": run["id"], "mode": run["mode"], "error": error, "jobs": jobs, "measures": measures,
+        "validation": validation, "teardown": teardown, "failed": run["failed"], "leftovers": run["leftovers"],
+        "sources": noted["sources"], "copies": copies, "copy_teardown": copy_teardown, "dr_region": run["region"],
+    })  # fmt: skip
+    run["report_lines"] = report_lines(run)
+    return plain(run)
+
+
+def report_lines(run: dict[str, Any]) -> list[str]:
+    """What an operator reads at the end: the outcome, then a line per target."""
+    verdict = "succeeded" if not run["error"] and not run["failed"] else "FAILED"
+    lines = [f"{'Drill' if run['mode'] == 'drill' else 'Restore'} {run['id']}: {verdict}" + (f" - {run['error']}" if run["error"] else "")]
+    for name in run["order"]:
+        target = run["targets"][name]
+        m = target["measures"]
+        job = _dict(target.get("job"))
+        parts = [job.get("status") or ("FAILED" if target["error"] else "NOT STARTED")]
+        if m.get("recovery_time_seconds") is not None:
+            rto = f" of RTO {_clock(m['rto_seconds'])}{' MISSED' if m.get('rto_met') is False else ''}" if m.get("rto_seconds") is not None else ""
+            parts.append(f"recovered in {_clock(m['recovery_time_seconds'])}{rto}")
+        if m.get("recovery_point_age_seconds") is not None:
+            rpo = f" (RPO {_clock(m['rpo_seconds'])}{' MISSED' if m.get('rpo_met') is False else ''})" if m.get("rpo_seconds") is not None else ""
+            parts.append(f"point {_clock(m['recovery_point_age_seconds'])} old{rpo}")
+        if run["mode"] == "drill":
+            parts.append(f"validation {target['validation']}")
+            parts.append(f"teardown {target['teardown'] or ('kept' if target['created_resource_arn'] else 'nothing to delete')}")
+        elif target["created_resource_arn"]:
+            parts.append(target["created_resource_arn"])
+        line = f"{target['plan'].get('resource_type')} {name}: {', '.join(parts)}"
+        lines.append(line + (f" - {target['error']}" if target["error"] else ""))
+    for leftover in run["leftovers"]:
+        lines.append(f"Earlier drill run {leftover['run_id']} may have left resources behind: run the role with restore_mode=cleanup")
+    return lines
+
+
+def _cleaned(cleaned: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Per run cleaned up, each job's and copy's status; and a line per run."""
+    summary: dict[str, Any] = {}
+    lines = []
+    for result in map(_dict, _list(cleaned.get("results"))):
+        run_id = _dict(result.get("item")).get("run_id")
+        if not run_id:
+            continue
+        statuses = [f"restore job {r.get('restore_job_id')}: {r.get('status')}" for r in map(_dict, _list(result.get("resources")))]
+        statuses += [f"copy job {c.get('copy_job_id')}: {c.get('status')}" for c in map(_dict, _list(result.get("copies")))]
+        summary[run_id] = _list(result.get("resources")) + _list(result.get("copies"))
+        lines.append(f"run {run_id}: {'; '.join(statuses) or result.get('msg') or 'nothing found'}")
+    return summary, lines or ["Nothing to clean up"]
+
+
+def _leftovers(run: dict[str, Any], steps: dict[str, Any]) -> list[dict[str, Any]]:
+    marked = _dict(steps.get("preflight")).get("resources")
+    journals = _list(steps.get("journals"))
+    if marked is None and not journals:
+        return []
+    return cleanup_runs(journals, marked or [], run["id"])
+
+
+def _clock(seconds: Optional[float]) -> str:
+    if seconds is None:
+        return "?"
+    seconds = int(max(0.0, seconds))
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def progress_lines(run: dict[str, Any], now: float) -> list[str]:
+    """One line per target: its copy while it copies, then its restore job (id, status, percent
+    done, time against its RTO) or why it has none."""
+    lines = []
+    for name in run["order"]:
+        target = run["targets"][name]
+        item = target["plan"]
+        copy = _dict(target.get("copy"))
+        label = f"{item.get('resource_type')} {name}"
+        if copy.get("copy_job_id") and not target.get("job") and not target.get("error"):
+            created = _epoch(copy.get("creation_date"))
+            elapsed = f", {_clock(now - created)} elapsed" if created is not None and now else ""
+            lines.append(f"{label}: copy job {copy['copy_job_id']} {copy.get('state') or 'status not known yet'} from {copy.get('source_region')}{elapsed}")
+            continue
+        job = _dict(target.get("job"))
+        if not job.get("restore_job_id"):
+            lines.append(f"{label}: not started ({target.get('error') or 'no restore job'})")
+            continue
+        ended = job.get("status") in restore_run.ENDED_STATUSES
+        end = now
+        if job.get("completion_date") and ended:
+            end = _epoch(job["completion_date"]) or now
+        created = _epoch(job.get("creation_date"))
+        elapsed = end - created if created is not None and end else None
+        rto = item.get("rto_seconds")
+        timing = f"{_clock(elapsed)} elapsed" + (f" of RTO {_clock(rto)}" if rto is not None else "")
+        done = f" {job['percent_done']} done" if job.get("percent_done") and not ended else ""
+        detail = f" - {target['error']}" if target.get("error") else (f" - {target['created_resource_arn']}" if target.get("created_resource_arn") else "")
+        lines.append(f"{label}: restore job {job['restore_job_id']} {job.get('status') or 'status not known yet'}{done}, {timing}{detail}")
+    return lines
+
+
+# ---- what the next step asks for -------------------------------------------------------------
+
+
+def requests(run: Any, step: Any, targets: Any = None) -> Any:
+    """The options of the module the role's next step calls, from the record (see REQUESTS).
+    `targets` (restore_targets) only for `start`: its secret metadata goes straight to the
+    module's no_log option and never into the record."""
+    run = _dict(run)
+    if step not in REQUESTS:
+        raise InputError(f"restore_requests: step must be one of {', '.join(REQUESTS)}, got {step!r}")
+    if step == "cleanup":
+        return plain([
+            {"run_id": r["run_id"], "journals": r["journals"],
+             "resources": [{"name": job_id, "restore_job_id": job_id} for job_id in r["restore_job_ids"]],
+             "copies": [{"name": c["copy_job_id"], **c} for c in r["copy_jobs"]]}
+            for r in _list(run.get("leftovers"))
+        ])  # fmt: skip
+    plan = _plan(run)
+    if step == "preflight":
+        return restore_run.new_resources(plan)
+    if step == "copies":
+        return restore_run.copy_requests(plan)
+    if step == "start":
+        copies = {n: t.get("copy") for n, t in run["targets"].items() if t.get("copy")}
+        return restore_run.start_requests(plan, targets, copies)
+    started = {n: t["job"]["restore_job_id"] for n, t in run["targets"].items() if _dict(t.get("job")).get("restore_job_id")}
+    if step == "await":
+        copies = [{"name": n, "copy_job_id": t["copy"]["copy_job_id"], "region": t["copy"]["region"]}
+                  for n, t in run["targets"].items() if _dict(t.get("copy")).get("copy_job_id")]
+        restores = [{"name": n, "restore_job_id": job_id} for n, job_id in started.items()]
+        # Every job of the run, ended or not: one list call answers them all, and the last answer
+        # is the record's.
+        return plain({"restore_jobs": restores, "copy_jobs": copies})
+    if step == "ready":
+        return restore_run.ready_requests(plan, {n: t for n, t in run["targets"].items() if t.get("created_resource_arn")})
+    return plain({
+        "resources": [{"name": n, "restore_job_id": job_id} for n, job_id in started.items()],
+        "copies": [{"name": n, "copy_job_id": t["copy"]["copy_job_id"], "region": t["copy"]["region"]}
+                   for n, t in run["targets"].items() if _dict(t.get("copy")).get("owned")],
+    })  # fmt: skip
