@@ -1,0 +1,276 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The interface every resource-type driver implements, and what drivers share.
+
+A driver knows one AWS Backup resource type: on the plan side (no AWS) its target fields, name
+rules, the restore metadata the role asks for, what validation expects, the settings its
+make-usable step takes and the identifiers a restore will create; on the AWS side how to read the
+ARN a restore job names as created, describe, tag, make usable and delete that resource and its
+dependents. Nothing outside drivers/ names a resource type.
+
+AWS calls go through `client_for(service)`, whose clients take `aws_retry=True` (the modules make
+them with the collection's retry policy). Each step method is idempotent: it looks at the current
+state and does the next action, so one wait loop (job_wait.wait_until_all) can drive any type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Optional
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+
+ClientFor = Callable[[str], Any]
+
+# The run's mark: what makes a resource a run's (see restored_resource).
+RUN_TAG = "recovery.aws_backup:run-id"
+JOB_TAG = "recovery.aws_backup:restore-job-id"
+
+NO_DEFAULT = object()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A restored resource as its ARN names it."""
+
+    arn: str
+    kind: str  # the driver's kind of resource, e.g. "rds-instance"
+    identifier: str
+
+
+@dataclass(frozen=True)
+class TargetOption:
+    """One of the role's per-type target fields: its type ("bool", "str", "int", "list"), the role's
+    default (NO_DEFAULT: none; a field at its default counts as not given) and a one-line description."""
+
+    type: str
+    default: Any
+    description: str
+
+
+@dataclass
+class Step:
+    """What one make-usable or delete step found: state "done", "pending" (detail: what it waits
+    for) or "stuck" (detail: why it will not get there by itself); created: what this step created
+    (snake_case, for the result); changed: whether it changed (or in check mode would change) anything."""
+
+    state: str
+    detail: str = ""
+    created: list[dict[str, Any]] = field(default_factory=list)
+    changed: bool = False
+    raw: Optional[dict[str, Any]] = None  # a fresher description the step read, if any
+
+    @classmethod
+    def done(cls, created: Optional[list[dict[str, Any]]] = None, changed: bool = False) -> "Step":
+        return cls("done", "", list(created or []), changed)
+
+    @classmethod
+    def pending(cls, detail: str, created: Optional[list[dict[str, Any]]] = None, changed: bool = False) -> "Step":
+        return cls("pending", detail, list(created or []), changed)
+
+    @classmethod
+    def stuck(cls, detail: str) -> "Step":
+        return cls("stuck", detail)
+
+
+# ---- shared helpers ------------------------------------------------------------------------
+
+
+def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in tags.items()]
+
+
+def tag_dict(tags: Any) -> dict[str, str]:
+    return {t["Key"]: t.get("Value", "") for t in tags or [] if "Key" in t}
+
+
+def error_code(error: Exception) -> str:
+    """The AWS error code of a botocore ClientError, also when wrapped (AnsibleAWSError.exception)."""
+    error = getattr(error, "exception", None) or error
+    response = getattr(error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def aware(value: Any) -> Optional[datetime]:
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def find_key(mapping: dict[str, Any], key: str) -> Optional[str]:
+    """The key of mapping equal to key ignoring case (AWS reads restore metadata keys so)."""
+    wanted = key.lower()
+    return next((existing for existing in mapping if str(existing).lower() == wanted), None)
+
+
+@backup_retry
+def paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[dict[str, Any]]:
+    # Paginators cannot take aws_retry; the decorator retries the whole listing instead.
+    return client.get_paginator(operation).paginate(**params).build_full_result().get(result_key, [])
+
+
+def given(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+# ---- the interface ---------------------------------------------------------------------------
+
+
+class Driver:
+    """One AWS Backup resource type. The defaults suit a type whose restore creates one resource
+    with nothing to make usable; each driver overrides what its type needs."""
+
+    resource_type: str = ""  # AWS Backup's spelling (ResourceType)
+    services: tuple[str, ...] = ()  # boto3 client names it uses
+    kinds: tuple[str, ...] = ()  # the Ref kinds its parse_arn gives
+    identifier_kinds: tuple[str, ...] = ()  # the kinds of new_identifiers it can look up (find_taken)
+    target_options: dict[str, TargetOption] = {}
+    settings_keys: tuple[str, ...] = ()  # usable_settings' keys ("tags" is everyone's)
+    identity_key: Optional[str] = None  # the metadata key carrying the target name
+
+    # ---- plan side (no AWS)
+
+    def check_name(self, name: str, target: dict[str, Any]) -> list[str]:
+        """Problems of the target name as this type's identifier."""
+        return []
+
+    def check_target(self, name: str, target: dict[str, Any]) -> list[str]:
+        """Every type-specific problem of a target (name rules, field cross checks, the identity
+        key in metadata, required metadata); messages without the target label."""
+        return self.check_name(name, target) + self.check_fields(target) + self.check_identity(name, target)
+
+    def check_fields(self, target: dict[str, Any]) -> list[str]:
+        return []
+
+    def identity_applies(self, target: dict[str, Any]) -> bool:
+        """Whether the restore is named by the target (not so for a restore into an existing resource)."""
+        return True
+
+    def check_identity(self, name: Any, target: dict[str, Any]) -> list[str]:
+        """The role finds, validates and deletes the restored resource by name: metadata must not
+        point the restore elsewhere."""
+        metadata = target.get("metadata")
+        if self.identity_key is None or not isinstance(metadata, dict) or not isinstance(name, str) or not self.identity_applies(target):
+            return []
+        key = find_key({str(k): None for k in metadata}, self.identity_key)
+        if key is None or metadata[key] == name:
+            return []
+        return [
+            f"metadata.{key} is {metadata[key]!r}, not the name {name!r}: the role finds, validates and "
+            f"deletes the restored resource by name; set name instead"
+        ]
+
+    def restore_metadata(self, name: str, target: dict[str, Any]) -> dict[str, Any]:
+        """What the role asks for, from the target fields; unset values left out."""
+        return {}
+
+    def expected(self, name: str, target: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+        """What the built-in validation compares the restored resource with."""
+        return {}
+
+    def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
+        """What make_usable_step needs (restored_resource's resources[].settings)."""
+        return {}
+
+    def check_settings(self, option: str, settings: dict[str, Any], fallback: dict[str, Any]) -> list[str]:
+        """Problems of this type's keys in one resource's settings (fallback: the top-level options)."""
+        return []
+
+    def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
+        """(kind, identifier) the restore of a target named `name` will create, for the taken-name preflight."""
+        return []
+
+    def in_place(self, metadata: dict[str, Any]) -> bool:
+        """Whether a restore job's metadata restored into an existing resource."""
+        return False
+
+    # ---- AWS side
+
+    def parse_arn(self, arn: str) -> Optional[Ref]:
+        return None
+
+    def describe(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
+        """The API's description; None when it does not exist or is on its way out."""
+        raise NotImplementedError
+
+    def describe_many(self, client_for: ClientFor, refs: list[Ref]) -> dict[str, Optional[dict[str, Any]]]:
+        """describe for several refs, by identifier (lower case); drivers with a filtered listing
+        answer them in one call."""
+        return {ref.identifier.lower(): self.describe(client_for, ref) for ref in refs}
+
+    def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """arn, kind, identifier, created (datetime), tags (dict), state."""
+        raise NotImplementedError
+
+    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+        """Every resource of this type carrying RUN_TAG, normalised: one listing."""
+        return []
+
+    def find_taken(self, client_for: ClientFor, identifiers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Which of the (kind, identifier) exist already: one filtered lookup per kind."""
+        return []
+
+    def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
+        raise NotImplementedError
+
+    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
+        """raw as AWS describes it once `tags` are put on (tagging adds to the tags there are)."""
+        return raw
+
+    def dependents(self, client_for: ClientFor, ref: Ref, raw: dict[str, Any]) -> list[dict[str, Any]]:
+        """Normalised dependents teardown must own and delete before the resource."""
+        return []
+
+    def make_usable_step(
+        self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
+    ) -> Step:
+        return Step.done()
+
+    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The description in snake_case, its tags as a dict (tag keys kept as they are)."""
+        return raw_facts(raw, "Tags")
+
+    def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+        return []
+
+    def delete_step(
+        self, client_for: ClientFor, ref: Ref, raw: Optional[dict[str, Any]], dependents: list[dict[str, Any]], check_mode: bool
+    ) -> Step:
+        """Idempotent deletion by identifier: `dependents` (checked to be the run's) first, then the
+        resource; done when gone."""
+        raise NotImplementedError
+
+    def noun(self, ref: Ref) -> str:
+        return f"{ref.kind} {ref.identifier}"
+
+    def foreign_dependents(self, identifiers: list[str]) -> str:
+        """Why a resource with dependents this run did not create is refused."""
+        return f"it has dependents this run did not create ({', '.join(identifiers)})"
+
+    def created_result(self, settings: dict[str, Any], created: list[dict[str, Any]]) -> dict[str, Any]:
+        """Extra result keys for what make_usable created (kept for earlier releases' results)."""
+        return {}
+
+
+def raw_facts(raw: dict[str, Any], tag_key: str) -> dict[str, Any]:
+    facts = camel_dict_to_snake_dict({k: v for k, v in raw.items() if k != tag_key})
+    facts["tags"] = tag_dict(raw.get(tag_key))
+    return facts
+
+
+def differs(facts: dict[str, Any], field_name: str, want: Any, problems: list[str]) -> None:
+    if facts.get(field_name) != want:
+        problems.append(f"{field_name} is {facts.get(field_name)!r}, expected {want!r}")
+
+
+def as_bool(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value
+
+
+IDENTIFIER_CHARS = re.compile(r"[A-Za-z][A-Za-z0-9-]*")

@@ -1,0 +1,305 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""EFS: a restore creates a new file system (newFileSystem true) or writes into an existing one
+(newFileSystem false: "in place", a directory aws-backup-restore_<datetime> in the target; AWS
+Backup developer guide, "Restore an Amazon EFS file system",
+https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-efs.html). A new file system is
+made usable by a mount target in each of the target's subnets; mount targets go before the file
+system is deleted (DeleteFileSystem refuses a file system that has any: Amazon EFS API Reference,
+https://docs.aws.amazon.com/efs/latest/ug/API_DeleteFileSystem.html)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import as_bool
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import find_key
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
+
+KIND = "efs"
+# EFS CreationToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (Amazon EFS API
+# Reference, CreateFileSystem: https://docs.aws.amazon.com/efs/latest/ug/API_CreateFileSystem.html).
+# The role sends the target name as the CreationToken of a new file system.
+CREATION_TOKEN_MAX = 64
+PERFORMANCE_MODES = ("generalPurpose", "maxIO")
+_GONE_STATES = ("deleting", "deleted")
+# LifeCycleState "error" (file system or mount target) is not left by itself.
+_STUCK_STATES = ("error",)
+
+
+class _Errors(BackupErrorHandler):
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["FileSystemNotFound", "MountTargetNotFound"])
+
+
+@_Errors.list_error_handler("describe the file system", None)
+def _describe_file_system(client: Any, file_system_id: str) -> Optional[dict[str, Any]]:
+    found = paginate(client, "describe_file_systems", "FileSystems", FileSystemId=file_system_id)
+    return found[0] if found else None
+
+
+@_Errors.common_error_handler("list the file systems")
+def _describe_file_systems(client: Any) -> list[dict[str, Any]]:
+    """DescribeFileSystems, every page; the answer carries each file system's Tags."""
+    return paginate(client, "describe_file_systems", "FileSystems")
+
+
+@_Errors.list_error_handler("describe the mount targets", [])
+def _describe_mount_targets(client: Any, file_system_id: str) -> list[dict[str, Any]]:
+    return paginate(client, "describe_mount_targets", "MountTargets", FileSystemId=file_system_id)
+
+
+@_Errors.common_error_handler("create a mount target")
+def _create_mount_target(client: Any, file_system_id: str, subnet_id: str, security_group_ids: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {"FileSystemId": file_system_id, "SubnetId": subnet_id}
+    if security_group_ids:
+        params["SecurityGroups"] = list(security_group_ids)
+    answer = client.create_mount_target(aws_retry=True, **params)
+    answer.pop("ResponseMetadata", None)
+    return answer
+
+
+@_Errors.deletion_error_handler("delete a mount target")
+def _delete_mount_target(client: Any, mount_target_id: str) -> None:
+    client.delete_mount_target(aws_retry=True, MountTargetId=mount_target_id)
+
+
+@_Errors.deletion_error_handler("delete the file system")
+def _delete_file_system(client: Any, file_system_id: str) -> None:
+    client.delete_file_system(aws_retry=True, FileSystemId=file_system_id)
+
+
+@_Errors.common_error_handler("tag the file system")
+def _tag_file_system(client: Any, file_system_id: str, tags: dict[str, str]) -> None:
+    client.tag_resource(aws_retry=True, ResourceId=file_system_id, Tags=tag_list(tags))
+
+
+def _id_list_problem(option: str, value: Any) -> Optional[str]:
+    if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value)):
+        return f"{option} must be a list of ids, got {value!r}"
+    return None
+
+
+class EfsDriver(Driver):
+    resource_type = "EFS"
+    services = ("efs",)
+    kinds = (KIND,)
+    identity_key = "CreationToken"
+    settings_keys = ("subnet_ids", "security_group_ids")
+    target_options = {
+        "in_place": TargetOption("bool", False, "restore into the backed-up file system (newFileSystem false)"),
+        "encrypted": TargetOption("bool", True, "encrypt the new file system"),
+        "kms_key_id": TargetOption("str", NO_DEFAULT, "the KMS key of the new file system (needs encrypted)"),
+        "performance_mode": TargetOption("str", "generalPurpose", "generalPurpose or maxIO"),
+        "item_paths": TargetOption("list", NO_DEFAULT, "item-level restore: paths from the file system root"),
+        "subnet_ids": TargetOption("list", NO_DEFAULT, "subnets the new file system gets a mount target in"),
+        "security_group_ids": TargetOption("list", NO_DEFAULT, "security groups of those mount targets"),
+    }
+
+    # ---- plan side
+
+    def check_name(self, name: str, target: dict[str, Any]) -> list[str]:
+        problems = []
+        if len(name) > CREATION_TOKEN_MAX:
+            problems.append(
+                f"name {name!r} is {len(name)} characters; an EFS name is the file system's CreationToken, "
+                f"at most {CREATION_TOKEN_MAX}"
+            )
+        if name != name.strip():
+            problems.append(f"name {name!r} starts or ends with whitespace; remove it")
+        return problems
+
+    def check_fields(self, target: dict[str, Any]) -> list[str]:
+        if given(target.get("kms_key_id")) and target.get("encrypted", True) is False:
+            return ["kms_key_id requires encrypted to be true (a KMS key encrypts the new file system)"]
+        return []
+
+    def identity_applies(self, target: dict[str, Any]) -> bool:
+        return target.get("in_place") is not True
+
+    def check_target(self, name: str, target: dict[str, Any]) -> list[str]:
+        problems = super().check_target(name, target)
+        if not (isinstance(target.get("backup_vault_name"), str) and target["backup_vault_name"].strip()):
+            # Without a vault the restore metadata starts empty (metadata_source none), and
+            # StartRestoreJob needs the backed-up file system's id for EFS.
+            metadata = target.get("metadata") if isinstance(target.get("metadata"), dict) else {}
+            secret = target.get("secret_metadata") if isinstance(target.get("secret_metadata"), dict) else {}
+            if find_key({str(k): None for k in list(metadata) + list(secret)}, "file-system-id") is None:
+                problems.append(
+                    "metadata.file-system-id is required for EFS without backup_vault_name (then the restore metadata is not "
+                    "read from the recovery point); give the backed-up file system's id, or backup_vault_name"
+                )
+        return problems
+
+    def restore_metadata(self, name: str, target: dict[str, Any]) -> dict[str, Any]:
+        new_fs = not target.get("in_place", False)
+        built = {
+            "newFileSystem": new_fs,
+            "Encrypted": (target.get("encrypted") if target.get("encrypted") is not None else True) if new_fs else None,
+            "CreationToken": name if new_fs else None,
+            "PerformanceMode": target.get("performance_mode") or "generalPurpose",
+            "KmsKeyId": target.get("kms_key_id") or None,
+            "ItemsToRestore": list(target["item_paths"]) if target.get("item_paths") else None,
+        }
+        return {key: value for key, value in built.items() if value is not None}
+
+    def expected(self, name: str, target: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+        found = find_key(metadata, "PerformanceMode")
+        performance_mode = metadata[found] if found is not None else "generalPurpose"
+        if target.get("in_place", False):
+            return {"performance_mode": performance_mode}
+        found = find_key(metadata, "Encrypted")
+        encrypted = as_bool(metadata[found]) if found is not None else True
+        return {"creation_token": name, "encrypted": encrypted, "performance_mode": performance_mode}
+
+    def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
+        if target.get("in_place"):
+            return {}
+        tags = {"Name": name}
+        if recovery_point_arn:
+            tags["restored-from"] = recovery_point_arn
+        settings: dict[str, Any] = {"tags": tags}
+        if target.get("subnet_ids"):
+            settings["subnet_ids"] = list(target["subnet_ids"])
+            if target.get("security_group_ids"):
+                settings["security_group_ids"] = list(target["security_group_ids"])
+        return settings
+
+    def check_settings(self, option: str, settings: dict[str, Any], fallback: dict[str, Any]) -> list[str]:
+        problems = [p for p in (_id_list_problem(f"{option}.{k}", settings.get(k)) for k in self.settings_keys) if p]
+        subnets = settings.get("subnet_ids") if settings.get("subnet_ids") is not None else fallback.get("subnet_ids")
+        if not problems and settings.get("security_group_ids") and not subnets:
+            problems.append(
+                f"{option}.security_group_ids needs subnet_ids (the job's or the top-level ones): "
+                "they are the security groups of the mount targets created there"
+            )
+        return problems
+
+    def in_place(self, metadata: dict[str, Any]) -> bool:
+        # An in-place restore writes into an existing file system (newFileSystem false); AWS reads
+        # metadata keys case-insensitively.
+        return any(str(k).lower() == "newfilesystem" and str(v).strip().lower() == "false" for k, v in metadata.items())
+
+    # ---- AWS side
+
+    def parse_arn(self, arn: str) -> Optional[Ref]:
+        details = parse_aws_arn(arn) or {}
+        identifier = details.get("resource_id") or ""
+        if details.get("service") == "elasticfilesystem" and details.get("resource_type") == "file-system" and re.fullmatch(r"fs-[0-9a-f]+", identifier):
+            return Ref(arn, KIND, identifier)
+        return None
+
+    def _describe_any(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
+        return _describe_file_system(client_for("efs"), ref.identifier)
+
+    def describe(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
+        raw = self._describe_any(client_for, ref)
+        return None if raw is None or raw.get("LifeCycleState") in _GONE_STATES else raw
+
+    def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "arn": raw.get("FileSystemArn"), "kind": KIND, "identifier": raw.get("FileSystemId"),
+            "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("LifeCycleState"),
+        }  # fmt: skip
+
+    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+        return [self.normalise(raw) for raw in _describe_file_systems(client_for("efs")) if RUN_TAG in tag_dict(raw.get("Tags"))]
+
+    def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
+        _tag_file_system(client_for("efs"), ref.identifier, tags)
+
+    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
+        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
+
+    def make_usable_step(
+        self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
+    ) -> Step:
+        """A mount target in each of settings' subnet_ids that has none (CreateMountTarget needs the
+        file system available); usable when the file system and all its mount targets are available."""
+        efs = client_for("efs")
+        targets = _describe_mount_targets(efs, ref.identifier)
+        existing = {m.get("SubnetId") for m in targets if m.get("LifeCycleState") not in _GONE_STATES}
+        missing = [s for s in dict.fromkeys(settings.get("subnet_ids") or []) if s not in existing]
+        if check_mode:
+            return Step.done([{"subnet_id": s} for s in missing], changed=bool(missing))
+        state = raw.get("LifeCycleState")
+        if state in _STUCK_STATES:
+            return Step.stuck(f"{self.noun(ref)} is in state {state}, which it does not leave by itself")
+        if state != "available":
+            return Step.pending(f"file system {state}")
+        created = []
+        for subnet_id in missing:
+            answer = _create_mount_target(efs, ref.identifier, subnet_id, list(settings.get("security_group_ids") or []))
+            created.append({"mount_target_id": answer.get("MountTargetId"), "subnet_id": subnet_id})
+        if created:  # look again: a mount target may be available at once
+            targets = _describe_mount_targets(efs, ref.identifier)
+        states = {m["MountTargetId"]: m.get("LifeCycleState") for m in targets if m.get("LifeCycleState") not in _GONE_STATES}
+        stuck = [f"{i} {s}" for i, s in states.items() if s in _STUCK_STATES]
+        if stuck:
+            return Step.stuck(f"mount targets of {self.noun(ref)} in a state they do not leave by themselves: {', '.join(stuck)}")
+        waiting = [f"{i} {s}" for i, s in states.items() if s != "available"]
+        if waiting:
+            return Step.pending(f"mount targets {', '.join(waiting)}", created, bool(created))
+        return Step.done(created, bool(created))
+
+    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
+        return raw_facts(raw, "Tags")
+
+    def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+        problems: list[str] = []
+        differs(facts, "life_cycle_state", "available", problems)
+        for field_name in ("encrypted", "creation_token", "performance_mode"):
+            if field_name in expected:
+                differs(facts, field_name, expected[field_name], problems)
+        return problems
+
+    def delete_step(
+        self, client_for: ClientFor, ref: Ref, raw: Optional[dict[str, Any]], dependents: list[dict[str, Any]], check_mode: bool
+    ) -> Step:
+        # Mount targets of a file system this run owns are this run's (they die with it anyway).
+        efs = client_for("efs")
+        current = self._describe_any(client_for, ref)
+        if current is None or current.get("LifeCycleState") == "deleted":
+            return Step.done()
+        if check_mode:
+            return Step.done(changed=True)
+        if current.get("LifeCycleState") != "deleting":
+            targets = _describe_mount_targets(efs, ref.identifier)
+            active = [m for m in targets if m.get("LifeCycleState") not in _GONE_STATES]
+            for target in active:
+                _delete_mount_target(efs, target["MountTargetId"])
+            if active:
+                targets = _describe_mount_targets(efs, ref.identifier)
+            left = [f"{m['MountTargetId']} {m.get('LifeCycleState')}" for m in targets if m.get("LifeCycleState") != "deleted"]
+            if left:
+                return Step.pending(f"mount targets {', '.join(left)}", changed=True)
+            _delete_file_system(efs, ref.identifier)
+            current = self._describe_any(client_for, ref)
+            if current is None or current.get("LifeCycleState") == "deleted":
+                return Step.done(changed=True)
+        return Step.pending(f"file system {current.get('LifeCycleState')}", changed=True)
+
+    def noun(self, ref: Ref) -> str:
+        return f"file system {ref.identifier}"
+
+    def created_result(self, settings: dict[str, Any], created: list[dict[str, Any]]) -> dict[str, Any]:
+        """The result key earlier releases returned the mount targets created under."""
+        return {"mount_targets_created": created} if settings.get("subnet_ids") else {}
