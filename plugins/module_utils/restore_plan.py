@@ -18,67 +18,38 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Optional
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import DRIVERS
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import RESOURCE_TYPES
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import target_fields
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT as _NO_DEFAULT
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import is_sensitive_key
 
 MODES = ("recover", "drill", "cleanup")
-RESOURCE_TYPES = ("EFS", "RDS", "Aurora")
-PERFORMANCE_MODES = ("generalPurpose", "maxIO")
-AURORA_DEFAULT_INSTANCE_CLASS = "db.r6g.large"
 TOKEN_PREFIX = "recovery-"
 
-# RDS DB instance and Aurora DB cluster identifiers: "Must contain from 1 to 63 letters, numbers,
-# or hyphens. First character must be a letter. Can't end with a hyphen or contain two consecutive
-# hyphens." (Amazon RDS API Reference, CreateDBInstance DBInstanceIdentifier and CreateDBCluster
-# DBClusterIdentifier: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html,
-# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html). SQL Server's
-# shorter limit is left to AWS: the role does not know the engine of a recovery point.
-RDS_IDENTIFIER_MAX = 63
-# EFS CreationToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (Amazon EFS API
-# Reference, CreateFileSystem: https://docs.aws.amazon.com/efs/latest/ug/API_CreateFileSystem.html).
-# The role sends the target name as the CreationToken of a new file system.
-EFS_CREATION_TOKEN_MAX = 64
-
-# The fields only some resource types take, with the role's default for each: a field left at its
-# default (or None / empty) is not "given", so one target spec can carry the defaults of every type.
-_NO_DEFAULT = object()
-TYPE_FIELDS: dict[str, tuple[tuple[str, ...], Any]] = {
-    "in_place": (("EFS",), False),
-    "encrypted": (("EFS",), True),
-    # RestoreDBInstanceFromDBSnapshot, whose parameters are an RDS instance's restore metadata, takes
-    # no KmsKeyId (the instance keeps its snapshot's key: in a DR Region, the DR vault's, which AWS
-    # Backup re-encrypts a copy with); RestoreDBClusterFromSnapshot takes KmsKeyId. AWS Backup
-    # developer guide, "Restore an Amazon RDS database" and "Restoring an Amazon Aurora cluster"
-    # (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-aur.html: "Specifications for
-    # the restore options can be found in the API guide for RestoreDBClusterFromSnapshot");
-    # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html,
-    # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBClusterFromSnapshot.html.
-    "kms_key_id": (("EFS", "Aurora"), _NO_DEFAULT),
-    # The same calls' AvailabilityZone (an instance) and AvailabilityZones (a cluster, a list).
-    "availability_zone": (("RDS", "Aurora"), _NO_DEFAULT),
-    "performance_mode": (("EFS",), "generalPurpose"),
-    "item_paths": (("EFS",), _NO_DEFAULT),
-    "subnet_ids": (("EFS",), _NO_DEFAULT),
-    "security_group_ids": (("EFS",), _NO_DEFAULT),
-    "multi_az": (("RDS",), _NO_DEFAULT),
-    "db_instance_class": (("RDS", "Aurora"), _NO_DEFAULT),
-    "db_subnet_group_name": (("RDS", "Aurora"), _NO_DEFAULT),
-    "vpc_security_group_ids": (("RDS", "Aurora"), _NO_DEFAULT),
-    "port": (("RDS", "Aurora"), _NO_DEFAULT),
-    "instance_count": (("Aurora",), 1),
-    "engine": (("Aurora",), _NO_DEFAULT),
-}
+# Every type's target fields (drivers' target_options): the types that take each and its default. A
+# field left at its default (or None / empty) is not "given", so one target spec can carry the
+# defaults of every type.
+TYPE_FIELDS = target_fields()
+# The keys a target may have: the common ones and every type's fields.
+COMMON_KEYS = (
+    "name", "resource_type", "recovery_point_arn", "resource_arn", "backup_vault_name", "latest_before", "metadata",
+    "secret_metadata", "rto_seconds", "rpo_seconds", "copy_from",
+)  # fmt: skip
+TARGET_KEYS = COMMON_KEYS + tuple(k for k in TYPE_FIELDS if k not in COMMON_KEYS)
+# Field checks by kind of value, for the fields of every type.
+_FIELD_TYPES = {name: option.type for driver in DRIVERS.values() for name, option in driver.target_options.items()}
 
 # copy_from: where a drill (or an isolated recovery account) copies the recovery point from before
 # restoring it in the role's Region: the source Region and vault, and which point.
 COPY_FROM_KEYS = ("region", "backup_vault_name", "recovery_point_arn")
+PERFORMANCE_MODES = ("generalPurpose", "maxIO")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
-# The metadata key that carries the target name per type: the role finds, tags, validates and tears
-# down the restored resource by name, so metadata must not point the restore elsewhere.
-IDENTITY_KEYS = {"EFS": "CreationToken", "RDS": "DBInstanceIdentifier", "Aurora": "DBClusterIdentifier"}
 
-
-class PlanError(ValueError):
+class PlanError(InputError):
     """Input the role cannot act on; `problems` holds one message per problem."""
 
     def __init__(self, problems: list[str]):
@@ -183,52 +154,6 @@ def _label(index: int, target: Any) -> str:
     return f"restore_targets[{index}] (no name)"
 
 
-def _rds_identifier_reasons(identifier: str) -> list[str]:
-    reasons = []
-    if len(identifier) > RDS_IDENTIFIER_MAX:
-        reasons.append(f"it is {len(identifier)} characters, at most {RDS_IDENTIFIER_MAX}")
-    if not identifier[:1].isascii() or not identifier[:1].isalpha():
-        reasons.append("its first character is not a letter")
-    bad = sorted({c for c in identifier if not (c.isascii() and (c.isalnum() or c == "-"))})
-    if bad:
-        reasons.append(f"it contains {', '.join(repr(c) for c in bad)} (only letters, digits and hyphens)")
-    if identifier.endswith("-"):
-        reasons.append("it ends with a hyphen")
-    if "--" in identifier:
-        reasons.append("it contains two consecutive hyphens")
-    return reasons
-
-
-_RDS_RULES = "1 to 63 letters, digits or hyphens, starting with a letter, not ending with a hyphen, no two hyphens in a row"
-
-
-def _check_name(resource_type: Optional[str], name: str, instance_count: Optional[int]) -> list[str]:
-    problems = []
-    if resource_type in ("RDS", "Aurora"):
-        what = "RDS DB instance identifier" if resource_type == "RDS" else "Aurora DB cluster identifier"
-        reasons = _rds_identifier_reasons(name)
-        if reasons:
-            problems.append(f"name {name!r} is not a valid {what} ({'; '.join(reasons)}): use {_RDS_RULES}")
-        elif resource_type == "Aurora" and instance_count is not None:
-            # The role names the cluster's DB instances <name>-1 .. <name>-<instance_count>; the
-            # longest must also be a valid DB instance identifier.
-            longest = f"{name}-{instance_count}"
-            if len(longest) > RDS_IDENTIFIER_MAX:
-                problems.append(
-                    f"name {name!r} is too long for the DB instances the role creates in the cluster: {longest!r} is "
-                    f"{len(longest)} characters, a DB instance identifier at most {RDS_IDENTIFIER_MAX}; shorten the name"
-                )
-    elif resource_type == "EFS":
-        if len(name) > EFS_CREATION_TOKEN_MAX:
-            problems.append(
-                f"name {name!r} is {len(name)} characters; an EFS name is the file system's CreationToken, "
-                f"at most {EFS_CREATION_TOKEN_MAX}"
-            )
-        if name != name.strip():
-            problems.append(f"name {name!r} starts or ends with whitespace; remove it")
-    return problems
-
-
 def _check_string_list(field: str, value: Any, path: bool = False) -> list[str]:
     if not isinstance(value, (list, tuple)):
         return [f"{field} must be a list of strings, got {type(value).__name__}"]
@@ -275,15 +200,6 @@ def _check_metadata(target: dict[str, Any], resource_type: Optional[str], name: 
                 problems.append(
                     f"metadata.{other} and secret_metadata.{key} name the same key (AWS reads keys case-insensitively); give it once"
                 )
-    if "metadata" in dicts and resource_type in IDENTITY_KEYS and isinstance(name, str):
-        identity = IDENTITY_KEYS[resource_type]
-        key = _find_key({str(k): None for k in dicts["metadata"]}, identity)
-        in_place = resource_type == "EFS" and target.get("in_place") is True
-        if key is not None and not in_place and dicts["metadata"][key] != name:
-            problems.append(
-                f"metadata.{key} is {dicts['metadata'][key]!r}, not the name {name!r}: the role finds, validates and "
-                f"deletes the restored resource by name; set name instead"
-            )
     return problems
 
 
@@ -300,6 +216,13 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
         what = "is required" if resource_type is None else f"must be one of {', '.join(RESOURCE_TYPES)}, got {resource_type!r}{hint}"
         problems.append(f"resource_type {what}")
         resource_type = None
+
+    unknown = sorted(str(k) for k in target if k not in TARGET_KEYS)
+    if unknown:
+        problems.append(
+            f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(repr(k) for k in unknown)}; "
+            f"the keys a target takes: {', '.join(TARGET_KEYS)}"
+        )
 
     for field in ("instance_count", "rto_seconds", "rpo_seconds", "port"):
         value = target.get(field)
@@ -320,9 +243,6 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
     elif not isinstance(name, str) or not name.strip():
         problems.append(f"name must be a non-empty string, got {name!r}")
     else:
-        instance_count = target.get("instance_count", 1)
-        instance_count = instance_count if _is_int(instance_count) and instance_count >= 1 else None
-        problems.extend(_check_name(resource_type, name, instance_count))
         first = names.setdefault(name.lower(), index)
         if first != index:
             problems.append(
@@ -367,40 +287,24 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
         if resource_type is not None and resource_type not in types and _given(value) and not _is_default(value, default):
             problems.append(f"{field} is only supported for {_type_list(types)}")
 
-    for field in ("in_place", "encrypted", "multi_az"):
+    for field, kind in _FIELD_TYPES.items():
         value = target.get(field)
-        if value is not None and not isinstance(value, bool):
+        if value is None:
+            continue
+        if kind == "bool" and not isinstance(value, bool):
             problems.append(f"{field} must be true or false, got {value!r}")
-    for field in ("kms_key_id", "db_instance_class", "db_subnet_group_name", "engine", "availability_zone"):
-        value = target.get(field)
-        if value is not None and not _is_nonempty_str(value):
+        elif kind == "str" and not _is_nonempty_str(value):
             problems.append(f"{field} must be a non-empty string, got {value!r}")
+        elif kind == "list":
+            # Paths of an item-level restore are from the file system root.
+            problems.extend(_check_string_list(field, value, path=field == "item_paths"))
     performance_mode = target.get("performance_mode")
     if performance_mode is not None and performance_mode not in PERFORMANCE_MODES:
         problems.append(f"performance_mode must be one of {', '.join(PERFORMANCE_MODES)}, got {performance_mode!r}")
-    for field in ("subnet_ids", "security_group_ids", "vpc_security_group_ids"):
-        value = target.get(field)
-        if value is not None:
-            problems.extend(_check_string_list(field, value))
-    item_paths = target.get("item_paths")
-    if item_paths is not None:
-        problems.extend(_check_string_list("item_paths", item_paths, path=True))
-    if _given(target.get("availability_zone")) and target.get("multi_az") is True:
-        problems.append("availability_zone cannot be given with multi_az true (RDS places a Multi-AZ instance itself)")
-    if _given(target.get("kms_key_id")) and target.get("encrypted", True) is False:
-        problems.append("kms_key_id requires encrypted to be true (a KMS key encrypts the new file system)")
-
     problems.extend(_check_metadata(target, resource_type, name))
-    if resource_type == "EFS" and not _is_nonempty_str(target.get("backup_vault_name")):
-        # Without a vault the restore metadata starts empty (metadata_source none), and StartRestoreJob
-        # needs the backed-up file system's id for EFS.
-        metadata = target.get("metadata") if isinstance(target.get("metadata"), dict) else {}
-        secret = target.get("secret_metadata") if isinstance(target.get("secret_metadata"), dict) else {}
-        if _find_key({str(k): None for k in list(metadata) + list(secret)}, "file-system-id") is None:
-            problems.append(
-                "metadata.file-system-id is required for EFS without backup_vault_name (then the restore metadata is not "
-                "read from the recovery point); give the backed-up file system's id, or backup_vault_name"
-            )
+    driver = driver_for(resource_type) if resource_type is not None else None
+    if driver is not None and isinstance(name, str) and name.strip():
+        problems.extend(driver.check_target(name, target))
 
     return [f"{label}: {problem}" for problem in problems]
 
@@ -465,47 +369,11 @@ def idempotency_token(run_id: str, name: str) -> str:
     return f"{TOKEN_PREFIX}{digest[:40]}"
 
 
-def _role_metadata(target: dict[str, Any]) -> dict[str, Any]:
-    """What the role asks for per type, unset values left out (as roles/restore/tasks/start.yml did)."""
-    resource_type = target["resource_type"]
-    name = target["name"]
-    if resource_type == "EFS":
-        new_fs = not target.get("in_place", False)
-        built = {
-            "newFileSystem": new_fs,
-            "Encrypted": (target.get("encrypted") if target.get("encrypted") is not None else True) if new_fs else None,
-            "CreationToken": name if new_fs else None,
-            "PerformanceMode": target.get("performance_mode") or "generalPurpose",
-            "KmsKeyId": target.get("kms_key_id") or None,
-            "ItemsToRestore": list(target["item_paths"]) if target.get("item_paths") else None,
-        }
-    elif resource_type == "RDS":
-        built = {
-            "DBInstanceIdentifier": name,
-            "DBInstanceClass": target.get("db_instance_class") or None,
-            "DBSubnetGroupName": target.get("db_subnet_group_name") or None,
-            "VpcSecurityGroupIds": list(target["vpc_security_group_ids"]) if target.get("vpc_security_group_ids") else None,
-            "MultiAZ": target.get("multi_az"),
-            "Port": target.get("port"),
-            "AvailabilityZone": target.get("availability_zone") or None,
-        }
-    else:
-        built = {
-            "DBClusterIdentifier": name,
-            "DBSubnetGroupName": target.get("db_subnet_group_name") or None,
-            "VpcSecurityGroupIds": list(target["vpc_security_group_ids"]) if target.get("vpc_security_group_ids") else None,
-            "Port": target.get("port"),
-            "AvailabilityZones": [target["availability_zone"]] if target.get("availability_zone") else None,
-            "KmsKeyId": target.get("kms_key_id") or None,
-        }
-    return {key: value for key, value in built.items() if value is not None}
-
-
 def plan_metadata(target: dict[str, Any]) -> dict[str, Any]:
     """The role's metadata with the target's own merged on top (keys matched case-insensitively,
     the user's spelling wins), without the secret entries: those go through
     secret_metadata and a no_log option, never through facts."""
-    merged = plain(_role_metadata(target))
+    merged = plain(driver_for(target["resource_type"]).restore_metadata(target["name"], target))
     for key, value in (target.get("metadata") or {}).items():
         key = str(key)
         existing = _find_key(merged, key)
@@ -516,69 +384,47 @@ def plan_metadata(target: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _as_bool(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return value
-
-
-def _expected(target: dict[str, Any], metadata: dict[str, Any], instance_count: Optional[int]) -> dict[str, Any]:
-    """What validation compares the restored resource with; from the metadata sent, so a user's
-    metadata override is what is expected."""
-    resource_type = target["resource_type"]
-    name = target["name"]
-
-    def sent(key: str, default: Any = None) -> Any:
-        found = _find_key(metadata, key)
-        return metadata[found] if found is not None else default
-
-    if resource_type == "EFS":
-        performance_mode = sent("PerformanceMode", "generalPurpose")
-        if target.get("in_place", False):
-            return {"performance_mode": performance_mode}
-        return {"creation_token": name, "encrypted": _as_bool(sent("Encrypted", True)), "performance_mode": performance_mode}
-    if resource_type == "RDS":
-        return {"db_instance_identifier": name, "db_instance_class": sent("DBInstanceClass")}
-    return {"db_cluster_identifier": name, "instance_count": instance_count}
+def target_options(target: dict[str, Any]) -> dict[str, Any]:
+    """The target's fields of its type, each given or at the type's default (no default: left out)."""
+    driver = driver_for(target["resource_type"])
+    options = {}
+    for field, option in driver.target_options.items():
+        value = target.get(field)
+        if value is None and option.default is not _NO_DEFAULT:
+            value = option.default
+        if value is not None:
+            options[field] = value
+    return plain(options)
 
 
 def plan_item(index: int, target: dict[str, Any], mode: str, run_id: str) -> dict[str, Any]:
-    resource_type = target["resource_type"]
+    driver = driver_for(target["resource_type"])
     name = target["name"]
     metadata = plan_metadata(target)
-    is_efs = resource_type == "EFS"
-    is_aurora = resource_type == "Aurora"
-    instance_count = target.get("instance_count") if target.get("instance_count") is not None else 1
-    instance_count = int(instance_count) if is_aurora else None
+    options = target_options(target)
     drill = mode == "drill"
-    db_instance_class = target.get("db_instance_class") or None
-    if is_aurora and db_instance_class is None:
-        db_instance_class = AURORA_DEFAULT_INSTANCE_CLASS
     item = {
         "index": index,
         "name": name,
-        "resource_type": resource_type,
-        "in_place": bool(target.get("in_place", False)) if is_efs else False,
+        "resource_type": driver.resource_type,
+        # A restore into an existing resource: the target does not name what is restored.
+        "in_place": not driver.identity_applies(target),
         "recovery_point_arn": target.get("recovery_point_arn") or None,
         "resource_arn": target.get("resource_arn") or None,
         "backup_vault_name": target.get("backup_vault_name") or None,
         "latest_before": target.get("latest_before") or None,
-        # Today's behaviour: with a vault, start from the recovery point's own metadata.
+        # With a vault, start from the recovery point's own metadata.
         "metadata_source": "recovery_point" if target.get("backup_vault_name") else "none",
         "metadata": metadata,
         "force": drill,
         "idempotency_token": idempotency_token(run_id, name) if drill else None,
         "rto_seconds": target.get("rto_seconds"),
         "rpo_seconds": target.get("rpo_seconds"),
-        "instance_count": instance_count,
-        "aurora_instance_identifiers": [f"{name}-{n}" for n in range(1, instance_count + 1)] if is_aurora else [],
-        "db_instance_class": db_instance_class if resource_type in ("RDS", "Aurora") else None,
-        "engine": (target.get("engine") or None) if is_aurora else None,
-        "subnet_ids": list(target.get("subnet_ids") or []) if is_efs else [],
-        "security_group_ids": list(target.get("security_group_ids") or []) if is_efs else [],
+        "options": options,
+        "settings": driver.usable_settings(name, options, None),
         "has_secret_metadata": bool(secret_metadata(target)),
         "copy_from": _copy_from(target),
-        "expected": _expected(target, metadata, instance_count),
+        "expected": driver.expected(name, target, metadata),
     }
     return plain(item)
 
@@ -819,6 +665,8 @@ def _regional(
             or _arn_region(source.get("recovery_point_arn"))
         )
     entry: dict[str, Any] = {
+        # Restored from another Region's data: a copy, or a point whose source is elsewhere.
+        "regional": bool(item.get("copy_from")) or bool(dr_region and source_region and source_region != dr_region),
         "source_region": source_region,
         "dr_region": dr_region,
         "source_backup_vault_arn": source.get("source_backup_vault_arn") or "",
@@ -873,27 +721,12 @@ def cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list
     ]  # fmt: skip
 
 
-def regional_targets(targets: Any, source_region: Any = None) -> list[Any]:
-    """restore_targets with `source_region` (a regional drill's dr_source_region) as the region of
-    each copy_from that names none. Anything else is left as it is, for restore_plan to check."""
-    if not isinstance(targets, (list, tuple)):
-        return targets
-    result = []
-    for target in targets:
-        if isinstance(target, dict) and isinstance(target.get("copy_from"), dict) and source_region:
-            copy_from = dict(target["copy_from"])
-            if not copy_from.get("region"):
-                copy_from["region"] = source_region
-            target = {**target, "copy_from": copy_from}
-        result.append(plain(target))
-    return result
-
-
-def survey_targets(targets: Any, single_target: Any = None) -> list[Any]:
+def survey_targets(targets: Any, single_target: Any = None, source_region: Any = None) -> list[Any]:
     """restore_targets as an AWX survey can give them: a list, or its JSON/YAML text (a survey
     textarea), plus an optional single target from simple survey answers (name, resource_type,
-    resource_arn or recovery_point_arn, backup_vault_name; empty answers left out). The result is
-    checked later by restore_plan, like any restore_targets."""
+    resource_arn or recovery_point_arn, backup_vault_name; empty answers left out). With
+    `source_region` (a regional drill's dr_source_region), the Region of each copy_from that names
+    none. The result is checked later by restore_plan, like any restore_targets."""
     if isinstance(targets, (str, bytes)):
         text = targets.decode() if isinstance(targets, bytes) else targets
         if text.strip():
@@ -914,4 +747,10 @@ def survey_targets(targets: Any, single_target: Any = None) -> list[Any]:
         answers = {k: v for k, v in single_target.items() if v not in (None, "", [])}
         if answers.get("name"):
             result.append(answers)
-    return result
+    if source_region:
+        result = [
+            {**t, "copy_from": {**t["copy_from"], "region": t["copy_from"].get("region") or source_region}}
+            if isinstance(t, dict) and isinstance(t.get("copy_from"), dict) else t
+            for t in result
+        ]
+    return plain(result)
