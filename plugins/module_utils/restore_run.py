@@ -8,10 +8,9 @@ from the type's driver (plugins/module_utils/drivers/). run_record.py calls thes
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import _dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import secret_metadata
 
@@ -23,6 +22,10 @@ _REQUEST_FIELDS = (
     "name", "recovery_point_arn", "resource_arn", "backup_vault_name", "latest_before", "resource_type",
     "metadata_source", "metadata", "force", "idempotency_token",
 )  # fmt: skip
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _list(value: Any) -> list[Any]:

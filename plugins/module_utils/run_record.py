@@ -21,12 +21,10 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import cleanup_runs
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import measure
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_run
 
 # The registered step results fold takes (every one optional: a step that did not run is left out).
@@ -46,12 +44,214 @@ def _by_name(results: Any) -> dict[str, dict[str, Any]]:
     return {str(r["name"]): r for r in map(_dict, _list(results)) if r.get("name") is not None}
 
 
-def _epoch(value: Any) -> Optional[float]:
+def _epoch(value: Any, what: str = "time") -> Optional[float]:
+    """Seconds since the epoch from a number, a numeric string or an ISO 8601 time; None for none."""
     if value in (None, ""):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    return parse_iso8601(value, "time").timestamp()
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    return parse_iso8601(value, what).timestamp()
+
+
+# ---- measures, report, earlier runs ---
+
+def _whole_seconds(seconds: Optional[float]) -> Optional[int]:
+    # Rounded up, so a shown value within an (integer) objective always means the objective was met.
+    if seconds is None:
+        return None
+    whole = int(seconds)
+    return whole + 1 if seconds > whole else whole
+
+
+def _met(measured: Optional[float], objective: Optional[int]) -> Optional[bool]:
+    if objective is None:
+        return None
+    return measured is not None and measured <= objective
+
+
+def _plan_items(plan: Any) -> list[dict[str, Any]]:
+    if not isinstance(plan, (list, tuple)) or not all(isinstance(item, dict) and isinstance(item.get("name"), str) for item in plan):
+        raise PlanError(["plan must be the list restore_plan returned"])
+    return list(plan)
+
+
+def measure(plan: Any, jobs: Any, usable_at: Any) -> dict[str, dict[str, Any]]:
+    """Per target with a restore job: recovery time (job created -> resource usable) and recovery
+    point age (point created -> job created), in whole seconds, against the objectives."""
+    jobs = jobs or {}
+    usable_at = usable_at or {}
+    if not isinstance(jobs, dict) or not isinstance(usable_at, dict):
+        raise PlanError(["jobs and usable_at must be dictionaries keyed by target name"])
+    measures = {}
+    for item in _plan_items(plan):
+        name = item["name"]
+        if name not in jobs:
+            continue
+        entry = jobs[name] if isinstance(jobs[name], dict) else {}
+        job = entry.get("restore_job") if isinstance(entry.get("restore_job"), dict) else {}
+        created = point_created = usable = None
+        if job.get("creation_date"):
+            created = parse_iso8601(job["creation_date"], f"jobs[{name!r}].restore_job.creation_date").timestamp()
+        if job.get("recovery_point_creation_date"):
+            what = f"jobs[{name!r}].restore_job.recovery_point_creation_date"
+            point_created = parse_iso8601(job["recovery_point_creation_date"], what).timestamp()
+        if usable_at.get(name) is not None:
+            usable = _epoch(usable_at[name], f"usable_at[{name!r}]")
+        recovery_time = usable - created if usable is not None and created is not None else None
+        point_age = created - point_created if created is not None and point_created is not None else None
+        measures[name] = {
+            "recovery_time_seconds": _whole_seconds(recovery_time),
+            "recovery_point_age_seconds": _whole_seconds(point_age),
+            "rto_seconds": item.get("rto_seconds"),
+            "rpo_seconds": item.get("rpo_seconds"),
+            "rto_met": _met(recovery_time, item.get("rto_seconds")),
+            "rpo_met": _met(point_age, item.get("rpo_seconds")),
+        }
+    return plain(measures)
+
+
+# ---- report --------------------------------------------------------------------------------
+
+
+def report(plan: Any, run: Any) -> dict[str, Any]:
+    """The drill report: the run, then one entry per planned target in plan order."""
+    run = _dict(run)
+    jobs = _dict(run.get("jobs"))
+    measures = _dict(run.get("measures"))
+    validation = _dict(run.get("validation"))
+    teardown = _dict(run.get("teardown"))
+    failed = _dict(run.get("failed"))
+    sources = _dict(run.get("sources"))
+    copies = _dict(run.get("copies"))
+    copy_teardown = _dict(run.get("copy_teardown"))
+    dr_region = run.get("dr_region") or ""
+    leftovers = run.get("leftovers") or []
+    if not isinstance(leftovers, (list, tuple)):
+        raise PlanError([f"run.leftovers must be a list, got {type(leftovers).__name__}"])
+    error = run.get("error") or ""
+    targets = []
+    for item in _plan_items(plan):
+        name = item["name"]
+        entry = _dict(jobs.get(name))
+        job = _dict(entry.get("restore_job"))
+        created_arn = entry.get("created_resource_arn") or job.get("created_resource_arn") or ""
+        if job.get("status"):
+            status = job["status"]
+        else:
+            status = "FAILED" if entry.get("error") else "NOT STARTED"
+        targets.append({
+            "name": name,
+            "resource_type": item.get("resource_type"),
+            "recovery_point_arn": job.get("recovery_point_arn") or item.get("recovery_point_arn") or "",
+            "restore_job_id": job.get("restore_job_id") or "",
+            "restore_job_status": status,
+            "created_resource_arn": created_arn,
+            "error": failed.get(name) or "",
+            "measures": _dict(measures.get(name)),
+            "validation": validation.get(name) or "not run",
+            "teardown": teardown.get(name) or ("kept" if created_arn else "nothing to delete"),
+            **_regional(item, _dict(sources.get(name)), _dict(copies.get(name)), copy_teardown.get(name),
+                        _dict(measures.get(name)), dr_region),
+        })  # fmt: skip
+    return plain({
+        "run_id": run.get("run_id") or "",
+        "mode": run.get("mode") or "",
+        "succeeded": not error and not failed,
+        "error": error,
+        "leftovers": leftovers,
+        "targets": targets,
+    })
+
+
+def _arn_region(arn: Any) -> str:
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[3] if len(parts) > 3 and parts[0] == "arn" else ""
+
+
+def _regional(
+    item: dict[str, Any], source: dict[str, Any], copy: dict[str, Any], copy_teardown: Any,
+    measures: dict[str, Any], dr_region: str,
+) -> dict[str, Any]:
+    """Where the restored data came from and how old it was, for a restore in a DR Region.
+
+    source_region: copy_from's Region when the role copied; otherwise the Region of the vault the
+    restored point was copied from (its SourceBackupVaultArn); else, when the point was found by
+    its resource alone (ListRecoveryPointsByResource, which does not say SourceBackupVaultArn),
+    the resource's Region (a point in another Region than its resource is a copy from there);
+    else the point's own Region.
+    copy_age_seconds: restore job creation - the restored point's CreationDate. A copy keeps its
+    source's CreationDate (AWS Backup developer guide, "Copy a backup": "Copies retain their source
+    configuration, including creation dates"), so this is the age of the data when the restore
+    began, which is what an RPO bounds; how long ago the copy itself was made does not matter to it.
+    """
+    if copy:
+        source_region = copy.get("source_region") or ""
+    else:
+        source_region = (
+            _arn_region(source.get("source_backup_vault_arn"))
+            or _arn_region(source.get("resource_arn") or item.get("resource_arn"))
+            or _arn_region(source.get("recovery_point_arn"))
+        )
+    entry: dict[str, Any] = {
+        # Restored from another Region's data: a copy, or a point whose source is elsewhere.
+        "regional": bool(item.get("copy_from")) or bool(dr_region and source_region and source_region != dr_region),
+        "source_region": source_region,
+        "dr_region": dr_region,
+        "source_backup_vault_arn": source.get("source_backup_vault_arn") or "",
+        "source_resource_arn": source.get("resource_arn") or item.get("resource_arn") or "",
+        "copy_age_seconds": measures.get("recovery_point_age_seconds"),
+        "rpo_seconds": item.get("rpo_seconds"),
+        "rpo_met": measures.get("rpo_met"),
+        "recovery_time_seconds": measures.get("recovery_time_seconds"),
+        "rto_seconds": item.get("rto_seconds"),
+        "rto_met": measures.get("rto_met"),
+    }
+    if item.get("copy_from"):
+        entry.update({
+            "copy_job_id": copy.get("copy_job_id") or "",
+            "source_recovery_point_arn": copy.get("source_recovery_point_arn") or "",
+            "copy_duration_seconds": copy.get("copy_duration_seconds"),
+            "copy_teardown": copy_teardown or ("kept (not made by this run)" if copy and not copy.get("owned") else "nothing to delete"),
+        })  # fmt: skip
+    return entry
+
+
+def cleanup_runs(journals: Any, marked: Any, exclude_run_id: Any = None) -> list[dict[str, Any]]:
+    """The earlier runs that may have left something behind, each with every restore job and copy
+    job it is known to have started: from the journals runs wrote before awaiting their jobs
+    (`run_id`, `restore_job_ids`, `copy_jobs` [{copy_job_id, region}], `path`) and from resources
+    still marked by a run (`run_id`, `restore_job_id`, as restored_resource_info returns them).
+    `exclude_run_id` (the run asking) is left out. Sorted by run id; the journal paths come along
+    so a cleaned run's can be removed."""
+    runs: dict[str, dict[str, Any]] = {}
+
+    def run(run_id: str) -> dict[str, Any]:
+        return runs.setdefault(run_id, {"run_id": run_id, "restore_job_ids": set(), "copy_jobs": {}, "journals": []})
+
+    for journal in journals or []:
+        if not isinstance(journal, dict) or not journal.get("run_id"):
+            continue
+        entry = run(str(journal["run_id"]))
+        entry["restore_job_ids"].update(str(j) for j in journal.get("restore_job_ids") or [] if j)
+        for copy in journal.get("copy_jobs") or []:
+            if isinstance(copy, dict) and copy.get("copy_job_id"):
+                entry["copy_jobs"][str(copy["copy_job_id"])] = {"copy_job_id": str(copy["copy_job_id"]), "region": copy.get("region") or ""}
+        if journal.get("path"):
+            entry["journals"].append(str(journal["path"]))
+    for resource in marked or []:
+        if isinstance(resource, dict) and resource.get("run_id") and resource.get("restore_job_id"):
+            run(str(resource["run_id"]))["restore_job_ids"].add(str(resource["restore_job_id"]))
+    runs.pop(str(exclude_run_id), None)
+    return [
+        {"run_id": r["run_id"], "restore_job_ids": sorted(r["restore_job_ids"]),
+         "copy_jobs": [r["copy_jobs"][k] for k in sorted(r["copy_jobs"])], "journals": sorted(r["journals"])}
+        for r in sorted(runs.values(), key=lambda r: r["run_id"])
+    ]  # fmt: skip
 
 
 # ---- the plan ----------------------------------------------------------------------------

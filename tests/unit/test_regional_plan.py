@@ -8,11 +8,11 @@ import pytest
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import regional_targets
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import report
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_run import copies_done
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_run import copy_requests
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_run import start_requests
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import survey_targets
+from ansible_collections.recovery.aws_backup.plugins.module_utils.run_record import fold
+from ansible_collections.recovery.aws_backup.plugins.module_utils.run_record import new_run
+from ansible_collections.recovery.aws_backup.plugins.module_utils.run_record import report
+from ansible_collections.recovery.aws_backup.plugins.module_utils.run_record import requests
 
 FS = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0"
 DB = "arn:aws:rds:us-east-1:123456789012:db:orders"
@@ -74,39 +74,64 @@ def test_dr_side_overrides_reach_the_metadata():
     assert "restore_targets[0] (name 'files'): availability_zone is only supported for RDS and Aurora" in problems([efs(availability_zone="a")])
 
 
-def test_regional_targets_fill_in_the_source_region():
-    targets = regional_targets([efs(copy_from={"backup_vault_name": "prod-vault"}), rds()], "eu-west-1")
+def test_survey_targets_fill_in_the_source_region():
+    targets = survey_targets([efs(copy_from={"backup_vault_name": "prod-vault"}), rds()], None, "eu-west-1")
     assert targets[0]["copy_from"] == {"backup_vault_name": "prod-vault", "region": "eu-west-1"} and targets[1] == rds()
 
 
+def copies_started(*copy_jobs):
+    return {"copy_jobs": list(copy_jobs)}
+
+
 def test_copy_requests_then_restores_from_the_copies_only():
-    plan = build_plan([efs(), efs(name="gone"), rds()], "drill", "r")
-    lookups = [{"item": plan[0], "recovery_points": [{"recovery_point_arn": SOURCE_POINT}]},
-               {"item": plan[1], "recovery_points": []}]  # fmt: skip
-    planned = copy_requests(plan, lookups, [{"backup_vault_name": "dr-vault", "backup_vault_arn": DR_VAULT}])
-    assert planned["requests"] == [{"name": "files", "region": "us-east-1", "recovery_point_arn": SOURCE_POINT,
-                                    "source_backup_vault_name": "prod-vault", "destination_backup_vault_arn": DR_VAULT}]  # fmt: skip
-    assert planned["failed"]["gone"].startswith("copy: no completed recovery point of")
-    waited = [{"item": {"item": planned["requests"][0]}, "changed": True, "copy_duration_seconds": 2.0,
-               "copy_job": {"copy_job_id": "C1", "state": "COMPLETED", "creation_date": "2026-11-25T10:00:05Z",
-                            "source_recovery_point_arn": SOURCE_POINT, "destination_recovery_point_arn": COPY_POINT}}]  # fmt: skip
-    done = copies_done(waited, 1795600000.0)  # 2026-11-25T08:26:40Z: the job is newer, so this run's
-    assert done["owned_ids"] == {"us-east-1": ["C1"]} and done["failed"] == {}
-    requests = start_requests(plan, [efs(), efs(name="gone"), rds()], done["copies"])
-    assert [r["name"] for r in requests] == ["files", "orders"]  # no copy, no restore
-    assert requests[0]["recovery_point_arn"] == COPY_POINT and "resource_arn" not in requests[0]
-    assert requests[1]["resource_arn"] == DB
+    targets = [efs(), efs(name="gone"), rds(), efs(name="named", resource_arn=None, copy_from={
+        "region": "us-east-1", "backup_vault_name": "prod-vault", "recovery_point_arn": SOURCE_POINT})]
+    run = new_run(targets, "drill", "r", {"started": 1795600000.0})
+    assert requests(run, "copies") == [
+        {"name": "files", "region": "us-east-1", "source_backup_vault_name": "prod-vault", "destination_backup_vault_name": "dr-vault",
+         "resource_arn": FS},
+        {"name": "gone", "region": "us-east-1", "source_backup_vault_name": "prod-vault", "destination_backup_vault_name": "dr-vault",
+         "resource_arn": FS},
+        {"name": "named", "region": "us-east-1", "source_backup_vault_name": "prod-vault", "destination_backup_vault_name": "dr-vault",
+         "recovery_point_arn": SOURCE_POINT},
+    ]  # fmt: skip
+    copy = {"copy_job_id": "C1", "state": "RUNNING", "creation_date": "2026-11-25T10:00:05Z", "source_recovery_point_arn": SOURCE_POINT}
+    started = copies_started(
+        {"name": "files", "changed": True, "owned": True, "region": "us-east-1", "copy_job": copy},
+        {"name": "gone", "failed": True, "msg": "no completed recovery point of " + FS},
+        {"name": "named", "changed": False, "owned": False, "region": "us-east-1", "copy_job": {**copy, "copy_job_id": "C0"}},
+    )  # fmt: skip
+    copying = fold(run, {"copies": started, "now": 1795600010.0})
+    assert copying["running"] == ["files", "named"]
+    assert copying["failed"] == {"gone": "copy: no completed recovery point of " + FS}
+    assert copying["journal_content"]["copy_jobs"] == [{"copy_job_id": "C1", "region": "us-east-1"}]  # only this run's own
+    assert copying["progress"][0].startswith("EFS files: copy job C1 RUNNING from us-east-1")
+    assert requests(copying, "await")["copy_jobs"] == [{"name": "files", "copy_job_id": "C1", "region": "us-east-1"},
+                                                       {"name": "named", "copy_job_id": "C0", "region": "us-east-1"}]
+    status = {"copy_jobs": [
+        {**copy, "name": "files", "state": "COMPLETED", "completion_date": "2026-11-25T10:00:07Z", "destination_recovery_point_arn": COPY_POINT},
+        {**copy, "copy_job_id": "C0", "name": "named", "state": "COMPLETED", "destination_recovery_point_arn": COPY_POINT},
+    ]}  # fmt: skip
+    copied = fold(run, {"copies": started, "status": status})
+    assert copied["running"] == [] and copied["targets"]["files"]["copy"]["copy_duration_seconds"] == 2
+    start = requests(copied, "start", targets)
+    assert [r["name"] for r in start] == ["files", "orders", "named"]  # no copy, no restore
+    assert start[0]["recovery_point_arn"] == COPY_POINT and "resource_arn" not in start[0]
+    assert start[1]["resource_arn"] == DB
+    assert requests(copied, "teardown")["copies"] == [{"name": "files", "copy_job_id": "C1", "region": "us-east-1"}]
 
 
-def test_a_failed_or_reused_copy_is_not_the_runs_to_delete():
-    request = {"name": "files", "region": "us-east-1", "recovery_point_arn": SOURCE_POINT}
-    failed = copies_done([{"item": {"item": request}, "failed": True, "changed": True, "msg": "copy job C2 ended FAILED: denied",
-                           "copy_job": {"copy_job_id": "C2", "state": "FAILED", "creation_date": "2026-11-25T10:00:05Z"}}], 1795600000.0)  # fmt: skip
-    assert failed["failed"] == {"files": "copy: copy job C2 ended FAILED: denied"}
-    assert failed["copies"]["files"]["destination_recovery_point_arn"] == ""
-    reused = copies_done([{"item": {"item": request}, "changed": False,
-                           "copy_job": {"copy_job_id": "C0", "state": "COMPLETED", "destination_recovery_point_arn": COPY_POINT}}], 0)  # fmt: skip
-    assert reused["owned_ids"] == {} and reused["copies"]["files"]["owned"] is False
+def test_a_failed_copy_fails_its_target_and_starts_nothing_for_it():
+    run = new_run([efs()], "drill", "r")
+    started = copies_started({"name": "files", "changed": True, "owned": True, "region": "us-east-1",
+                              "copy_job": {"copy_job_id": "C2", "state": "CREATED", "creation_date": "2026-11-25T10:00:05Z"}})
+    status = {"copy_jobs": [{"name": "files", "copy_job_id": "C2", "state": "FAILED", "status_message": "denied"}]}
+    record = fold(run, {"copies": started, "status": status})
+    assert record["failed"] == {"files": "copy: copy job C2 ended FAILED: denied"}
+    assert record["targets"]["files"]["copy"]["destination_recovery_point_arn"] == ""
+    assert requests(record, "start", [efs()]) == []
+    # Still the run's to delete: its own copy job made it.
+    assert requests(record, "teardown")["copies"] == [{"name": "files", "copy_job_id": "C2", "region": "us-east-1"}]
 
 
 def test_report_says_where_the_data_came_from_and_how_old_it_was():
@@ -120,6 +145,7 @@ def test_report_says_where_the_data_came_from_and_how_old_it_was():
         "measures": {"files": {"recovery_point_age_seconds": 90, "rpo_met": False}, "orders": {"recovery_time_seconds": 30, "rto_met": True}},
     }  # fmt: skip
     files, orders = report(plan, run)["targets"]
+    assert files["regional"] is True and orders["regional"] is True
     assert files["source_region"] == "us-east-1" and files["dr_region"] == "us-west-2"
     assert files["copy_age_seconds"] == 90 and files["rpo_seconds"] == 60 and files["rpo_met"] is False
     assert files["copy_duration_seconds"] == 2.0 and files["copy_teardown"] == "deleted" and files["source_recovery_point_arn"] == SOURCE_POINT

@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.recovery.aws_backup.plugins.filter.restore_plan import FilterModule
+from ansible_collections.recovery.aws_backup.plugins.filter.restore import FilterModule
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import secret_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.run_record import measure as restore_measures
+from ansible_collections.recovery.aws_backup.plugins.module_utils.run_record import report as restore_report
 
 FILTERS = FilterModule().filters()
 restore_plan = FILTERS["restore_plan"]
-restore_secret_metadata = FILTERS["restore_secret_metadata"]
-restore_measures = FILTERS["restore_measures"]
-restore_report = FILTERS["restore_report"]
 
 VAULT = "prod-vault"
 EFS_ARN = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0"
@@ -148,9 +148,9 @@ def test_several_bad_targets_give_all_errors_at_once():
     found = problems(targets)
     assert found == [
         "restore_targets[0] (name 'orders'): in_place is only supported for EFS",
+        f"restore_targets[1] (name {'f' * 65!r}): port is only supported for RDS and Aurora",
         f"restore_targets[1] (name {'f' * 65!r}): name {'f' * 65!r} is 65 characters; an EFS name is the file system's "
         "CreationToken, at most 64",
-        f"restore_targets[1] (name {'f' * 65!r}): port is only supported for RDS and Aurora",
         "restore_targets[2] must be a dictionary of target options, got str",
         "restore_targets[3] (name 'ledger'): instance_count must be at least 1, got 0",
         "restore_targets[3] (name 'ledger'): multi_az is only supported for RDS",
@@ -173,7 +173,7 @@ def test_valid_names_at_the_limits():
         [rds(name="a" + "-b" * 31), aurora(name="a" * 61, instance_count=9), efs(name="f" * 64)], "recover", "run-1"
     )
     assert [item["name"] for item in plan] == ["a" + "-b" * 31, "a" * 61, "f" * 64]
-    assert plan[1]["aurora_instance_identifiers"][-1] == "a" * 61 + "-9"
+    assert plan[1]["settings"]["instance_identifiers"][-1] == "a" * 61 + "-9"
 
 
 def test_defaults_of_other_types_are_not_given_fields():
@@ -195,7 +195,7 @@ def test_targets_must_be_a_non_empty_list(targets, found):
 
 
 def test_cleanup_takes_no_targets():
-    assert restore_plan([], "cleanup", "run-1") == []
+    assert restore_plan([], "cleanup", "run-1")["order"] == []
     assert build_plan([rds()], "cleanup", "run-1")[0]["force"] is False
 
 
@@ -238,12 +238,10 @@ def test_efs_plan_item():
         "idempotency_token": None,
         "rto_seconds": 3600,
         "rpo_seconds": 86400,
-        "instance_count": None,
-        "aurora_instance_identifiers": [],
-        "db_instance_class": None,
-        "engine": None,
-        "subnet_ids": ["subnet-1", "subnet-2"],
-        "security_group_ids": ["sg-1"],
+        # The type's fields, given or at their defaults, and what its driver makes the file system usable with.
+        "options": {"in_place": False, "encrypted": True, "kms_key_id": "alias/backup", "performance_mode": "maxIO",
+                    "item_paths": ["/data", "/etc/app"], "subnet_ids": ["subnet-1", "subnet-2"], "security_group_ids": ["sg-1"]},
+        "settings": {"tags": {"Name": "files"}, "subnet_ids": ["subnet-1", "subnet-2"], "security_group_ids": ["sg-1"]},
         "has_secret_metadata": False,
         "copy_from": None,
         "expected": {"creation_token": "files", "encrypted": True, "performance_mode": "maxIO"},
@@ -291,15 +289,15 @@ def test_rds_plan_item():
     }
     # With its vault, the restore starts from the recovery point's own metadata.
     assert item["metadata_source"] == "recovery_point"
-    assert item["db_instance_class"] == "db.t3.micro"
-    assert (item["instance_count"], item["aurora_instance_identifiers"], item["engine"]) == (None, [], None)
+    assert item["options"]["db_instance_class"] == "db.t3.micro"
+    assert "instance_count" not in item["options"] and item["settings"] == {}
     assert item["expected"] == {"db_instance_identifier": "orders", "db_instance_class": "db.t3.micro"}
 
 
 def test_rds_unset_values_are_left_out():
     [item] = build_plan([rds()], "recover", "run-1")
     assert item["metadata"] == {"DBInstanceIdentifier": "orders"}
-    assert item["db_instance_class"] is None
+    assert "db_instance_class" not in item["options"]
     assert item["expected"] == {"db_instance_identifier": "orders", "db_instance_class": None}
 
 
@@ -310,15 +308,14 @@ def test_aurora_plan_item():
         "recover", "run-1",
     )
     assert default["metadata"] == {"DBClusterIdentifier": "ledger"}
-    assert (default["instance_count"], default["aurora_instance_identifiers"]) == (1, ["ledger-1"])
-    assert (default["db_instance_class"], default["engine"]) == ("db.r6g.large", None)
+    assert default["settings"] == {"instance_identifiers": ["ledger-1"], "db_instance_class": "db.r6g.large"}
     assert default["expected"] == {"db_cluster_identifier": "ledger", "instance_count": 1}
     # The instance class is the cluster instances', not restore metadata.
     assert given["metadata"] == {
         "DBClusterIdentifier": "ledger2", "DBSubnetGroupName": "private", "VpcSecurityGroupIds": ["sg-1"], "Port": 5432,
     }
-    assert given["aurora_instance_identifiers"] == ["ledger2-1", "ledger2-2", "ledger2-3"]
-    assert (given["db_instance_class"], given["engine"]) == ("db.r7g.large", "aurora-postgresql")
+    assert given["settings"] == {"instance_identifiers": ["ledger2-1", "ledger2-2", "ledger2-3"],
+                                 "db_instance_class": "db.r7g.large", "engine": "aurora-postgresql"}
     assert given["expected"] == {"db_cluster_identifier": "ledger2", "instance_count": 3}
 
 
@@ -364,16 +361,16 @@ def test_secret_metadata_is_never_in_the_plan():
         assert secret not in text
 
 
-def test_restore_secret_metadata_holds_exactly_the_secret_entries():
+def test_secret_metadata_holds_exactly_the_secret_entries():
     targets = [efs(), copy.deepcopy(SECRET_TARGET)]
-    assert restore_secret_metadata(targets, 1) == {
+    assert secret_metadata(targets[1]) == {
         "MasterUserPassword": "hunter2-secret",
         "master-user-secret": {"SecretArn": "arn:aws:secretsmanager:x", "KmsKeyId": "k"},
         "Options": {"nested": {"ApiKey": "nested-secret"}},
         "OptionsJson": '{"password": "json-secret"}',
         "Custom": "custom-secret",
     }
-    assert restore_secret_metadata(targets, 0) == {}
+    assert secret_metadata(targets[0]) == {}
     assert build_plan(targets, "recover", "r")[0]["has_secret_metadata"] is False
 
 
@@ -382,19 +379,8 @@ def test_a_secret_key_replaces_the_roles_spelling():
     target = efs(kms_key_id="alias/k", metadata={"kmskeyid": "alias/other"})
     [item] = build_plan([target], "recover", "run-1")
     assert "KmsKeyId" in item["metadata"] or "kmskeyid" in item["metadata"]
-    secret = restore_secret_metadata([target], 0)
+    secret = secret_metadata(target)
     assert not {k.lower() for k in secret} & {k.lower() for k in item["metadata"]}
-
-
-@pytest.mark.parametrize("targets, index, found", [
-    ([rds()], 1, "index must be the position of a target in restore_targets (0 to 0), got 1"),
-    ([rds()], "x", "index must be the position"),
-    ([rds(metadata="pw")], 0, "restore_targets[0] (name 'orders'): metadata must be a dictionary, got str"),
-    ({}, 0, "restore_targets must be a list"),
-])
-def test_restore_secret_metadata_errors_name_fields_only(targets, index, found):
-    with pytest.raises(AnsibleFilterError, match=re.escape(found)):
-        restore_secret_metadata(targets, index)
 
 
 def test_drill_tokens_are_deterministic_per_run_and_name():
@@ -430,7 +416,7 @@ def test_iso_8601_with_any_offset(text, epoch):
 
 def test_unreadable_date_names_where_it_came_from():
     plan = build_plan([rds()], "drill", "r")
-    with pytest.raises(AnsibleFilterError, match=re.escape("jobs['orders'].restore_job.creation_date: cannot read 'yesterday'")):
+    with pytest.raises(PlanError, match=re.escape("jobs['orders'].restore_job.creation_date: cannot read 'yesterday'")):
         restore_measures(plan, {"orders": {"restore_job": {"creation_date": "yesterday"}}}, {})
 
 
@@ -476,7 +462,7 @@ def test_measures_without_a_usable_resource_or_dates():
 
 
 REGIONAL_KEYS = (
-    "source_region", "dr_region", "source_backup_vault_arn", "source_resource_arn", "copy_age_seconds", "rpo_seconds",
+    "regional", "source_region", "dr_region", "source_backup_vault_arn", "source_resource_arn", "copy_age_seconds", "rpo_seconds",
     "rpo_met", "recovery_time_seconds", "rto_seconds", "rto_met",
 )  # fmt: skip
 
@@ -506,7 +492,7 @@ def test_report_shape():
     # the regional fields (test_regional_plan.py) apart; here with no copy and no source known
     regional = [{key: target.pop(key) for key in list(target) if key in REGIONAL_KEYS} for target in result["targets"]]
     assert regional[0] == {
-        "source_region": "", "dr_region": "", "source_backup_vault_arn": "", "source_resource_arn": "",
+        "regional": False, "source_region": "", "dr_region": "", "source_backup_vault_arn": "", "source_resource_arn": "",
         "copy_age_seconds": 5, "rpo_seconds": None, "rpo_met": None, "recovery_time_seconds": 30, "rto_seconds": 60, "rto_met": True,
     }  # fmt: skip
     assert result == {
@@ -546,10 +532,11 @@ def test_outputs_are_plain_json_types():
         pass
 
     targets = [Tagged(rds(vpc_security_group_ids=("sg-1",), metadata=Tagged({"Extra": (1, 2)})))]
-    [item] = restore_plan(targets, "drill", "r")
+    record = restore_plan(targets, "drill", "r")
+    [item] = [target["plan"] for target in record["targets"].values()]
 
     def walk(value):
-        assert type(value) in (dict, list, str, int, bool, type(None)), type(value)
+        assert type(value) in (dict, list, str, int, float, bool, type(None)), type(value)
         if isinstance(value, dict):
             for v in value.values():
                 walk(v)
@@ -557,7 +544,7 @@ def test_outputs_are_plain_json_types():
             for v in value:
                 walk(v)
 
-    walk(item)
+    walk(record)
     assert item["metadata"]["Extra"] == [1, 2]
 
 
@@ -568,23 +555,21 @@ PLAYBOOK = """
   gather_facts: false
   vars:
     targets: {targets}
-    jobs: {jobs}
+    start: {start}
+    status: {status}
+    ready: {ready}
   tasks:
-    - name: Plan, secret metadata, measures and report as the role calls them
+    - name: Plan the run as the role does
       ansible.builtin.set_fact:
-        plan: "{{{{ targets | recovery.aws_backup.restore_plan('drill', 'run-1') }}}}"
+        plan: "{{{{ targets | recovery.aws_backup.restore_plan('drill', 'run-1', {{'started': 1795590000}}) }}}}"
         cleanup_plan: "{{{{ [] | recovery.aws_backup.restore_plan('cleanup', 'run-1') }}}}"
-    - name: The secret metadata stays out of the output
+    - name: The start request carries the secret metadata, and stays out of the output
       ansible.builtin.set_fact:
-        secret: "{{{{ targets | recovery.aws_backup.restore_secret_metadata(plan[0].index) }}}}"
+        request: "{{{{ plan | recovery.aws_backup.restore_requests('start', targets) }}}}"
       no_log: true
-    - name: Measure and report
+    - name: Fold the steps' results into the record
       ansible.builtin.set_fact:
-        measures: "{{{{ plan | recovery.aws_backup.restore_measures(jobs, {{'orders': 1795590030.5}}) }}}}"
-    - name: Report
-      ansible.builtin.set_fact:
-        report: "{{{{ plan | recovery.aws_backup.restore_report({{'run_id': 'run-1', 'mode': 'drill', 'jobs': jobs,
-          'measures': measures, 'failed': {{}}, 'leftovers': []}}) }}}}"
+        record: "{{{{ plan | recovery.aws_backup.restore_fold({{'start': start, 'status': status, 'ready': ready, 'now': 1795590100}}) }}}}"
     - name: A bad target fails with the message naming it
       block:
         - name: Plan a bad target
@@ -596,9 +581,9 @@ PLAYBOOK = """
             bad_message: "{{{{ ansible_failed_result.msg }}}}"
     - name: Write what the filters gave
       ansible.builtin.copy:
-        content: "{{{{ {{'plan': plan, 'cleanup_plan': cleanup_plan, 'secret_keys': secret.keys() | list, 'measures': measures,
-          'report': report, 'bad_message': bad_message,
-          'types': [plan[0].force | type_debug, plan[0].index | type_debug, plan[0].latest_before | type_debug]}} | to_json }}}}"
+        content: "{{{{ {{'plan': plan, 'cleanup_plan': cleanup_plan, 'secret_keys': request[0].secret_metadata.keys() | list,
+          'record': record, 'bad_message': bad_message, 'await': record | recovery.aws_backup.restore_requests('await'),
+          'types': [plan.targets.orders.plan.force | type_debug, plan.targets.orders.plan.index | type_debug]}} | to_json }}}}"
         dest: "{out}"
         mode: "0600"
 """
@@ -610,13 +595,17 @@ def test_filters_in_a_real_playbook(tmp_path):
     collections = Path(__file__).resolve().parents[2] / ".collections"
     targets = [copy.deepcopy(SECRET_TARGET)]
     targets[0]["rto_seconds"] = 60
-    jobs = {"orders": {"restore_job": {"creation_date": "2026-11-25T09:00:00+02:00",
-                                       "recovery_point_creation_date": "2026-11-25T06:00:00Z",
-                                       "restore_job_id": "job-1", "status": "COMPLETED"},
-                       "created_resource_arn": "arn:aws:rds:us-east-1:1:db:orders", "error": ""}}
+    job = {"creation_date": "2026-11-25T09:00:00+02:00", "recovery_point_creation_date": "2026-11-25T06:00:00Z",
+           "restore_job_id": "job-1", "status": "RUNNING"}
+    start = {"restore_jobs": [{"name": "orders", "changed": True, "restore_job": job}]}
+    status = {"restore_jobs": [{**job, "name": "orders", "status": "COMPLETED", "ended": True,
+                                "created_resource_arn": "arn:aws:rds:us-east-1:1:db:orders"}]}
+    ready = {"resources": [{"name": "orders", "restore_job_id": "job-1", "status": "marked", "usable_at": 1795590030.5,
+                            "facts": {"db_instance_status": "available"}, "validation": "passed"}]}
     out = tmp_path / "out.json"
     playbook = tmp_path / "filters.yml"
-    playbook.write_text(PLAYBOOK.format(targets=json.dumps(targets), jobs=json.dumps(jobs), out=out))
+    playbook.write_text(PLAYBOOK.format(targets=json.dumps(targets), start=json.dumps(start), status=json.dumps(status),
+                                        ready=json.dumps(ready), out=out))
     env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(collections), "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
            "ANSIBLE_PYTHON_INTERPRETER": sys.executable, "ANSIBLE_LOCALHOST_WARNING": "false",
            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false", "ANSIBLE_NOCOLOR": "1"}
@@ -625,23 +614,26 @@ def test_filters_in_a_real_playbook(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "hunter2" not in run.stdout + run.stderr
     got = json.loads(out.read_text())
-    plan = build_plan(targets, "drill", "run-1")
-    assert got["plan"] == plan
-    assert got["cleanup_plan"] == []
-    assert sorted(got["secret_keys"]) == sorted(restore_secret_metadata(targets, 0))
-    assert got["measures"] == {"orders": {"recovery_time_seconds": 31, "recovery_point_age_seconds": 3600, "rto_seconds": 60,
-                                          "rpo_seconds": None, "rto_met": True, "rpo_met": None}}
-    assert got["report"]["targets"][0]["restore_job_status"] == "COMPLETED"
-    assert got["report"]["succeeded"] is True
+    assert got["plan"]["targets"]["orders"]["plan"] == build_plan(targets, "drill", "run-1")[0]
+    assert got["cleanup_plan"]["order"] == []
+    assert sorted(got["secret_keys"]) == sorted(secret_metadata(targets[0]))
+    assert "hunter2" not in json.dumps(got["record"])
+    orders = got["record"]["targets"]["orders"]
+    assert orders["measures"] == {"recovery_time_seconds": 31, "recovery_point_age_seconds": 3600, "rto_seconds": 60,
+                                  "rpo_seconds": None, "rto_met": True, "rpo_met": None}
+    assert orders["created_resource_arn"] == "arn:aws:rds:us-east-1:1:db:orders" and orders["validation"] == "passed"
+    assert got["record"]["running"] == [] and got["record"]["report"]["succeeded"] is True
+    assert got["await"] == {"restore_jobs": [{"name": "orders", "restore_job_id": "job-1"}], "copy_jobs": []}
     assert "restore_targets[0] (name 'orders'): in_place is only supported for EFS" in got["bad_message"]
-    assert got["types"] == ["bool", "int", "NoneType"]
+    assert got["types"] == ["bool", "int"]
 
 
 def test_cleanup_runs_join_journals_and_marked_resources_and_leave_out_the_asking_run():
-    from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import cleanup_runs
+    from ansible_collections.recovery.aws_backup.plugins.module_utils.run_record import cleanup_runs
 
     journals = [
-        {"run_id": "r1", "restore_job_ids": ["j1", "j2"], "path": "/s/drill-r1.journal.json"},
+        {"run_id": "r1", "restore_job_ids": ["j1", "j2"], "path": "/s/drill-r1.journal.json",
+         "copy_jobs": [{"copy_job_id": "c1", "region": "us-west-2"}]},
         {"run_id": "r3", "restore_job_ids": ["j9"], "path": "/s/drill-r3.journal.json"},
         {"bogus": True},
     ]
@@ -651,8 +643,9 @@ def test_cleanup_runs_join_journals_and_marked_resources_and_leave_out_the_askin
         {"run_id": "r3", "restore_job_id": "j9", "arn": "c"},
     ]
     assert cleanup_runs(journals, marked, exclude_run_id="r3") == [
-        {"run_id": "r1", "restore_job_ids": ["j1", "j2"], "journals": ["/s/drill-r1.journal.json"]},
-        {"run_id": "r2", "restore_job_ids": ["j5"], "journals": []},
+        {"run_id": "r1", "restore_job_ids": ["j1", "j2"], "copy_jobs": [{"copy_job_id": "c1", "region": "us-west-2"}],
+         "journals": ["/s/drill-r1.journal.json"]},
+        {"run_id": "r2", "restore_job_ids": ["j5"], "copy_jobs": [], "journals": []},
     ]
     assert cleanup_runs([], []) == []
 
