@@ -352,3 +352,77 @@ def wait_for_job(
     if not waited.ended[0]:
         raise JobTimeoutError(job, kind, timeout, waited.last_errors[0])
     return job
+
+
+# ---- resources
+
+
+@dataclass
+class ItemWaited:
+    """What a wait saw of one item: state "done", "pending" (the deadline came first), "stuck"
+    (the step said it will not get there by itself) or "error" (an AWS error not worth riding
+    out, in `error`); detail is the step's last word (what it waited for, or why it is stuck)."""
+
+    state: str
+    detail: str = ""
+    error: Exception | None = None
+
+
+def _aws_cause(error: Exception) -> Exception:
+    # amazon.aws's AWSErrorHandler wraps botocore's errors; the schedule looks at what AWS said.
+    return getattr(error, "exception", None) or error
+
+
+def wait_until_all(
+    items: list[Any],
+    step: Callable[[Any], tuple[str, str]],
+    timeout: float,
+    before_round: Callable[[list[Any]], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[ItemWaited]:
+    """Call `step(item)` for every item not done yet, in rounds on the jobs' schedule (a round at
+    once, then rounds next_poll_delay apart: max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE x the time
+    waited); while AWS answers a step with a transient error, wait_delays' backoff, never
+    shorter), until each is done or stuck, or `timeout` has passed (one deadline for all; the
+    last round is made at the deadline, never after it). `step` returns (state, detail) with state
+    "done", "pending" or "stuck". `before_round(pending)` may read what every step of the round
+    needs in one call; its errors are left to the steps. Returns one ItemWaited per item, in order."""
+    start = clock()
+    deadline = start + timeout
+    outcomes = [ItemWaited("pending") for _item in items]
+    pending = list(range(len(items)))
+    backoff = None
+    while pending:
+        if before_round is not None:
+            try:
+                before_round([items[i] for i in pending])
+            except Exception:  # noqa: BLE001 - each step then asks AWS itself, and reports what it gets
+                pass
+        transient = None
+        still = []
+        for index in pending:
+            try:
+                state, detail = step(items[index])
+            except Exception as e:  # noqa: BLE001 - sorted below: transient AWS errors are ridden out
+                why = transient_wait_error(_aws_cause(e)) if isinstance(_aws_cause(e), (BotoCoreError, ClientError)) else None
+                if why is None:
+                    outcomes[index] = ItemWaited("error", str(e), e)
+                    continue
+                transient = why
+                state, detail = "pending", f"{outcomes[index].detail or 'a first answer'} (last poll: {why})"
+            outcomes[index] = ItemWaited(state, detail)
+            if state == "pending":
+                still.append(index)
+        pending = still
+        now = clock()
+        if not pending or now >= deadline:
+            break
+        delay, _aligned = next_poll_delay(now - start)
+        if transient is not None:
+            backoff = backoff or wait_delays()
+            delay = max(delay, next(backoff))
+        else:
+            backoff = None
+        sleep(min(delay, deadline - now))
+    return outcomes
