@@ -331,6 +331,7 @@ class JobsWaited:
     last_errors: list[str | None]
     timed_out: bool
     notes: list[str] = field(default_factory=list)
+    observed_at: float | None = None  # this host's epoch seconds when the last round was read
 
 
 class _Group:
@@ -341,6 +342,7 @@ class _Group:
         self.watches = [_Watch(job, source.kind, now, wall_now) for job in jobs]
         self.start_wall = wall_now
         self.list_refused: str | None = None
+        self.observed_at: float | None = None
 
     def pending(self) -> list[_Watch]:
         return [w for w in self.watches if not w.ended]
@@ -379,12 +381,12 @@ class _Group:
             remaining = [w for w in due if w.planned]
         for watch in remaining:
             watch.poll(source.describe, clock, wall)
-            watch.planned = False  # planned again at the top of the loop, from this answer
+        self.observed_at = wall()
 
     def waited(self, timed_out: bool) -> JobsWaited:
         return JobsWaited(
             [w.job for w in self.watches], [w.ended for w in self.watches], [w.error for w in self.watches],
-            [w.last_error for w in self.watches], timed_out, [self.list_refused] if self.list_refused else [],
+            [w.last_error for w in self.watches], timed_out, [self.list_refused] if self.list_refused else [], self.observed_at,
         )  # fmt: skip
 
 
