@@ -26,9 +26,8 @@ from typing import Any, Callable
 
 try:
     from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
-    BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
+except ImportError:
+    pass  # handled by AnsibleAWSModule, which reports missing botocore itself
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
@@ -36,6 +35,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_ar
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupAWSError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import COPY_JOB
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobEndedError
@@ -44,8 +46,9 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import check_backup_vault_name
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import list_recovery_points_by_backup_vault
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import newest_first
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import TOKEN_PREFIX
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import jobs_newest_first
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import WAIT_CLIENT_CONFIG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import is_iam_role_arn
@@ -215,22 +218,18 @@ def _paginate_copy_jobs(client: Any, **params: Any) -> list[dict[str, Any]]:
     return client.get_paginator("list_copy_jobs").paginate(**params).build_full_result()["CopyJobs"]
 
 
+@BackupErrorHandler.common_error_handler("list the copy jobs of the recovery point")
 def list_copy_jobs(client: Any, recovery_point_arn: str, destination_backup_vault_arn: str) -> list[dict[str, Any]]:
     """The copy jobs of one recovery point into one vault, newest first."""
-    try:
-        jobs = _paginate_copy_jobs(
-            client, BySourceRecoveryPointArn=recovery_point_arn, ByDestinationVaultArn=destination_backup_vault_arn
-        )
-    except (BotoCoreError, ClientError) as e:
-        raise JobAWSError(f"listing the copy jobs of {recovery_point_arn}", e) from e
+    jobs = _paginate_copy_jobs(
+        client, BySourceRecoveryPointArn=recovery_point_arn, ByDestinationVaultArn=destination_backup_vault_arn
+    )
     return jobs_newest_first(jobs)
 
 
+@BackupErrorHandler.common_error_handler("describe the copy job")
 def describe_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:
-    try:
-        return client.describe_copy_job(CopyJobId=copy_job_id, aws_retry=True)["CopyJob"]
-    except (BotoCoreError, ClientError) as e:
-        raise JobAWSError(f"describing copy job {copy_job_id}", e) from e
+    return client.describe_copy_job(CopyJobId=copy_job_id, aws_retry=True)["CopyJob"]
 
 
 def poll_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:
@@ -238,18 +237,40 @@ def poll_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:
     return client.describe_copy_job(CopyJobId=copy_job_id)["CopyJob"]
 
 
+@BackupErrorHandler.common_error_handler("start the copy job")
 def start_copy_job(client: Any, request: dict[str, Any]) -> str:
-    try:
-        return client.start_copy_job(aws_retry=True, **request)["CopyJobId"]
-    except (BotoCoreError, ClientError) as e:
-        raise JobAWSError("starting the copy job", e) from e
+    return client.start_copy_job(aws_retry=True, **request)["CopyJobId"]
 
 
+@BackupErrorHandler.common_error_handler("delete the copied recovery point")
 def delete_recovery_point(client: Any, backup_vault_name: str, recovery_point_arn: str) -> None:
-    try:
-        client.delete_recovery_point(BackupVaultName=backup_vault_name, RecoveryPointArn=recovery_point_arn, aws_retry=True)
-    except (BotoCoreError, ClientError) as e:
-        raise JobAWSError(f"deleting recovery point {recovery_point_arn}", e) from e
+    client.delete_recovery_point(BackupVaultName=backup_vault_name, RecoveryPointArn=recovery_point_arn, aws_retry=True)
+
+
+@BackupErrorHandler.list_error_handler("look at the copied recovery point", default_value=False)
+def copied_point_exists(client: Any, backup_vault_name: str, recovery_point_arn: str, account_id: str) -> bool:
+    """Whether the point is in the vault (DescribeRecoveryPoint; ResourceNotFoundException: it is not)."""
+    client.describe_recovery_point(
+        BackupVaultName=backup_vault_name, RecoveryPointArn=recovery_point_arn, BackupVaultAccountId=account_id, aws_retry=True
+    )
+    return True
+
+
+@BackupErrorHandler.common_error_handler("look up the backup vault to copy into")
+def backup_vault_arn(client: Any, backup_vault_name: str) -> str:
+    """DescribeBackupVault's BackupVaultArn (API reference: "An Amazon Resource Name (ARN) that
+    uniquely identifies a backup vault")."""
+    return client.describe_backup_vault(BackupVaultName=backup_vault_name, aws_retry=True)["BackupVaultArn"]
+
+
+@BackupErrorHandler.common_error_handler("list the recovery points of the resource in the source vault")
+def newest_completed_point(client: Any, backup_vault_name: str, resource_arn: str) -> dict[str, Any] | None:
+    """The newest COMPLETED recovery point of `resource_arn` in the vault (one listing, narrowed
+    server side by ByResourceArn; ListRecoveryPointsByBackupVault, botocore's backup model), or
+    None. A point still CREATING, or PARTIAL, EXPIRED..., cannot be copied whole."""
+    points = list_recovery_points_by_backup_vault(client, backup_vault_name, ByResourceArn=resource_arn)
+    completed = [point for point in newest_first(points) if point.get("Status") == "COMPLETED"]
+    return completed[0] if completed else None
 
 
 # ---- finding an equal job and starting one ----------------------------------------------
@@ -314,8 +335,8 @@ def ensure_copy_job(
 # ---- deleting the copies a run made ---------------------------------------------------------
 
 
-def _aws_code(error: JobAWSError) -> str:
-    response = getattr(error.error, "response", None) or {}
+def _aws_code(error: BackupAWSError) -> str:
+    response = getattr(error.exception, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
 
 
@@ -355,7 +376,7 @@ def delete_copy(
     result: dict[str, Any] = {"copy_job_id": copy_job_id}
     try:
         job = describe_copy_job(source_client, copy_job_id)
-    except JobAWSError as e:
+    except BackupAWSError as e:
         if _aws_code(e) == "ResourceNotFoundException":
             return {**result, "status": "not found"}
         return {**result, "status": f"failed: {e}"}
@@ -380,7 +401,7 @@ def delete_copy(
         return {**result, "status": "would be deleted"}
     try:
         delete_recovery_point(destination_client, vault_name, point)
-    except JobAWSError as e:
+    except BackupAWSError as e:
         if _aws_code(e) == "ResourceNotFoundException":
             return {**result, "status": "not found"}
         return {**result, "status": f"failed: {e}"}
@@ -422,14 +443,9 @@ def destination_check(module: Any, request: dict[str, Any]) -> CopyCheck:
             return None
         client = module.client("backup", retry_decorator=backup_retry, region=region)
         try:
-            client.describe_recovery_point(
-                BackupVaultName=vault, RecoveryPointArn=point, BackupVaultAccountId=account, aws_retry=True
-            )
-        except (BotoCoreError, ClientError) as e:
-            # One handler: without botocore both names are Exception (see the imports).
-            code = e.response.get("Error", {}).get("Code", "") if isinstance(e, ClientError) else ""
-            return False if code == "ResourceNotFoundException" else None
-        return True
+            return copied_point_exists(client, vault, point, account)
+        except BackupAWSError:
+            return None
 
     return check
 
@@ -468,7 +484,9 @@ def run_module(module: Any) -> None:
         module.exit_json(**result)
     except InputError as e:
         module.fail_json(msg=str(e))
-    except JobAWSError as e:
+    except BackupAWSError as e:
+        module.fail_json_aws_error(e)
+    except JobAWSError as e:  # the wait's polls
         module.fail_json_aws(e.error, msg=f"Failed {e.action}")
     except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user
         module.fail_json(msg=f"Unexpected error ({type(e).__name__}): {e}", exception=traceback.format_exc())
