@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,16 +27,19 @@ from typing import Any, Callable
 
 try:
     from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
-    BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
+except ImportError:
+    pass  # handled by AnsibleAWSModule, which reports missing botocore itself
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupAWSError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import COPY_JOB
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import JobEndedError
@@ -44,8 +48,9 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import check_backup_vault_name
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import list_recovery_points_by_backup_vault
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import newest_first
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import TOKEN_PREFIX
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import jobs_newest_first
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import WAIT_CLIENT_CONFIG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import is_iam_role_arn
@@ -66,6 +71,12 @@ LIFECYCLE_KEYS = {
 # Therefore ... the retention setting must be 90 days greater than the transition to cold after
 # days setting." (Lifecycle, botocore's backup model / API reference)
 COLD_STORAGE_MINIMUM_DAYS = 90
+# The modules' lifecycle suboptions (their argument spec), one per LIFECYCLE_KEYS entry.
+LIFECYCLE_OPTIONS = dict(
+    move_to_cold_storage_after_days=dict(type="int"),
+    delete_after_days=dict(type="int"),
+    opt_in_to_archive_for_supported_resources=dict(type="bool"),
+)
 
 
 # ---- checking the request ---------------------------------------------------------------
@@ -215,22 +226,18 @@ def _paginate_copy_jobs(client: Any, **params: Any) -> list[dict[str, Any]]:
     return client.get_paginator("list_copy_jobs").paginate(**params).build_full_result()["CopyJobs"]
 
 
+@BackupErrorHandler.common_error_handler("list the copy jobs of the recovery point")
 def list_copy_jobs(client: Any, recovery_point_arn: str, destination_backup_vault_arn: str) -> list[dict[str, Any]]:
     """The copy jobs of one recovery point into one vault, newest first."""
-    try:
-        jobs = _paginate_copy_jobs(
-            client, BySourceRecoveryPointArn=recovery_point_arn, ByDestinationVaultArn=destination_backup_vault_arn
-        )
-    except (BotoCoreError, ClientError) as e:
-        raise JobAWSError(f"listing the copy jobs of {recovery_point_arn}", e) from e
+    jobs = _paginate_copy_jobs(
+        client, BySourceRecoveryPointArn=recovery_point_arn, ByDestinationVaultArn=destination_backup_vault_arn
+    )
     return jobs_newest_first(jobs)
 
 
+@BackupErrorHandler.common_error_handler("describe the copy job")
 def describe_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:
-    try:
-        return client.describe_copy_job(CopyJobId=copy_job_id, aws_retry=True)["CopyJob"]
-    except (BotoCoreError, ClientError) as e:
-        raise JobAWSError(f"describing copy job {copy_job_id}", e) from e
+    return client.describe_copy_job(CopyJobId=copy_job_id, aws_retry=True)["CopyJob"]
 
 
 def poll_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:
@@ -238,18 +245,40 @@ def poll_copy_job(client: Any, copy_job_id: str) -> dict[str, Any]:
     return client.describe_copy_job(CopyJobId=copy_job_id)["CopyJob"]
 
 
+@BackupErrorHandler.common_error_handler("start the copy job")
 def start_copy_job(client: Any, request: dict[str, Any]) -> str:
-    try:
-        return client.start_copy_job(aws_retry=True, **request)["CopyJobId"]
-    except (BotoCoreError, ClientError) as e:
-        raise JobAWSError("starting the copy job", e) from e
+    return client.start_copy_job(aws_retry=True, **request)["CopyJobId"]
 
 
+@BackupErrorHandler.common_error_handler("delete the copied recovery point")
 def delete_recovery_point(client: Any, backup_vault_name: str, recovery_point_arn: str) -> None:
-    try:
-        client.delete_recovery_point(BackupVaultName=backup_vault_name, RecoveryPointArn=recovery_point_arn, aws_retry=True)
-    except (BotoCoreError, ClientError) as e:
-        raise JobAWSError(f"deleting recovery point {recovery_point_arn}", e) from e
+    client.delete_recovery_point(BackupVaultName=backup_vault_name, RecoveryPointArn=recovery_point_arn, aws_retry=True)
+
+
+@BackupErrorHandler.list_error_handler("look at the copied recovery point", default_value=False)
+def copied_point_exists(client: Any, backup_vault_name: str, recovery_point_arn: str, account_id: str) -> bool:
+    """Whether the point is in the vault (DescribeRecoveryPoint; ResourceNotFoundException: it is not)."""
+    client.describe_recovery_point(
+        BackupVaultName=backup_vault_name, RecoveryPointArn=recovery_point_arn, BackupVaultAccountId=account_id, aws_retry=True
+    )
+    return True
+
+
+@BackupErrorHandler.common_error_handler("look up the backup vault to copy into")
+def backup_vault_arn(client: Any, backup_vault_name: str) -> str:
+    """DescribeBackupVault's BackupVaultArn (API reference: "An Amazon Resource Name (ARN) that
+    uniquely identifies a backup vault")."""
+    return client.describe_backup_vault(BackupVaultName=backup_vault_name, aws_retry=True)["BackupVaultArn"]
+
+
+@BackupErrorHandler.common_error_handler("list the recovery points of the resource in the source vault")
+def newest_completed_point(client: Any, backup_vault_name: str, resource_arn: str) -> dict[str, Any] | None:
+    """The newest COMPLETED recovery point of `resource_arn` in the vault (one listing, narrowed
+    server side by ByResourceArn; ListRecoveryPointsByBackupVault, botocore's backup model), or
+    None. A point still CREATING, or PARTIAL, EXPIRED..., cannot be copied whole."""
+    points = list_recovery_points_by_backup_vault(client, backup_vault_name, ByResourceArn=resource_arn)
+    completed = [point for point in newest_first(points) if point.get("Status") == "COMPLETED"]
+    return completed[0] if completed else None
 
 
 # ---- finding an equal job and starting one ----------------------------------------------
@@ -314,8 +343,8 @@ def ensure_copy_job(
 # ---- deleting the copies a run made ---------------------------------------------------------
 
 
-def _aws_code(error: JobAWSError) -> str:
-    response = getattr(error.error, "response", None) or {}
+def _aws_code(error: BackupAWSError) -> str:
+    response = getattr(error.exception, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
 
 
@@ -355,7 +384,7 @@ def delete_copy(
     result: dict[str, Any] = {"copy_job_id": copy_job_id}
     try:
         job = describe_copy_job(source_client, copy_job_id)
-    except JobAWSError as e:
+    except BackupAWSError as e:
         if _aws_code(e) == "ResourceNotFoundException":
             return {**result, "status": "not found"}
         return {**result, "status": f"failed: {e}"}
@@ -380,7 +409,7 @@ def delete_copy(
         return {**result, "status": "would be deleted"}
     try:
         delete_recovery_point(destination_client, vault_name, point)
-    except JobAWSError as e:
+    except BackupAWSError as e:
         if _aws_code(e) == "ResourceNotFoundException":
             return {**result, "status": "not found"}
         return {**result, "status": f"failed: {e}"}
@@ -422,14 +451,9 @@ def destination_check(module: Any, request: dict[str, Any]) -> CopyCheck:
             return None
         client = module.client("backup", retry_decorator=backup_retry, region=region)
         try:
-            client.describe_recovery_point(
-                BackupVaultName=vault, RecoveryPointArn=point, BackupVaultAccountId=account, aws_retry=True
-            )
-        except (BotoCoreError, ClientError) as e:
-            # One handler: without botocore both names are Exception (see the imports).
-            code = e.response.get("Error", {}).get("Code", "") if isinstance(e, ClientError) else ""
-            return False if code == "ResourceNotFoundException" else None
-        return True
+            return copied_point_exists(client, vault, point, account)
+        except BackupAWSError:
+            return None
 
     return check
 
@@ -468,7 +492,191 @@ def run_module(module: Any) -> None:
         module.exit_json(**result)
     except InputError as e:
         module.fail_json(msg=str(e))
-    except JobAWSError as e:
+    except BackupAWSError as e:
+        module.fail_json_aws_error(e)
+    except JobAWSError as e:  # the wait's polls
         module.fail_json_aws(e.error, msg=f"Failed {e.action}")
     except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user
         module.fail_json(msg=f"Unexpected error ({type(e).__name__}): {e}", exception=traceback.format_exc())
+
+
+# ---- backup_copy_jobs: several copies started in one call ---------------------------------
+
+# Region names as AWS spells them (us-east-1, us-gov-west-1, ap-southeast-5, ...).
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+@dataclass
+class PlannedCopy:
+    """One element of `copies`, checked: where it is started, and what is still to be found."""
+
+    label: str  # "copies[i] (name)"
+    name: str
+    region: str | None  # the source Region (None: the module's)
+    source_backup_vault_name: str
+    recovery_point_arn: str | None
+    resource_arn: str | None
+    destination_backup_vault_name: str | None
+    destination_backup_vault_arn: str | None
+    lifecycle: dict[str, Any] | None
+
+
+def _given(element: dict[str, Any], option: str) -> Any:
+    """An option given as null or "" is not given (a list of dicts cannot `omit` an option)."""
+    value = element.get(option)
+    return None if value in (None, "") else value
+
+
+def check_copy(index: int, element: dict[str, Any]) -> tuple[PlannedCopy | None, list[str]]:
+    """One element checked: (the plan, []) or (None, the problems, each naming the option)."""
+    name = element.get("name") or ""
+    label = f"copies[{index}] ({name})"
+    problems: list[str] = []
+    if not name.strip():
+        problems.append(f"{label}: name must not be empty")
+    region = _given(element, "region")
+    if region is not None and not _REGION.match(str(region)):
+        problems.append(f"{label}: region must be an AWS Region name such as us-east-1, got {region!r}")
+    try:
+        check_backup_vault_name(element.get("source_backup_vault_name"), "source_backup_vault_name")
+    except RecoveryPointOptionError as e:
+        problems.append(f"{label}: {e}")
+    point, resource = _given(element, "recovery_point_arn"), _given(element, "resource_arn")
+    if (point is None) == (resource is None):
+        problems.append(f"{label}: give one of recovery_point_arn and resource_arn (the newest COMPLETED point of the resource)")
+    elif point is not None:
+        problem = recovery_point_arn_error(point)
+        if problem:
+            problems.append(f"{label}: {problem}")
+    else:
+        problem = resource_arn_error(resource, "resource_arn")
+        if problem:
+            problems.append(f"{label}: {problem}")
+    vault_name, vault_arn = _given(element, "destination_backup_vault_name"), _given(element, "destination_backup_vault_arn")
+    if (vault_name is None) == (vault_arn is None):
+        problems.append(f"{label}: give one of destination_backup_vault_name (in the task's Region) and destination_backup_vault_arn")
+    elif vault_arn is not None:
+        problem = backup_vault_arn_error(vault_arn, "destination_backup_vault_arn")
+        if problem:
+            problems.append(f"{label}: {problem}")
+        elif point is not None and not recovery_point_arn_error(point) and point.split(":")[1] != vault_arn.split(":")[1]:
+            problems.append(f"{label}: destination_backup_vault_arn is in partition {vault_arn.split(':')[1]} and recovery_point_arn in "
+                            f"{point.split(':')[1]}: AWS Backup copies within one partition")  # fmt: skip
+    else:
+        try:
+            check_backup_vault_name(vault_name, "destination_backup_vault_name")
+        except RecoveryPointOptionError as e:
+            problems.append(f"{label}: {e}")
+    lifecycle = None
+    try:
+        lifecycle = lifecycle_request(element.get("lifecycle"))
+    except InputError as e:
+        problems.append(f"{label}: {e}")
+    if problems:
+        return None, problems
+    planned = PlannedCopy(label, name, region, element["source_backup_vault_name"], point, resource, vault_name, vault_arn, lifecycle)
+    return planned, []
+
+
+def check_copies(params: dict[str, Any]) -> list[PlannedCopy]:
+    """Every element of `copies` checked, and names unique. No AWS call. Raises InputError
+    listing every problem, each naming the element and option, so that nothing starts while any
+    element is wrong."""
+    problems: list[str] = []
+    role = params.get("iam_role_arn")
+    if not is_iam_role_arn(role):
+        problems.append(f"iam_role_arn must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), got {role!r}")
+    if not params.get("copies"):
+        problems.append("copies must list at least one copy")
+    planned: list[PlannedCopy] = []
+    index_of: dict[str, int] = {}
+    for index, element in enumerate(params.get("copies") or []):
+        name = element.get("name") or ""
+        if name in index_of:
+            problems.append(f"copies[{index}] ({name}): name {name!r} is also the name of copies[{index_of[name]}]; give each copy its own")
+        elif name:
+            index_of[name] = index
+        copy, found = check_copy(index, element)
+        problems += found
+        if copy is not None:
+            planned.append(copy)
+    if problems:
+        raise InputError(f"nothing was started, because of {len(problems)} problem(s): " + "; ".join(problems))
+    return planned
+
+
+def start_copies(
+    planned: list[PlannedCopy],
+    iam_role_arn: str,
+    client_for: Callable[[str | None], Any],
+    check_for: Callable[[dict[str, Any]], CopyCheck],
+    check_mode: bool,
+) -> list[dict[str, Any]]:
+    """Each copy started unless an equal one is reused (ensure_copy_job), never waited for. The
+    destination vaults named by name are looked up once each (in the module's Region, None); the
+    newest COMPLETED point of a resource once per (Region, vault, resource). A copy that fails
+    does not stop the others: its entry says why."""
+    vault_arns: dict[str, str] = {}
+    points: dict[tuple[str | None, str, str], dict[str, Any] | None] = {}
+    entries: list[dict[str, Any]] = []
+    for copy in planned:
+        entry: dict[str, Any] = {"name": copy.name, "region": copy.region, "changed": False, "failed": False, "owned": False}
+        try:
+            destination = copy.destination_backup_vault_arn
+            if destination is None:
+                if copy.destination_backup_vault_name not in vault_arns:
+                    vault_arns[copy.destination_backup_vault_name] = backup_vault_arn(client_for(None), copy.destination_backup_vault_name)
+                destination = vault_arns[copy.destination_backup_vault_name]
+            point_arn = copy.recovery_point_arn
+            if point_arn is None:
+                key = (copy.region, copy.source_backup_vault_name, copy.resource_arn)
+                if key not in points:
+                    points[key] = newest_completed_point(client_for(copy.region), copy.source_backup_vault_name, copy.resource_arn)
+                if points[key] is None:
+                    raise InputError(f"no COMPLETED recovery point of {copy.resource_arn} in vault {copy.source_backup_vault_name}")
+                point_arn = points[key]["RecoveryPointArn"]
+                entry["recovery_point"] = json_safe(camel_dict_to_snake_dict(points[key]))
+            request = build_request(point_arn, copy.source_backup_vault_name, destination, iam_role_arn, copy.lifecycle)
+            outcome = ensure_copy_job(client_for(copy.region), request, check_mode, check_for(request))
+        except (InputError, BackupAWSError) as e:
+            entries.append({**entry, "failed": True, "msg": str(e), "copy_job": {}})
+            continue
+        entries.append({
+            **entry, "changed": outcome.changed, "owned": outcome.changed and not check_mode, "copy_job": snake_job(outcome.copy_job),
+            "copy_request": snake_request(outcome.request), **({"notes": outcome.notes} if outcome.notes else {}),
+            **({"warnings": outcome.warnings} if outcome.warnings else {}),
+        })  # fmt: skip
+    return entries
+
+
+def run_copies_module(module: Any) -> None:
+    """backup_copy_jobs' main: every element checked before any AWS call, then each copy started
+    (or its equal job reused) as backup_copy_job with wait=false does; fail_json naming each
+    copy that failed, with every entry; never a traceback."""
+    params = module.params
+    try:
+        planned = check_copies(params)
+    except InputError as e:
+        module.fail_json(msg=str(e))
+    clients: dict[str | None, Any] = {}
+
+    def client_for(region: str | None) -> Any:
+        region = region or None
+        if region not in clients:
+            extra = {"region": region} if region else {}
+            clients[region] = module.client("backup", retry_decorator=backup_retry, **extra)
+        return clients[region]
+
+    try:
+        entries = start_copies(planned, params["iam_role_arn"], client_for, lambda request: destination_check(module, request), module.check_mode)
+    except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user
+        module.fail_json(msg=f"Unexpected error ({type(e).__name__}): {e}", exception=traceback.format_exc())
+    for entry in entries:
+        entry["region"] = entry["region"] or module.region
+        for warning in entry.pop("warnings", []):
+            module.warn(f"copies ({entry['name']}): {warning}")
+    result: dict[str, Any] = {"changed": any(entry["changed"] for entry in entries), "copy_jobs": entries}
+    failures = [f"{copy.label}: {entry['msg']}" for copy, entry in zip(planned, entries) if entry["failed"]]
+    if failures:
+        module.fail_json(msg=f"{len(failures)} of {len(entries)} copies failed: " + "; ".join(failures), **result)
+    module.exit_json(**result)

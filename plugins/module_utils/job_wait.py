@@ -1,19 +1,24 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Waiting for an AWS Backup job of any kind (restore, copy, ...) until it ends.
+"""Waiting for AWS Backup jobs of any kind (restore, copy, ...) until they end.
 
 The poll schedule (next_poll_delay, Progress), the backoff while AWS does not answer
 (wait_delays), what counts as worth riding out (transient_wait_error) and the loop itself: it
-takes a function that describes the job once, and a JobKind saying how that job names its id and
-status and which statuses end it. So every kind of job (restore_job.py, copy_job.py) is awaited
-the same way, bounded by one deadline.
+takes, per group of jobs read in one place (a JobSource: one kind, one Region), a function that
+describes one job and optionally one that lists the group's recent jobs, and a JobKind saying how
+a job names its id and status and which statuses end it. So every kind of job (restore_job.py,
+copy_job.py, job_status.py) is awaited the same way, bounded by one deadline.
+
+A poll round falls due when any job's schedule says so; with a listing, that round's one listing
+(all its pages) refreshes every job of the group, so N jobs cost O(1) calls per round, and only a
+job the listing did not answer is described on its own.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 try:
@@ -35,6 +40,15 @@ WAIT_ESTIMATE_SLACK = 1.0
 WAIT_FIRST_DELAY = 3.0
 WAIT_BACKOFF_FACTOR = 1.5
 WAIT_MAX_DELAY = 60.0
+
+# A group's listing asks for the jobs created after the earliest CreationDate known among the
+# jobs still waited for, less LIST_MARGIN (CreationDate comes from AWS's clock, so only the
+# filter's rounding needs room). Before any CreationDate is known (the first round of a wait for
+# jobs known by id), after the wait's start by this host's clock less FIRST_LIST_WINDOW: a job
+# started earlier than that is not in the listing and is described on its own, once; its
+# CreationDate then sets the next rounds' window.
+LIST_MARGIN = 60.0
+FIRST_LIST_WINDOW = 3600.0
 
 # While waiting, these answers mean "no news this time", not "the job failed": the poll is tried
 # again until wait_timeout runs out. AWS Backup's throttling and outage codes (its API model), the
@@ -221,8 +235,8 @@ class JobTimeoutError(Exception):
 
 
 class _Watch:
-    """One job being waited for: the job as last described, what its polls have shown (Progress),
-    the backoff while AWS does not answer, and when it is to be polled next."""
+    """One job being waited for: the job as last seen, what its polls have shown (Progress),
+    the backoff while AWS does not answer, and when it is due to be seen next."""
 
     def __init__(self, job: dict[str, Any], kind: JobKind, now: float, wall_now: float):
         self.job = job
@@ -241,8 +255,16 @@ class _Watch:
         self.planned = False
 
     @property
+    def job_id(self) -> str:
+        return self.job[self.kind.id_key]
+
+    @property
     def ended(self) -> bool:
         return self.error is not None or self.job.get(self.kind.status_key) in self.kind.completed + self.kind.failed
+
+    def created(self) -> datetime | None:
+        created = self.job.get("CreationDate")
+        return created if isinstance(created, datetime) and created.tzinfo is not None else None
 
     def plan(self, now: float) -> None:
         """When to poll next, by next_poll_delay (and wait_delays while polls fail)."""
@@ -256,33 +278,162 @@ class _Watch:
         self.next_at = now + delay
         self.planned = True
 
-    def poll(self, describe: Callable[[str], dict[str, Any]], clock: Callable[[], float], wall: Callable[[], float]) -> None:
-        job_id = self.job[self.kind.id_key]
-        try:
-            job = describe(job_id)
-        except (BotoCoreError, ClientError) as e:
-            self.last_error = transient_wait_error(e)
-            if self.last_error is None:
-                self.error = JobAWSError(f"describing {self.kind.noun} {job_id}", e)
-            return
+    def seen(self, job: dict[str, Any], clock: Callable[[], float], wall: Callable[[], float]) -> None:
+        """An answer for this job (a description or a listing's entry): planned again from it."""
         self.job, self.last_error, self.backoff = job, None, None
         if self.described:
             self.progress.observe(job, clock())
         else:
             self.progress, self.described = Progress(job, clock(), wall()), True
+        self.planned = False
+
+    def failed(self, error: Exception, action: str) -> None:
+        """A poll that raised: transient (ridden out with backoff) or the end of this job's polls."""
+        self.last_error = transient_wait_error(error)
+        if self.last_error is None:
+            self.error = JobAWSError(f"{action} {self.kind.noun} {self.job_id}", error)
+        self.planned = False
+
+    def poll(self, describe: Callable[[str], dict[str, Any]], clock: Callable[[], float], wall: Callable[[], float]) -> None:
+        try:
+            job = describe(self.job_id)
+        except (BotoCoreError, ClientError) as e:
+            self.failed(e, "describing")
+            return
+        self.seen(job, clock, wall)
+
+
+# A group's listing: (created_after, the ids wanted) -> the wanted jobs it found, by id. One
+# listing, all its pages (it may stop once every wanted id is found); raises botocore's errors.
+ListJobs = Callable[[datetime, "set[str]"], "dict[str, dict[str, Any]]"]
+
+
+@dataclass
+class JobSource:
+    """Where one group of jobs is read (one kind, one account and Region): `describe(job_id)`
+    one job in one call, and `list_since`, when given, every job of the group in one listing."""
+
+    kind: JobKind
+    describe: Callable[[str], dict[str, Any]]
+    list_since: ListJobs | None = None
 
 
 @dataclass
 class JobsWaited:
     """What a wait for several jobs saw: each job as last described (in the order given), the
     ones that ended, the AWS error that stopped a job's polls (non-transient), the transient
-    error of its last poll, and whether the deadline passed with jobs still running."""
+    error of its last poll, whether the deadline passed with jobs still running, and notes (a
+    listing AWS refused, so that the jobs were described one by one)."""
 
     jobs: list[dict[str, Any]]
     ended: list[bool]
     errors: list[JobAWSError | None]
     last_errors: list[str | None]
     timed_out: bool
+    notes: list[str] = field(default_factory=list)
+    observed_at: float | None = None  # this host's epoch seconds when the last round was read
+
+
+class _Group:
+    """The jobs of one JobSource being waited for, and its listing's state."""
+
+    def __init__(self, source: JobSource, jobs: list[dict[str, Any]], now: float, wall_now: float):
+        self.source = source
+        self.watches = [_Watch(job, source.kind, now, wall_now) for job in jobs]
+        self.start_wall = wall_now
+        self.list_refused: str | None = None
+        self.observed_at: float | None = None
+
+    def pending(self) -> list[_Watch]:
+        return [w for w in self.watches if not w.ended]
+
+    def created_after(self, pending: list[_Watch]) -> datetime:
+        """ByCreatedAfter for this round: the earliest CreationDate known among the jobs still
+        waited for less LIST_MARGIN; with none known, the wait's start less FIRST_LIST_WINDOW."""
+        known = [w.created() for w in pending if w.created() is not None]
+        if known:
+            return min(known) - timedelta(seconds=LIST_MARGIN)
+        return datetime.fromtimestamp(self.start_wall - FIRST_LIST_WINDOW, tz=timezone.utc)
+
+    def poll_round(self, due: list[_Watch], clock: Callable[[], float], wall: Callable[[], float]) -> None:
+        """One round: the listing (one call per page) refreshes every job it answers; a due job it
+        did not answer, or whose entry lacks the status or CreationDate, is described. A
+        transient error of the listing is a failed poll of each due job (backoff); a refusal
+        (AccessDenied, ...) is noted and the group's jobs are described from then on."""
+        kind, source = self.source.kind, self.source
+        remaining = due
+        if source.list_since is not None and self.list_refused is None:
+            pending = self.pending()
+            try:
+                found = source.list_since(self.created_after(pending), {w.job_id for w in pending})
+            except (BotoCoreError, ClientError) as e:
+                transient = transient_wait_error(e)
+                if transient is not None:
+                    for watch in due:
+                        watch.failed(e, "listing")
+                    return
+                self.list_refused = f"Listing the {kind.noun}s failed ({e}); each was described on its own instead"
+                found = {}
+            for watch in pending:
+                job = found.get(watch.job_id)
+                if job is not None and kind.status_key in job and isinstance(job.get("CreationDate"), datetime):
+                    watch.seen(job, clock, wall)
+            remaining = [w for w in due if w.planned]
+        for watch in remaining:
+            watch.poll(source.describe, clock, wall)
+        self.observed_at = wall()
+
+    def waited(self, timed_out: bool) -> JobsWaited:
+        return JobsWaited(
+            [w.job for w in self.watches], [w.ended for w in self.watches], [w.error for w in self.watches],
+            [w.last_error for w in self.watches], timed_out, [self.list_refused] if self.list_refused else [], self.observed_at,
+        )  # fmt: skip
+
+
+def wait_for_job_groups(
+    groups: list[tuple[JobSource, list[dict[str, Any]]]],
+    timeout: float,
+    return_after: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    wall: Callable[[], float] = time.time,
+) -> list[JobsWaited]:
+    """Wait for every job of every group in one loop, each job on its own schedule
+    (next_poll_delay from its estimates; wait_delays while its polls fail transiently), until
+    every job has ended (COMPLETED or failed) or `timeout` has passed (timed_out), never sleeping
+    past it. A round is due when any job is; each group with a due job is read once that round
+    (JobSource.list_since when given, else one describe per due job). With `return_after`, it
+    also returns after that many seconds with the jobs as last seen, so a caller can show
+    progress and wait again. A non-transient AWS error ends that job's polls (errors); the others
+    go on. Returns one JobsWaited per group, in order."""
+    now = clock()
+    deadline = now + timeout
+    stop = min(deadline, now + return_after) if return_after is not None else deadline
+    wall_now = wall()
+    state = [_Group(source, jobs, now, wall_now) for source, jobs in groups]
+    while True:
+        pending = [w for group in state for w in group.pending()]
+        now = clock()
+        # A job known by its id alone is asked once even when no time is left: its status is the
+        # least a caller gets back.
+        unasked = [w for w in pending if not w.described and w.last_error is None]
+        if not pending or (now >= stop and not unasked):
+            timed_out = bool(pending) and now >= deadline
+            return [group.waited(timed_out) for group in state]
+        for watch in pending:
+            if not watch.planned:
+                watch.plan(now)
+        wake = min(min(w.next_at for w in pending), deadline)
+        if wake > stop:  # nothing is due before the caller wants the jobs back
+            sleep(stop - now)
+            continue
+        sleep(max(0.0, wake - now))
+        now = clock()
+        for group in state:
+            # At the deadline every job is asked once more: what ended just then is not a timeout.
+            due = [w for w in group.pending() if w.next_at <= now or now >= deadline]
+            if due:
+                group.poll_round(due, clock, wall)
 
 
 def wait_for_jobs(
@@ -294,42 +445,11 @@ def wait_for_jobs(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     wall: Callable[[], float] = time.time,
+    list_since: ListJobs | None = None,
 ) -> JobsWaited:
-    """Poll each job with `describe(job_id)` (one AWS call, without the collection's retry policy)
-    on its own schedule (next_poll_delay from its estimates; wait_delays while its polls fail
-    transiently), all in one loop, until every job has ended (COMPLETED or failed) or `timeout`
-    has passed (timed_out), never sleeping past it. With `return_after`, it also returns after
-    that many seconds with the jobs as last seen, so a caller can show progress and wait again.
-    A non-transient AWS error ends that job's polls (errors); the others go on."""
-    now = clock()
-    deadline = now + timeout
-    stop = min(deadline, now + return_after) if return_after is not None else deadline
-    watches = [_Watch(job, kind, now, wall()) for job in jobs]
-    while True:
-        pending = [w for w in watches if not w.ended]
-        now = clock()
-        # A job known by its id alone is asked once even when no time is left: its status is the
-        # least a caller gets back.
-        unasked = [w for w in pending if not w.described and w.last_error is None]
-        if not pending or (now >= stop and not unasked):
-            return JobsWaited(
-                [w.job for w in watches], [w.ended for w in watches], [w.error for w in watches],
-                [w.last_error for w in watches], timed_out=bool(pending) and now >= deadline,
-            )  # fmt: skip
-        for watch in pending:
-            if not watch.planned:
-                watch.plan(now)
-        wake = min(min(w.next_at for w in pending), deadline)
-        if wake > stop:  # nothing is due before the caller wants the jobs back
-            sleep(stop - now)
-            continue
-        sleep(max(0.0, wake - now))
-        now = clock()
-        for watch in pending:
-            # At the deadline every job is asked once more: what ended just then is not a timeout.
-            if watch.next_at <= now or now >= deadline:
-                watch.poll(describe, clock, wall)
-                watch.planned = False  # planned again at the top of the loop, from this answer
+    """wait_for_job_groups for one group: `describe(job_id)` is one AWS call without the
+    collection's retry policy; `list_since`, when given, reads all the jobs in one listing."""
+    return wait_for_job_groups([(JobSource(kind, describe, list_since), jobs)], timeout, return_after, sleep, clock, wall)[0]
 
 
 def wait_for_job(
@@ -352,3 +472,77 @@ def wait_for_job(
     if not waited.ended[0]:
         raise JobTimeoutError(job, kind, timeout, waited.last_errors[0])
     return job
+
+
+# ---- resources
+
+
+@dataclass
+class ItemWaited:
+    """What a wait saw of one item: state "done", "pending" (the deadline came first), "stuck"
+    (the step said it will not get there by itself) or "error" (an AWS error not worth riding
+    out, in `error`); detail is the step's last word (what it waited for, or why it is stuck)."""
+
+    state: str
+    detail: str = ""
+    error: Exception | None = None
+
+
+def _aws_cause(error: Exception) -> Exception:
+    # amazon.aws's AWSErrorHandler wraps botocore's errors; the schedule looks at what AWS said.
+    return getattr(error, "exception", None) or error
+
+
+def wait_until_all(
+    items: list[Any],
+    step: Callable[[Any], tuple[str, str]],
+    timeout: float,
+    before_round: Callable[[list[Any]], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[ItemWaited]:
+    """Call `step(item)` for every item not done yet, in rounds on the jobs' schedule (a round at
+    once, then rounds next_poll_delay apart: max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE x the time
+    waited); while AWS answers a step with a transient error, wait_delays' backoff, never
+    shorter), until each is done or stuck, or `timeout` has passed (one deadline for all; the
+    last round is made at the deadline, never after it). `step` returns (state, detail) with state
+    "done", "pending" or "stuck". `before_round(pending)` may read what every step of the round
+    needs in one call; its errors are left to the steps. Returns one ItemWaited per item, in order."""
+    start = clock()
+    deadline = start + timeout
+    outcomes = [ItemWaited("pending") for _item in items]
+    pending = list(range(len(items)))
+    backoff = None
+    while pending:
+        if before_round is not None:
+            try:
+                before_round([items[i] for i in pending])
+            except Exception:  # noqa: BLE001 - each step then asks AWS itself, and reports what it gets
+                pass
+        transient = None
+        still = []
+        for index in pending:
+            try:
+                state, detail = step(items[index])
+            except Exception as e:  # noqa: BLE001 - sorted below: transient AWS errors are ridden out
+                why = transient_wait_error(_aws_cause(e)) if isinstance(_aws_cause(e), (BotoCoreError, ClientError)) else None
+                if why is None:
+                    outcomes[index] = ItemWaited("error", str(e), e)
+                    continue
+                transient = why
+                state, detail = "pending", f"{outcomes[index].detail or 'a first answer'} (last poll: {why})"
+            outcomes[index] = ItemWaited(state, detail)
+            if state == "pending":
+                still.append(index)
+        pending = still
+        now = clock()
+        if not pending or now >= deadline:
+            break
+        delay, _aligned = next_poll_delay(now - start)
+        if transient is not None:
+            backoff = backoff or wait_delays()
+            delay = max(delay, next(backoff))
+        else:
+            backoff = None
+        sleep(min(delay, deadline - now))
+    return outcomes

@@ -246,6 +246,7 @@ notes:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.copy_job import LIFECYCLE_OPTIONS
 from ansible_collections.recovery.aws_backup.plugins.module_utils.copy_job import run_module
 
 ARGUMENT_SPEC = dict(
@@ -253,14 +254,7 @@ ARGUMENT_SPEC = dict(
     source_backup_vault_name=dict(type="str", required=True),
     destination_backup_vault_arn=dict(type="str", required=True),
     iam_role_arn=dict(type="str", required=True),
-    lifecycle=dict(
-        type="dict",
-        options=dict(
-            move_to_cold_storage_after_days=dict(type="int"),
-            delete_after_days=dict(type="int"),
-            opt_in_to_archive_for_supported_resources=dict(type="bool"),
-        ),
-    ),
+    lifecycle=dict(type="dict", options=LIFECYCLE_OPTIONS),
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=3600),
 )

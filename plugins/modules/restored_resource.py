@@ -8,8 +8,8 @@ module: restored_resource
 short_description: Mark, or delete, the resources a drill run's restore jobs created - by ownership, never by name
 version_added: 0.2.0
 description:
-  - Works on what AWS Backup restore jobs created (DescribeRestoreJob C(CreatedResourceArn)) - EFS file systems,
-    RDS DB instances and Aurora (RDS) DB clusters.
+  - Works on what AWS Backup restore jobs created (DescribeRestoreJob C(CreatedResourceArn)), through the
+    collection's driver of the resource's type (today EFS file systems, RDS DB instances and Aurora DB clusters).
   - A run owns a resource when all of these hold - it is the C(CreatedResourceArn) of one of the run's restore jobs;
     it was created after that job started (so a job's source, an in-place target or any resource that existed
     before cannot be taken for its creation); the job did not restore in place (EFS C(newFileSystem=false));
@@ -18,15 +18,20 @@ description:
   - Nothing is ever looked up by name, C(CreationToken) or tag to be deleted. A resource is deleted by the
     identifier in the job's C(CreatedResourceArn), after the checks above.
   - O(state=present) marks each job's resource as the run's (a resource marked by another run is refused), puts
-    O(tags) on it, and gives each EFS file system a mount target in each of O(subnet_ids); O(job_settings) gives
-    each job its own tags, subnets and security groups, so one task handles all of a run's restores. Every
-    resource is tagged and every mount target created before anything is waited for; then one wait, bounded by
-    O(wait_timeout), until the mount targets created are available or, with O(wait_until_usable), until every
-    resource is usable. Each resource's result carries its AWS description (RV(resources[].facts)).
+    its tags on it and makes it usable - an EFS file system gets a mount target in each of its subnets, an Aurora
+    DB cluster its DB instances (carrying the run's mark). O(resources) gives each job its name, settings and
+    expected values, so one task handles all of a run's restores (O(restore_job_ids) with O(job_settings) is the
+    earlier form). Every resource is tagged before anything is waited for; then one wait, bounded by
+    O(wait_timeout), until what was created is usable or, with O(wait_until_usable), until every resource is
+    usable, polled on the collection's one schedule (every max(5 s, 5 % of the time waited)). Each resource's
+    result carries its AWS description (RV(resources[].facts)) and, with C(expected), the built-in validation.
+  - A job that restored in place (into an existing resource) is looked at only - never tagged, nothing created
+    in it, never deleted - with status C(in place).
   - O(state=absent) deletes each job's resource if the run owns it. EFS - its mount targets, then the file
     system. RDS DB instance - without a final snapshot. Aurora cluster - its DB instances, each of which must carry
     the run's C(recovery.aws_backup:run-id) tag (the cluster is refused otherwise), then the cluster, without a
-    final snapshot. Each deletion is waited for.
+    final snapshot. Every deletion is started, then one wait for all of them. O(copies) (or O(copy_job_ids)) are
+    deleted too, by copy job id.
   - The task fails when any job's resource was refused or failed, with every job's result in RV(resources). A job
     that created nothing, whose resource no longer exists, or that AWS does not know (status C(restore job not found)),
     is not a failure.
@@ -40,9 +45,42 @@ options:
   restore_job_ids:
     description:
       - The AWS Backup restore jobs this run started. Only their created resources are considered.
+      - Give this or O(resources). Each result's C(name) is then the job id.
     type: list
     elements: str
-    required: true
+  resources:
+    description:
+      - The run's restore jobs by the caller's names; an alternative to O(restore_job_ids).
+      - Names and restore jobs must each be unique.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The caller's name for the resource (a drill target); each result carries it.
+        type: str
+        required: true
+      restore_job_id:
+        description: The restore job that created the resource.
+        type: str
+        required: true
+      settings:
+        description:
+          - With O(state=present), how the resource is made usable - what the driver of its type takes
+            (the role passes the driver's usable settings). A key not given falls back to the top-level option of
+            the same name (O(subnet_ids), O(security_group_ids)); C(tags) are merged over O(tags).
+          - C(tags) (dict, any type) - put on the resource, with the same rules as O(tags).
+          - EFS - C(subnet_ids) (a mount target in each that has none; V([]) for none) and C(security_group_ids)
+            (of the mount targets created; needs subnets).
+          - Aurora - C(instance_identifiers) (the DB instances created in the cluster when missing),
+            C(db_instance_class) (their class, needed with C(instance_identifiers)) and C(engine) (default the
+            cluster's).
+        type: dict
+      expected:
+        description:
+          - With O(state=present), what the built-in validation compares the resource with (the driver's expected
+            values, for example C(creation_token) and C(encrypted) for EFS, C(db_instance_class) for RDS,
+            C(instance_count) for Aurora). The result's RV(resources[].validation) says whether it passed.
+        type: dict
   state:
     description:
       - C(present) marks each job's resource as this run's (and creates EFS mount targets), C(absent) deletes it.
@@ -117,8 +155,29 @@ options:
         usable. When they run out, the jobs still waited for fail saying so; AWS carries on with what was started.
     type: int
     default: 1800
+  copies:
+    description:
+      - With O(state=absent), also delete the recovery points these AWS Backup copy jobs made (a regional drill's
+        copies into the DR vault), by copy job id, with the same rules as O(copy_job_ids). Replaces O(copy_job_ids)
+        and O(copy_job_region); give one form.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The caller's name for the copy (a drill target); its result carries it.
+        type: str
+        required: true
+      copy_job_id:
+        description: The copy job.
+        type: str
+        required: true
+      region:
+        description: The Region whose C(StartCopyJob) made it (the copy's source Region). Default the module's Region.
+        type: str
   copy_job_ids:
     description:
+      - The earlier form of O(copies).
       - With O(state=absent), also delete the recovery points these AWS Backup copy jobs made - the copy jobs this
         run started (a regional drill's copies into the DR vault), by their ids as the run kept them.
       - Only a job's C(DestinationRecoveryPointArn) is deleted (C(DeleteRecoveryPoint)), from the vault its
@@ -207,11 +266,14 @@ EXAMPLES = r"""
 
 RETURN = r"""
 copies:
-  description: One per O(copy_job_ids), in order.
-  returned: with O(state=absent) and O(copy_job_ids)
+  description: One per O(copies) (or O(copy_job_ids)), in order.
+  returned: with O(state=absent) and O(copies) or O(copy_job_ids)
   type: list
   elements: dict
   contains:
+    name:
+      description: The copy's name in O(copies) (with O(copy_job_ids), the copy job id).
+      type: str
     copy_job_id:
       description: The copy job.
       type: str
@@ -230,11 +292,15 @@ copies:
       type: str
       returned: when the job completed
 resources:
-  description: One entry per restore job, in the order of O(restore_job_ids).
+  description: One entry per restore job, in the order of O(resources) or O(restore_job_ids).
   returned: always
   type: list
   elements: dict
   contains:
+    name:
+      description: The resource's name in O(resources) (with O(restore_job_ids), the restore job id).
+      type: str
+      returned: always
     restore_job_id:
       description: The restore job.
       type: str
@@ -245,13 +311,14 @@ resources:
       returned: when the job created one
       sample: arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0fedcba9876543210
     resource_type:
-      description: C(efs), C(rds-instance) or C(rds-cluster).
+      description: The kind of resource, as its driver names it - C(efs), C(rds-instance) or C(rds-cluster).
       type: str
-      returned: when the job created a resource of one of these kinds
+      returned: when the job created a resource of a type this collection restores
     status:
       description:
         - What was done. With O(state=absent) C(deleted) (C(would be deleted) in check mode); with O(state=present)
-          C(marked) (C(would be marked)) or C(already marked), C(checked) with O(mark=false).
+          C(marked) (C(would be marked)) or C(already marked), C(checked) with O(mark=false), C(in place) for a
+          job that restored into an existing resource (looked at only).
         - "C(refused: <why>) when the run does not own it (nothing was done to it), C(not found) when it no longer
           exists, C(nothing created) when the job has no created resource (yet), C(failed: <AWS message>),
           C(failed: timed out after wait_timeout=<n> seconds waiting until <resource> is usable; ...)."
@@ -272,6 +339,18 @@ resources:
       description: Whether the resource was marked first (O(adopt_unmarked)).
       type: bool
       returned: with O(state=absent) when an unmarked resource was adopted
+    created:
+      description:
+        - What making the resource usable created (in check mode, would create) - EFS mount targets
+          (C(mount_target_id), C(subnet_id)), Aurora DB instances (C(db_instance_identifier), C(db_instance_arn)).
+      type: list
+      elements: dict
+      returned: with O(state=present), when the resource passed the ownership checks and was not restored in place
+    validation:
+      description: C(passed), or C(failed) and what is not as C(expected) says.
+      type: str
+      returned: with O(state=present) and O(resources[].expected), when the resource was handled (not in check mode)
+      sample: passed
     mount_targets_created:
       description: The EFS mount targets created (or, in check mode, that would be), with C(mount_target_id) and C(subnet_id).
       type: list
@@ -304,19 +383,25 @@ resources:
     usable_at:
       description: When the task first saw the resource usable, in seconds since the epoch (UTC).
       type: float
-      returned: with O(wait_until_usable) (not in check mode), when the resource became usable
+      returned: with O(wait_until_usable) (not in check mode), when the resource became usable (also restored in place)
       sample: 1795600000.25
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.copy_job import delete_copy
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import lazy_clients
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import run_module
 
 ARGUMENT_SPEC = dict(
     run_id=dict(type="str", required=True),
-    restore_job_ids=dict(type="list", elements="str", required=True),
+    restore_job_ids=dict(type="list", elements="str"),
+    resources=dict(
+        type="list", elements="dict",
+        options=dict(name=dict(type="str", required=True), restore_job_id=dict(type="str", required=True),
+                     settings=dict(type="dict"), expected=dict(type="dict")),
+    ),  # fmt: skip
     state=dict(type="str", choices=["present", "absent"], default="present"),
     adopt_unmarked=dict(type="bool", default=False),
     subnet_ids=dict(type="list", elements="str"),
@@ -326,6 +411,10 @@ ARGUMENT_SPEC = dict(
     job_settings=dict(type="dict", default={}),
     wait_until_usable=dict(type="bool", default=False),
     wait_timeout=dict(type="int", default=1800),
+    copies=dict(
+        type="list", elements="dict", default=[],
+        options=dict(name=dict(type="str", required=True), copy_job_id=dict(type="str", required=True), region=dict(type="str")),
+    ),  # fmt: skip
     copy_job_ids=dict(type="list", elements="str", default=[]),
     copy_job_region=dict(type="str"),
     copy_jobs_created_after=dict(type="float"),
@@ -333,9 +422,13 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleAWSModule(
+        argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+        required_one_of=[("restore_job_ids", "resources")], mutually_exclusive=[("restore_job_ids", "resources")],
+    )  # fmt: skip
     # backup_retry for every service: EFS answers throttling with ThrottlingException too.
-    run_module(module, lazy_clients(lambda service: module.client(service, retry_decorator=backup_retry)))
+    client_for = lazy_clients(lambda service: module.client(service, retry_decorator=backup_retry))
+    run_module(module, client_for, delete_copy)
 
 
 if __name__ == "__main__":

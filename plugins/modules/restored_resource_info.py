@@ -8,10 +8,13 @@ module: restored_resource_info
 short_description: Find the resources drill runs marked as theirs (leftovers of interrupted runs)
 version_added: 0.2.0
 description:
-  - Lists the EFS file systems, RDS DB instances and DB clusters that carry the tag C(recovery.aws_backup:run-id),
-    which M(recovery.aws_backup.restored_resource) puts on what a run's restore jobs created.
+  - Lists the resources that carry the tag C(recovery.aws_backup:run-id), which
+    M(recovery.aws_backup.restored_resource) puts on what a run's restore jobs created - of every type the
+    collection restores (today EFS file systems, RDS DB instances and Aurora DB clusters).
   - One listing per resource type (DescribeFileSystems, DescribeDBInstances, DescribeDBClusters), whose answers
     include the tags, so the cost does not grow with the number of resources.
+  - With O(new_resources), instead tells which identifiers the restores of a drill would create exist already
+    (RV(taken)), the drill's preflight - one filtered lookup per kind of identifier, whatever the number of targets.
   - Read-only. To delete what is found, give its run and restore jobs to M(recovery.aws_backup.restored_resource)
     with O(recovery.aws_backup.restored_resource#module:state=absent), which checks ownership again.
 options:
@@ -19,8 +22,29 @@ options:
     description:
       - Only the resources of this run. By default those of every run.
     type: str
+  new_resources:
+    description:
+      - The resources a drill is about to restore. When given, only RV(taken) is looked up (RV(resources) is empty).
+      - EFS restores are not looked up (AWS gives a new file system its own id).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The target name, which the restore gives the new resource.
+        type: str
+        required: true
+      resource_type:
+        description: The AWS Backup resource type (C(EFS), C(RDS), C(Aurora); any case).
+        type: str
+        required: true
+      settings:
+        description:
+          - The resource's settings as M(recovery.aws_backup.restored_resource) takes them; for Aurora its
+            C(instance_identifiers) (default C(<name>-1)).
+        type: dict
 notes:
   - Needs C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) and C(rds:DescribeDBClusters).
+  - Identifiers are compared without case (RDS keeps them in lower case).
 seealso:
   - module: recovery.aws_backup.restored_resource
 author:
@@ -47,11 +71,40 @@ EXAMPLES = r"""
     restore_job_ids: "{{ item.1 | map(attribute='restore_job_id') | list }}"
     state: absent
   loop: "{{ leftovers.resources | groupby('run_id') }}"
+
+- name: Before a drill, find the identifiers its restores would create that exist already
+  recovery.aws_backup.restored_resource_info:
+    new_resources:
+      - name: orders-drill
+        resource_type: RDS
+      - name: ledger-drill
+        resource_type: Aurora
+        settings:
+          instance_identifiers: [ledger-drill-1, ledger-drill-2]
+  register: preflight
+  failed_when: preflight.taken | length > 0
 """
 
 RETURN = r"""
+taken:
+  description: The identifiers O(new_resources) would create that exist already.
+  returned: with O(new_resources)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The new resource's name in O(new_resources).
+      type: str
+    identifier:
+      description: The identifier that exists (lower case).
+      type: str
+      sample: orders-drill
+    kind:
+      description: What it names - C(db-instance) or C(db-cluster).
+      type: str
+      sample: db-instance
 resources:
-  description: The marked resources, EFS file systems first, then DB instances, then DB clusters.
+  description: The marked resources, by type in the collection's order (EFS file systems, DB instances, DB clusters).
   returned: always
   type: list
   elements: dict
@@ -107,7 +160,14 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resou
 
 
 def main() -> None:
-    module = AnsibleAWSModule(argument_spec=dict(run_id=dict(type="str")), supports_check_mode=True)
+    argument_spec = dict(
+        run_id=dict(type="str"),
+        new_resources=dict(
+            type="list", elements="dict",
+            options=dict(name=dict(type="str", required=True), resource_type=dict(type="str", required=True), settings=dict(type="dict")),
+        ),
+    )  # fmt: skip
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     run_info_module(module, lazy_clients(lambda service: module.client(service, retry_decorator=backup_retry)))
 
 

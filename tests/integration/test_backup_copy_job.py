@@ -196,3 +196,80 @@ def test_restore_in_a_recovery_account_through_an_assumed_role(run_playbook, emu
     assert f":elasticfilesystem:{DR_REGION}:{RECOVERY_ACCOUNT}:file-system/" in created
     # nothing was restored in the source account
     assert emulator_server.client("efs", region_name=DR_REGION).describe_file_systems()["FileSystems"] == []
+
+
+# ---- backup_copy_jobs: several copies in one call, awaited by backup_job_status ---------------
+
+COPY_MANY = PLAYBOOKS / "copy_many.yml"
+
+
+@pytest.fixture
+def two_resources(emulator_server, efs_point) -> list[dict]:
+    server = emulator_server
+    backup, efs = server.client("backup"), server.client("efs")
+    other_fs = seed.create_efs(efs, name="shared")
+    seed.backup_and_wait(backup, efs_point["backup_vault_name"], other_fs["FileSystemArn"], efs_point["iam_role_arn"])
+    return [
+        {"name": "web", "region": "us-east-1", "source_backup_vault_name": efs_point["backup_vault_name"],
+         "recovery_point_arn": efs_point["recovery_point_arn"], "destination_backup_vault_name": "dr-vault"},
+        {"name": "shared", "region": "us-east-1", "source_backup_vault_name": efs_point["backup_vault_name"],
+         "resource_arn": other_fs["FileSystemArn"], "destination_backup_vault_name": "dr-vault"},
+    ]  # fmt: skip
+
+
+def copy_many(run_playbook, copies: list[dict], role: str, **variables) -> dict:
+    result = run_playbook(COPY_MANY, {"copies": copies, "iam_role_arn": role, "task_region": DR_REGION, **variables})
+    assert result.rc == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr and "FAILED - RETRYING" not in result.stdout
+    return result.load_json("result.json")
+
+
+def test_several_copies_start_in_one_call_are_awaited_together_and_a_rerun_reuses_them(
+    run_playbook, emulator_server, efs_point, dr_vault, two_resources
+):
+    post_control(emulator_server.endpoint_url, "config", {"copy_job_seconds": 6})
+    emulator_server.reset_calls()
+    first = copy_many(run_playbook, two_resources, efs_point["iam_role_arn"], **{"await": True})
+    started, status = first["started"], first["status"]
+    assert started["changed"] is True and not started.get("failed"), started
+    assert [(c["name"], c["owned"], c["region"]) for c in started["copy_jobs"]] == [("web", True, "us-east-1"), ("shared", True, "us-east-1")]
+    assert all(c["copy_job"]["destination_backup_vault_arn"] == dr_vault for c in started["copy_jobs"])
+    calls = emulator_server.calls()
+    assert calls["StartCopyJob"] == 2 and calls["DescribeBackupVault"] == 1
+    # awaited in their source Region, each completion seen, by list calls only (one per round)
+    assert status["all_ended"] is True and status["running"] == []
+    assert [(c["name"], c["state"]) for c in status["copy_jobs"]] == [("web", "COMPLETED"), ("shared", "COMPLETED")]
+    assert all(c["destination_recovery_point_arn"].startswith(f"arn:aws:backup:{DR_REGION}:") for c in status["copy_jobs"])
+    assert "DescribeCopyJob" not in calls or calls["DescribeCopyJob"] == 2  # the two after StartCopyJob, none while waiting
+    assert 1 <= calls["ListCopyJobs"] - 2 <= 6  # two equal-job searches, then one listing a round
+
+    emulator_server.reset_calls()
+    again = copy_many(run_playbook, two_resources, efs_point["iam_role_arn"])["started"]
+    assert again["changed"] is False and not any(c["owned"] for c in again["copy_jobs"])
+    assert [c["copy_job"]["copy_job_id"] for c in again["copy_jobs"]] == [c["copy_job"]["copy_job_id"] for c in started["copy_jobs"]]
+    assert "StartCopyJob" not in emulator_server.calls()
+    assert len(copy_jobs(emulator_server)) == 2
+
+
+@pytest.mark.parametrize(
+    "index, change, message",
+    [
+        (1, {"resource_arn": "fs-1"}, "copies[1] (shared): resource_arn must be"),
+        (0, {"destination_backup_vault_arn": "dr-vault"}, "copies[0] (web): give one of destination_backup_vault_name"),
+        (1, {"source_backup_vault_name": "a b"}, "copies[1] (shared): source_backup_vault_name"),
+    ],
+)
+def test_copies_with_one_bad_element_start_nothing_and_name_it(run_playbook, emulator_server, index, change, message):
+    copies = [
+        {"name": "web", "source_backup_vault_name": "prod-vault", "destination_backup_vault_name": "dr-vault",
+         "recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45"},
+        {"name": "shared", "source_backup_vault_name": "prod-vault", "destination_backup_vault_name": "dr-vault",
+         "resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-12345678"},
+    ]  # fmt: skip
+    copies[index].update(change)
+    emulator_server.reset_calls()
+    result = copy_many(run_playbook, copies, "arn:aws:iam::123456789012:role/backup", **{"await": True})
+    started = result["started"]
+    assert started["failed"] is True and message in started["msg"] and "nothing was started" in started["msg"], started
+    assert result["status"].get("skipped") is True  # nothing to await
+    assert emulator_server.calls() == {}

@@ -62,7 +62,7 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
             "backup_vault_name": VAULT,
             "metadata": {"file-system-id": point["file_system_id"], "newFileSystem": True},
         }]},
-        "backup_restore_job_info": {"restore_job_ids": ["00000000-0000-0000-0000-000000000001"]},
+        "backup_job_status": {"restore_jobs": [{"name": "unknown", "restore_job_id": "00000000-0000-0000-0000-000000000001"}]},
         "restored_resource": {"run_id": "defaults-check", "restore_job_ids": ["00000000-0000-0000-0000-000000000000"]},
         "restored_resource_info": {},
         # In check mode: it looks for an equal copy job, starts none.
@@ -71,6 +71,12 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
             "source_backup_vault_name": VAULT,
             "destination_backup_vault_arn": f"arn:aws:backup:us-west-2:123456789012:backup-vault:{VAULT}-dr",
             "iam_role_arn": point["iam_role_arn"],
+        },
+        # In check mode too: looks up the vault and the equal copies, starts none.
+        "backup_copy_jobs": {
+            "iam_role_arn": point["iam_role_arn"],
+            "copies": [{"name": "defaults-check", "source_backup_vault_name": VAULT, "resource_arn": point["resource_arn"],
+                        "destination_backup_vault_name": VAULT}],
         },
     }
     group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
@@ -86,7 +92,8 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     # Given a restore job id AWS does not know, restored_resource says so: proof enough that the
     # connection options reached it, without starting a restore.
     assert results["restored_resource"]["resources"][0]["status"] == "restore job not found"
-    assert "ResourceNotFoundException" in results["backup_restore_job_info"]["restore_jobs"][0]["error"]
+    assert "ResourceNotFoundException" in results["backup_job_status"]["restore_jobs"][0]["error"]
+    assert results["backup_copy_jobs"]["copy_jobs"][0]["copy_request"]["destination_backup_vault_arn"].endswith(f":backup-vault:{VAULT}")
     assert [vault["backup_vault_name"] for vault in results["vaults"]["backup_vaults"]] == [VAULT]
     calls = emulator_server.calls()
     # Each module reached the emulator (and so took region and endpoint_url from the group).
@@ -96,3 +103,25 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     assert calls.get("ListCopyJobs", 0) > before.get("ListCopyJobs", 0)  # backup_copy_job reached AWS
     assert calls.get("DescribeRestoreJob", 0) > before.get("DescribeRestoreJob", 0)  # restored_resource reached AWS
     assert emulator_server.calls("efs").get("DescribeFileSystems", 0) > 0  # restored_resource_info too
+
+
+def test_the_old_name_of_backup_job_status_still_works_with_module_defaults(emulator_server, run_playbook, tmp_path):
+    """backup_restore_job_info is redirected to backup_job_status (meta/runtime.yml): a playbook
+    written for the old name runs, and the action group's defaults reach it."""
+    connection = {"region": "{{ aws_region }}", "endpoint_url": "{{ aws_endpoint_url }}"}
+    play = [{
+        "name": "The old name", "hosts": "localhost", "gather_facts": False,
+        "module_defaults": {"group/recovery.aws_backup.aws": connection},
+        "tasks": [
+            {"name": "Old name", "recovery.aws_backup.backup_restore_job_info": {"restore_job_ids": ["00000000-0000-0000-0000-000000000002"]},
+             "register": "old"},
+            {"name": "Save", "ansible.builtin.copy": {"content": "{{ old | to_json }}", "dest": "{{ output_dir }}/old.json", "mode": "0600"}},
+        ],
+    }]  # fmt: skip
+    playbook = tmp_path / "old_name.yml"
+    playbook.write_text(yaml.safe_dump(play, sort_keys=False))
+    run = run_playbook(playbook)
+    assert run.rc == 0, run.stdout + run.stderr
+    old = run.load_json("old.json")
+    assert old["restore_jobs"][0]["name"] == "00000000-0000-0000-0000-000000000002"
+    assert "ResourceNotFoundException" in old["restore_jobs"][0]["error"] and old["running"] == []

@@ -181,7 +181,7 @@ def test_a_destination_vault_that_does_not_exist_fails_the_job(aws, capsys, efs_
 def test_unknown_source_vault_fails_with_aws_error(aws, capsys, efs_point, dr_vault):
     result = run_module(capsys, copy_args(efs_point, dr_vault, source_backup_vault_name="no-such-vault"))
     assert result["failed"] is True
-    assert result["msg"].startswith("Failed starting the copy job")
+    assert result["msg"].startswith("Failed to start the copy job: ")
     assert "Traceback" not in result["msg"]
 
 

@@ -3,11 +3,13 @@ progress; the deadline; errors of one job not stopping the others. Fake clock, f
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from botocore.exceptions import ClientError
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils import job_wait as jw
-from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_job_info as info
+from ansible_collections.recovery.aws_backup.plugins.module_utils import job_status as info
 
 
 class FakeClock:
@@ -48,7 +50,11 @@ def throttled() -> ClientError:
 
 
 def wait(backup, clock, ids, timeout, progress=None, wait=True):
-    return info.restore_jobs_status(backup, ids, wait, timeout, progress, clock.sleep, clock, lambda: 1.8e9 + clock.now)
+    """The schedule with one DescribeRestoreJob per due job (no listing: see test_job_status.py)."""
+    return jw.wait_for_jobs(
+        lambda job_id: backup.describe_restore_job(RestoreJobId=job_id), [{"RestoreJobId": i} for i in ids], jw.RESTORE_JOB,
+        timeout if wait else 0.0, progress if wait else None, clock.sleep, clock, lambda: 1.8e9 + clock.now,
+    )  # fmt: skip
 
 
 def test_every_job_is_awaited_in_one_loop_and_each_completion_is_noticed_in_time():
@@ -134,7 +140,14 @@ def test_without_wait_each_job_is_described_once():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"restore_job_ids": []}, "restore_job_ids must list"),
+        ({"restore_job_ids": []}, "must list at least one job"),
+        ({}, "must list at least one job"),
+        ({"restore_job_ids": ["a"], "restore_jobs": [{"name": "a", "restore_job_id": "a"}]}, "mutually exclusive"),
+        ({"restore_jobs": [{"name": "web", "restore_job_id": "a"}, {"name": "web", "restore_job_id": "b"}]}, "restore_jobs[1] (web).name must be unique"),
+        ({"restore_jobs": [{"name": "web", "restore_job_id": "a b"}]}, "restore_jobs[0] (web).restore_job_id"),
+        ({"restore_jobs": [{"name": "", "restore_job_id": "a"}]}, "restore_jobs[0].name"),
+        ({"copy_jobs": [{"name": "web", "copy_job_id": "c", "region": "mars"}]}, "copy_jobs[0] (web).region"),
+        ({"copy_jobs": [{"name": "a", "copy_job_id": "c"}, {"name": "b", "copy_job_id": "c"}]}, "copy_jobs must not list a job twice"),
         ({"restore_job_ids": ["a", "a"]}, "twice"),
         ({"restore_job_ids": ["a b"]}, "restore_job_ids[0]"),
         ({"restore_job_ids": ["a"], "wait": True, "wait_timeout": 0}, "wait_timeout"),
@@ -143,7 +156,7 @@ def test_without_wait_each_job_is_described_once():
     ],
 )
 def test_bad_input_names_the_option(params, message):
-    with pytest.raises(info.InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(info.InputError, match=re.escape(message)):
         info.check_input(params)
 
 

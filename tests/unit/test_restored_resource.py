@@ -17,6 +17,8 @@ from botocore.exceptions import ClientError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restored_resource as rr
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import WAIT_MIN_DELAY
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_until_all
 from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource as module
 from tests.emulator import seed
 from tests.unit.module_runner import run_module_main
@@ -132,7 +134,7 @@ def test_mark_state():
     assert rr.mark_state({"tags": {rr.JOB_TAG: "j1"}}, RUN, "j1") == "unmarked"
 
 
-def test_wait_is_bounded_by_the_deadline():
+def test_wait_is_bounded_by_the_deadline_on_the_jobs_schedule():
     now = [0.0]
     slept = []
 
@@ -140,12 +142,15 @@ def test_wait_is_bounded_by_the_deadline():
         slept.append(seconds)
         now[0] += seconds
 
-    deadline = rr._Deadline(20, sleep, lambda: now[0])
-    with pytest.raises(rr.WaitTimeout, match="wait_timeout=20"):
-        deadline.wait_until(lambda: False, "never")
-    assert now[0] == 20 and slept[0] == rr.POLL_FIRST_DELAY and max(slept) <= rr.POLL_MAX_DELAY
-    # what is already done never times out, even past the deadline
-    deadline.wait_until(lambda: True, "done")
+    asked = []
+    (outcome,) = wait_until_all(["x"], lambda item: asked.append(now[0]) or ("pending", "never"), 20, sleep=sleep, clock=lambda: now[0])
+    assert outcome.state == "pending" and outcome.detail == "never"
+    # the jobs' schedule: max(5 s, 5 % of the time waited) apart, the last round at the deadline
+    assert now[0] == 20 and slept == [WAIT_MIN_DELAY] * 4 and asked == [0.0, 5.0, 10.0, 15.0, 20.0]
+    # what is already done never waits
+    slept.clear()
+    assert wait_until_all(["x"], lambda item: ("done", ""), 20, sleep=sleep, clock=lambda: now[0])[0].state == "done"
+    assert slept == []
 
 
 # ---- ownership: the adversarial cases ------------------------------------------------------
@@ -183,8 +188,11 @@ def test_in_place_restore_is_refused_even_marked_and_adopted(env):
         (result,) = rr.teardown(env["client_for"], RUN, [job["RestoreJobId"]], adopt_unmarked=adopt)
         assert result["status"].startswith("refused: restore job") and "in place" in result["status"]
         assert result["deleted_resources"] == []
-    (present,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], subnet_ids=["subnet-x"])
-    assert present["status"].startswith("refused") and "in place" in present["status"]
+    # state=present only looks at it: never tagged, no mount target, never deleted
+    (present,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], subnet_ids=["subnet-x"], wait_until_usable=True)
+    assert present["status"] == "in place" and present["changed"] is False, present
+    assert "created" not in present and "mount_targets_created" not in present
+    assert present["facts"]["file_system_id"] == prod_id and isinstance(present["usable_at"], float)
     assert file_system(env, prod_id) is not None
     efs_calls = env["aws"].calls("efs")
     assert not {"DeleteFileSystem", "DeleteMountTarget", "TagResource", "CreateMountTarget"} & set(efs_calls)
@@ -349,25 +357,23 @@ def test_teardown_deletes_mount_targets_then_the_file_system_by_id(env):
     assert file_system(env, restored_id) is None
 
 
-def test_ensure_mount_targets_creates_only_missing_ones(env):
+def test_mount_targets_are_created_only_where_missing(env):
     job = restore_efs(env)
     restored_id = fs_id(job["CreatedResourceArn"])
     subnets = [s["SubnetId"] for s in env["aws"].client("ec2").describe_subnets()["Subnets"][:2]]
     env["aws"].reset_calls()
-    created = rr.ensure_mount_targets(env["client_for"], restored_id, subnets[:1], None, 60)
-    assert [c["subnet_id"] for c in created] == subnets[:1]
+    (first,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], subnet_ids=subnets[:1], wait_timeout=60)
+    assert first["status"] == "marked" and [c["subnet_id"] for c in first["mount_targets_created"]] == subnets[:1]
     assert env["aws"].calls("efs")["CreateMountTarget"] == 1
-    again = rr.ensure_mount_targets(env["client_for"], restored_id, subnets, None, 60)
-    assert [c["subnet_id"] for c in again] == subnets[1:]
-    assert rr.ensure_mount_targets(env["client_for"], restored_id, subnets, None, 60) == []
+    (again,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], subnet_ids=subnets, wait_timeout=60)
+    assert [c["subnet_id"] for c in again["mount_targets_created"]] == subnets[1:]
     targets = env["efs"].describe_mount_targets(FileSystemId=restored_id)["MountTargets"]
     assert sorted(t["SubnetId"] for t in targets) == sorted(subnets)
     assert all(t["LifeCycleState"] == "available" for t in targets)
 
-    (present,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], subnet_ids=subnets)
-    (again_present,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], subnet_ids=subnets)
-    assert present["status"] == "marked" and present["mount_targets_created"] == []
-    assert again_present["status"] == "already marked" and again_present["changed"] is False
+    (third,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], subnet_ids=subnets)
+    assert third["status"] == "already marked" and third["changed"] is False and third["mount_targets_created"] == []
+    assert env["aws"].calls("efs")["CreateMountTarget"] == 2
 
 
 # ---- RDS and Aurora -----------------------------------------------------------------------
@@ -751,8 +757,9 @@ def test_wait_until_usable_gives_usable_at_and_facts_for_efs_and_rds_together(rd
     )  # fmt: skip
 
     assert (efs_result["status"], db_result["status"]) == ("marked", "marked")
-    assert fake.slept == [rr.POLL_FIRST_DELAY, rr.POLL_FIRST_DELAY * rr.POLL_BACKOFF_FACTOR]
-    assert efs_result["usable_at"] == 1_800_000_000.0 + rr.POLL_FIRST_DELAY
+    # the jobs' schedule: max(5 s, 5 % of the time waited) between rounds
+    assert fake.slept == [WAIT_MIN_DELAY, WAIT_MIN_DELAY]
+    assert efs_result["usable_at"] == 1_800_000_000.0 + WAIT_MIN_DELAY
     assert db_result["usable_at"] == 1_800_000_000.0 + sum(fake.slept)
     assert isinstance(efs_result["usable_at"], float)
 
@@ -812,8 +819,8 @@ def test_module_fails_with_every_result_when_a_resource_is_not_usable_in_time(en
     stuck, fine = restore_efs(env), restore_efs(env)
     lifecycle.file_system(fs_id(stuck["CreatedResourceArn"]), "creating")
     fake = FakeTime()
-    ensure_marked = rr.ensure_marked
-    monkeypatch.setattr(rr, "ensure_marked", lambda *a, **kw: ensure_marked(*a, **kw, **fake.kwargs()))
+    make_present = rr.make_present
+    monkeypatch.setattr(rr, "make_present", lambda *a, **kw: make_present(*a, **kw, **fake.kwargs()))
     args = {"run_id": RUN, "restore_job_ids": [stuck["RestoreJobId"], fine["RestoreJobId"]], "wait_until_usable": True, "wait_timeout": 30}
     result = run_module_main(capsys, module.main, args)
     assert result["failed"] is True and "1 of 2" in result["msg"] and "usable" in result["msg"]
@@ -831,7 +838,7 @@ def test_a_resource_in_a_state_it_does_not_leave_fails_at_once(rds_env, lifecycl
     assert fake.slept == [] and result["facts"]["db_instance_status"] == "incompatible-restore"
 
 
-def test_each_polling_round_asks_aws_once_per_file_system_and_once_per_rds_kind(rds_env, lifecycle):
+def test_each_polling_round_asks_aws_once_per_file_system_and_once_per_db_kind_and_cluster(rds_env, lifecycle):
     env = rds_env
     efs_jobs = [restore_efs(env) for _number in range(2)]
     fs = [fs_id(job["CreatedResourceArn"]) for job in efs_jobs]
@@ -874,16 +881,20 @@ def test_each_polling_round_asks_aws_once_per_file_system_and_once_per_rds_kind(
     assert len(fake.slept) == 3
     rounds = [{op: after.get(op, 0) - before.get(op, 0) for op in after if after.get(op, 0) != before.get(op, 0)}
               for before, after in zip(calls, calls[1:])]  # fmt: skip
+    # Each round: one filtered DescribeDBInstances for all the DB instances and one DescribeDBClusters for all
+    # the clusters, whatever their number; per file system DescribeFileSystems and DescribeMountTargets; per
+    # cluster one DescribeDBInstances of its members.
     assert rounds == [
         # the cluster and both file systems (one mount target each still creating) are not usable yet
-        {"DescribeFileSystems": 2, "DescribeMountTargets": 2, "DescribeDBClusters": 1, "DescribeDBInstances": 1},
-        {"DescribeFileSystems": 1, "DescribeMountTargets": 1, "DescribeDBClusters": 1, "DescribeDBInstances": 1},
+        {"DescribeFileSystems": 2, "DescribeMountTargets": 2, "DescribeDBClusters": 1, "DescribeDBInstances": 1 + 1},
+        {"DescribeFileSystems": 1, "DescribeMountTargets": 1, "DescribeDBClusters": 1, "DescribeDBInstances": 1 + 1},
         {"DescribeDBClusters": 1, "DescribeDBInstances": 1},
     ]
-    # before the first sleep: the checks and marking of five jobs, three mount targets, and the first round
+    # before the first sleep: the checks and marking of five jobs, three mount targets created (each file
+    # system's mount targets listed before and after), and the first round, which reads the checks' descriptions
     assert calls[0] == {
-        "DescribeFileSystems": 2 + 2, "DescribeMountTargets": 2 + 2, "CreateMountTarget": 3, "TagResource": 2,
-        "DescribeDBInstances": 2 + 1 + 1, "DescribeDBClusters": 1 + 1, "AddTagsToResource": 3,
+        "DescribeFileSystems": 2, "DescribeMountTargets": 2 + 2, "CreateMountTarget": 3, "TagResource": 2,
+        "DescribeDBInstances": 2 + 1 + 1, "DescribeDBClusters": 1, "AddTagsToResource": 3,
     }  # fmt: skip
     usable_at = [r["usable_at"] - 1_800_000_000.0 for r in results]
     # rounds happen at 0 (none usable yet), after the first sleep, after the second, after the third
@@ -927,9 +938,10 @@ def test_ownership_refusals_hold_with_job_settings(env):
     ours_result, foreign_result, in_place_result = results
     assert ours_result["status"] == "marked" and "usable_at" in ours_result
     assert foreign_result["status"] == f"refused: it carries the mark of run {OTHER_RUN!r}, not of run {RUN!r}"
-    assert in_place_result["status"].startswith("refused: restore job") and "in place" in in_place_result["status"]
-    for refused in (foreign_result, in_place_result):
-        assert "facts" not in refused and "usable_at" not in refused and "mount_targets_created" not in refused
+    assert "facts" not in foreign_result and "usable_at" not in foreign_result and "mount_targets_created" not in foreign_result
+    # restored in place: looked at only (its facts and when it was usable), never tagged or given a mount target
+    assert in_place_result["status"] == "in place" and "mount_targets_created" not in in_place_result
+    assert in_place_result["facts"]["file_system_id"] == prod_id and "usable_at" in in_place_result
     # neither the other run's file system nor production was tagged or given a mount target
     assert tags_of(env, foreign_fs) == {rr.RUN_TAG: OTHER_RUN, rr.JOB_TAG: foreign["RestoreJobId"]}
     assert tags_of(env, prod_id) == prod_tags

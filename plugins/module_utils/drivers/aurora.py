@@ -185,6 +185,9 @@ class AuroraDriver(Driver):
             return []
         return [rds.normalise_instance(member) for member in _members(client_for, ref.identifier)]
 
+    def creates(self, settings: dict[str, Any]) -> bool:
+        return bool(settings.get("instance_identifiers"))
+
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:

@@ -225,6 +225,10 @@ class Driver:
         """Normalised dependents teardown must own and delete before the resource."""
         return []
 
+    def creates(self, settings: dict[str, Any]) -> bool:
+        """Whether make_usable_step creates something with these settings (then it is waited for)."""
+        return False
+
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:

@@ -229,6 +229,9 @@ class EfsDriver(Driver):
     def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
         return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
 
+    def creates(self, settings: dict[str, Any]) -> bool:
+        return bool(settings.get("subnet_ids"))
+
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
