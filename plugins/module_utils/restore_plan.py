@@ -516,6 +516,13 @@ def survey_targets(targets: Any, single_target: Any = None, source_region: Any =
         answers = {k: v for k, v in single_target.items() if v not in (None, "", [])}
         if answers.get("name"):
             result.append(answers)
+    if result:
+        # Checked here, so that a bad item of dr_targets fails naming it and its key, before the role
+        # checks its arguments.
+        try:
+            check_targets(result, "recover", "check")
+        except PlanError as e:
+            raise PlanError([p.replace("restore_targets[", "dr_targets[", 1) for p in e.problems]) from None
     if source_region:
         result = [
             {**t, "copy_from": {**t["copy_from"], "region": t["copy_from"].get("region") or source_region}}

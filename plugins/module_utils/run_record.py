@@ -271,6 +271,7 @@ def new_run(targets: Any, mode: Any, run_id: Any, settings: Any = None) -> dict[
         "wait_timeout": int(settings.get("wait_timeout") or 3600),
         "fail_on_objective_miss": bool(settings.get("fail_on_objective_miss")),
         "journal": settings.get("journal") or "",
+        "report_file": settings.get("report_file") or "",
         "order": [item["name"] for item in plan],
         "targets": {item["name"]: {"plan": item} for item in plan},
     })  # fmt: skip
@@ -449,12 +450,14 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
 def report_lines(run: dict[str, Any]) -> list[str]:
     """What an operator reads at the end: the outcome, then a line per target."""
     verdict = "succeeded" if not run["error"] and not run["failed"] else "FAILED"
-    lines = [f"{'Drill' if run['mode'] == 'drill' else 'Restore'} {run['id']}: {verdict}" + (f" - {run['error']}" if run["error"] else "")]
+    lines = [f"{'Drill' if run['mode'] == 'drill' else 'Restore'} {run['id']}: {verdict}" + (f" - {run['error']}" if run["error"] else "")
+             + (f"; report {run['report_file']} (and .json)" if run.get("report_file") else "")]
     for name in run["order"]:
         target = run["targets"][name]
         m = target["measures"]
         job = _dict(target.get("job"))
-        parts = [job.get("status") or ("FAILED" if target["error"] else "NOT STARTED")]
+        parts = [f"restore job {job['restore_job_id']} {job.get('status') or ''}".rstrip() if job.get("restore_job_id")
+                 else ("FAILED" if target["error"] else "NOT STARTED")]
         if m.get("recovery_time_seconds") is not None:
             rto = f" of RTO {_clock(m['rto_seconds'])}{' MISSED' if m.get('rto_met') is False else ''}" if m.get("rto_seconds") is not None else ""
             parts.append(f"recovered in {_clock(m['recovery_time_seconds'])}{rto}")
