@@ -198,8 +198,9 @@ restore_jobs:
       type: str
       returned: when AWS refused to describe it
 copy_jobs:
-  description: One entry per copy job, in the order given, each as AWS gives it (snake_case) with the caller's
-    RV(copy_jobs[].name), its RV(copy_jobs[].region) and RV(copy_jobs[].ended).
+  description: One entry per copy job, in the order given, each as AWS gives it (snake_case; the fields of
+    RV(recovery.aws_backup.backup_copy_job#module:copy_job), C(status_message), C(creation_date), C(completion_date)...)
+    with the caller's RV(copy_jobs[].name), its RV(copy_jobs[].region) and RV(copy_jobs[].ended).
   returned: always
   type: list
   elements: dict
@@ -220,22 +221,10 @@ copy_jobs:
       description: C(CREATED), C(RUNNING), C(COMPLETED), C(FAILED) or C(PARTIAL).
       type: str
       returned: when AWS answered
-    status_message:
-      description: AWS's message on the job, for example why it failed.
-      type: str
-      returned: when AWS gives one
     destination_recovery_point_arn:
       description: The copied recovery point, in the destination's Region and account.
       type: str
       returned: when the job is COMPLETED
-    creation_date:
-      description: When the job was created.
-      type: str
-      returned: when AWS answered
-    completion_date:
-      description: When the job ended.
-      type: str
-      returned: when the job has ended
     ended:
       description: Whether the job has ended (C(COMPLETED), C(FAILED) or C(PARTIAL)), or could not be read.
       type: bool
