@@ -16,7 +16,7 @@ description:
     refuses) is described on its own (DescribeRestoreJob, DescribeCopyJob).
   - With O(wait=true), waits for every job in one loop until all of them have ended (restore jobs C(COMPLETED),
     C(FAILED) or C(ABORTED); copy jobs C(COMPLETED), C(FAILED) or C(PARTIAL)). Each job keeps its own schedule taken
-    from what AWS says of it (C(PercentDone), C(ExpectedCompletionTimeMinutes)): its completion is noticed within
+    from what AWS says of it (C(PercentDone), C(ExpectedCompletionTimeMinutes)), and its completion is noticed within
     max(5 s, 5 % of its age). A round is due when any job is, and that round's listing refreshes every job.
     Throttling and lost connections are ridden out with backoff until O(wait_timeout).
   - With O(progress_interval), the module returns after that many seconds even while jobs still run, with each job as
@@ -63,7 +63,7 @@ options:
         required: true
       region:
         description:
-          - The Region whose StartCopyJob made the job (its source Region): copy jobs are read there. The module's
+          - The Region whose StartCopyJob made the job (its source Region), where copy jobs are read. The module's
             Region when not given.
         type: str
   restore_job_ids:
