@@ -1,11 +1,14 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AWS Backup copy jobs: checking the request, the AWS calls (StartCopyJob, DescribeCopyJob,
-ListCopyJobs), finding an equal job, the idempotency token, and the module's flow.
+ListCopyJobs, and for backup_copy_jobs DescribeBackupVault and ListRecoveryPointsByBackupVault),
+finding an equal job, the idempotency token, and the flows of backup_copy_job (one copy, waited
+for) and backup_copy_jobs (several, started in one call, awaited by backup_job_status).
 
 Plain functions over a boto3 ``backup`` client made with the collection's retry policy (so
-calls pass aws_retry=True); each AWS call is made in exactly one function. Built on the restore
-job's pieces: the token prefix and random tokens, InputError, and the wait loop of job_wait.py.
+calls pass aws_retry=True); each AWS call is made in exactly one function, its errors raised as
+BackupAWSError by BackupErrorHandler (amazon.aws's AWSErrorHandler). Built on the restore job's
+token prefix and the wait loop of job_wait.py.
 
 A copy job lives in the account and Region whose StartCopyJob made it (the source); its
 DestinationBackupVaultArn may name a vault in any Region or account. An equal copy is one of the

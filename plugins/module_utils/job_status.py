@@ -185,6 +185,8 @@ def run_module(module: Any, restore_client_for: Callable[[str | None], Any], sna
     params = module.params
     try:
         restores, copies = check_input(params)
+        # One group per Region: a copy job without one is read in the module's, with the others there.
+        copies = [{**entry, "region": entry.get("region") or module.region} for entry in copies]
         restore_waited, copies_waited = jobs_status(
             restore_client_for(None) if restores else None, restore_client_for, restores, copies,
             params["wait"], params["wait_timeout"], params.get("progress_interval"),
@@ -197,7 +199,7 @@ def run_module(module: Any, restore_client_for: Callable[[str | None], Any], sna
         copy_jobs: dict[int, dict[str, Any]] = {}
         for region, waited in copies_waited.items():
             given = [(index, entry) for index, entry in enumerate(copies) if entry.get("region") == region]
-            shown = _entries([e for _i, e in given], waited, snake_job, lambda entry: {"region": entry.get("region") or module.region})
+            shown = _entries([e for _i, e in given], waited, snake_job, lambda entry: {"region": entry["region"]})
             copy_jobs.update({index: entry for (index, _e), entry in zip(given, shown)})
             every += [(entry, waited, position) for position, (_i, entry) in enumerate(given)]
         groups = ([restore_waited] if restore_waited is not None else []) + list(copies_waited.values())

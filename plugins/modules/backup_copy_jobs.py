@@ -9,14 +9,14 @@ short_description: Start several AWS Backup copy jobs in one task, idempotently,
 version_added: 0.3.0
 description:
   - Starts one AWS Backup copy job (StartCopyJob) per element of O(copies), each in its own source Region, and returns
-    at once: wait for them with M(recovery.aws_backup.backup_job_status) (its O(recovery.aws_backup.backup_job_status#module:copy_jobs)
+    at once. Wait for them with M(recovery.aws_backup.backup_job_status) (its O(recovery.aws_backup.backup_job_status#module:copy_jobs)
     option), which reads all of them in one call a round.
   - Each copy is what M(recovery.aws_backup.backup_copy_job) with C(wait=false) does. An equal copy job (same recovery
     point into the same vault, same O(copies[].lifecycle) when given) that is C(CREATED), C(RUNNING) or C(COMPLETED)
     (its copy still in the destination vault) is reused, and its entry is not RV(copy_jobs[].changed); after an equal
     one C(FAILED) or ended C(PARTIAL), a new one is started. Concurrent runs start one job (an C(IdempotencyToken)
     derived from the request).
-  - A copy can name its recovery point by O(copies[].resource_arn): the newest C(COMPLETED) recovery point of that
+  - A copy can name its recovery point by O(copies[].resource_arn), and the newest C(COMPLETED) recovery point of that
     resource in O(copies[].source_backup_vault_name) is copied (one listing per resource and vault). The destination
     vault can be named by O(copies[].destination_backup_vault_name), a vault of the task's Region and account, whose
     ARN is looked up once per vault.

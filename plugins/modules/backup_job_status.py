@@ -16,7 +16,7 @@ description:
     refuses) is described on its own (DescribeRestoreJob, DescribeCopyJob).
   - With O(wait=true), waits for every job in one loop until all of them have ended (restore jobs C(COMPLETED),
     C(FAILED) or C(ABORTED); copy jobs C(COMPLETED), C(FAILED) or C(PARTIAL)). Each job keeps its own schedule taken
-    from what AWS says of it (C(PercentDone), C(ExpectedCompletionTimeMinutes)): its completion is noticed within
+    from what AWS says of it (C(PercentDone), C(ExpectedCompletionTimeMinutes)), and its completion is noticed within
     max(5 s, 5 % of its age). A round is due when any job is, and that round's listing refreshes every job.
     Throttling and lost connections are ridden out with backoff until O(wait_timeout).
   - With O(progress_interval), the module returns after that many seconds even while jobs still run, with each job as
@@ -63,7 +63,7 @@ options:
         required: true
       region:
         description:
-          - The Region whose StartCopyJob made the job (its source Region): copy jobs are read there. The module's
+          - The Region whose StartCopyJob made the job (its source Region), where copy jobs are read. The module's
             Region when not given.
         type: str
   restore_job_ids:
@@ -198,8 +198,9 @@ restore_jobs:
       type: str
       returned: when AWS refused to describe it
 copy_jobs:
-  description: One entry per copy job, in the order given, each as AWS gives it (snake_case) with the caller's
-    RV(copy_jobs[].name), its RV(copy_jobs[].region) and RV(copy_jobs[].ended).
+  description: One entry per copy job, in the order given, each as AWS gives it (snake_case; the fields of
+    RV(recovery.aws_backup.backup_copy_job#module:copy_job), C(status_message), C(creation_date), C(completion_date)...)
+    with the caller's RV(copy_jobs[].name), its RV(copy_jobs[].region) and RV(copy_jobs[].ended).
   returned: always
   type: list
   elements: dict
@@ -220,22 +221,10 @@ copy_jobs:
       description: C(CREATED), C(RUNNING), C(COMPLETED), C(FAILED) or C(PARTIAL).
       type: str
       returned: when AWS answered
-    status_message:
-      description: AWS's message on the job, for example why it failed.
-      type: str
-      returned: when AWS gives one
     destination_recovery_point_arn:
       description: The copied recovery point, in the destination's Region and account.
       type: str
       returned: when the job is COMPLETED
-    creation_date:
-      description: When the job was created.
-      type: str
-      returned: when AWS answered
-    completion_date:
-      description: When the job ended.
-      type: str
-      returned: when the job has ended
     ended:
       description: Whether the job has ended (C(COMPLETED), C(FAILED) or C(PARTIAL)), or could not be read.
       type: bool

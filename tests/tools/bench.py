@@ -13,13 +13,16 @@ min / median / max over its repeats:
    .cache/awscli-venv, made as tests/unit/emulator/test_emulator_awscli.py makes it);
 4. the DR drill (playbooks/dr_drill.yml, the restore role as it is on disk) with N = 1, 10, 50
    EFS targets and D = 20 s: overhead = wall time - the slowest restore job's own duration; for
-   N = 50 the peak RSS and the peak number of processes of the ansible-playbook process tree.
+   N = 50 the peak RSS and the peak number of processes of the ansible-playbook process tree;
+5. job-status calls of a 10-target drill of 60 s restores: the AWS calls backup_job_status makes
+   while awaiting 10 restore jobs as the role does (wait with progress_interval, called again for
+   the names still running), against the goal 3 x D / 5 + 10.
 
 Each part has its own emulator server (a subprocess on a free 127.0.0.1 port, stopped at the
 end). Parts 1-3 run first, side by side; then the drills, alone, each size --repeats times (about
 eight minutes in all here). --overlap runs the drills beside parts 1-3 instead (faster, noisier).
 
-    .venv/bin/python tests/tools/bench.py [--parts reads,lateness,loop,drill] [--repeats 3]
+    .venv/bin/python tests/tools/bench.py [--parts reads,lateness,loop,drill,status] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -58,6 +61,11 @@ LATENESS_DURATIONS = (20, 120)
 TOGETHER_JOBS = 50
 DRILL_SIZES = (1, 10, 50)
 DRILL_RESTORE_SECONDS = 20
+# Part 5: a drill's targets awaited by backup_job_status, as the role awaits them.
+STATUS_TARGETS = 10
+STATUS_RESTORE_SECONDS = 60
+STATUS_PROGRESS_INTERVAL = 50  # the role's restore_progress_interval default
+JOB_STATUS_MODULE = REPO_ROOT / "plugins" / "modules" / "backup_job_status.py"
 LOOP_ITEMS = 10
 
 
@@ -327,7 +335,7 @@ def bench_lateness(duration: int, jobs: int) -> dict[str, Any]:
 
 def bench_lateness_together(duration: int, jobs: int, repeats: int) -> dict[str, Any]:
     """`jobs` restores of `duration` seconds started one after another, all awaited by one
-    backup_restore_job_info process (as the role awaits a drill's targets); lateness = process end
+    backup_job_status process (as the role awaits a drill's targets); lateness = process end
     - the last CompletionDate."""
     server = Server(f"lateness-together-{duration}")
     try:
@@ -341,13 +349,55 @@ def bench_lateness_together(duration: int, jobs: int, repeats: int) -> dict[str,
                    for n in range(jobs)]  # fmt: skip
             server.reset_calls()
             result, _seconds, ended = run_module(server, {"restore_job_ids": ids, "wait": True, "wait_timeout": duration * 3 + 60},
-                                                 REPO_ROOT / "plugins" / "modules" / "backup_restore_job_info.py")  # fmt: skip
+                                                 JOB_STATUS_MODULE)  # fmt: skip
             last = max(datetime.fromisoformat(job["completion_date"]).timestamp() for job in result["restore_jobs"])
             lateness.append(ended - last)
-            polls.append(server.calls().get("DescribeRestoreJob", 0) / jobs)
+            calls = server.calls()
+            polls.append((calls.get("DescribeRestoreJob", 0) + calls.get("ListRestoreJobs", 0)) / jobs)
         log(f"lateness of {jobs} jobs awaited together at D={duration} s: {[round(x, 2) for x in lateness]} s")
         return {"jobs": jobs, "lateness_seconds": spread(lateness), "describe_calls_per_job": statistics.median(polls),
                 "budget_seconds": max(5.0, 0.05 * duration)}  # fmt: skip
+    finally:
+        server.stop()
+
+
+# ---- 5. job-status calls of a drill -------------------------------------------------------
+
+
+def bench_job_status(targets: int, duration: int, repeats: int) -> dict[str, Any]:
+    """`targets` restores of `duration` seconds started one after another, then awaited by
+    backup_job_status as the role awaits a drill's targets: wait with progress_interval, called
+    again for the names still running until all have ended. Counts every AWS call the module
+    processes make (the emulator counts per operation); the goal is 3 x D / 5 + 10."""
+    server = Server(f"job-status-{duration}")
+    try:
+        server.configure(restore_job_seconds=duration)
+        point = seed_point(server, f"bench-status-{duration}")
+        backup = server.client("backup")
+        totals, by_operation, lateness, processes = [], [], [], []
+        for repeat in range(repeats):
+            jobs = [{"name": f"target-{n}", "restore_job_id": backup.start_restore_job(
+                        RecoveryPointArn=point["recovery_point_arn"], IamRoleArn=point["iam_role_arn"], ResourceType="EFS",
+                        Metadata=efs_metadata(point, f"status-{repeat}-{n}"))["RestoreJobId"]}
+                    for n in range(targets)]  # fmt: skip
+            server.reset_calls()
+            running, seen, calls_made = jobs, {}, 0
+            while running:
+                result, _seconds, ended = run_module(server, {"restore_jobs": running, "wait": True, "wait_timeout": duration * 3 + 60,
+                                                              "progress_interval": STATUS_PROGRESS_INTERVAL}, JOB_STATUS_MODULE)  # fmt: skip
+                calls_made += 1
+                seen.update({job["name"]: job for job in result["restore_jobs"]})
+                running = [job for job in jobs if job["name"] in result["running"]]
+            last = max(datetime.fromisoformat(job["completion_date"]).timestamp() for job in seen.values())
+            calls = server.calls()
+            totals.append(float(sum(calls.values())))
+            by_operation.append(calls)
+            lateness.append(ended - last)
+            processes.append(calls_made)
+        goal = 3 * duration / 5 + 10
+        log(f"job-status calls awaiting {targets} restores of {duration} s: {totals} (goal {goal:g}); {by_operation[-1]}")
+        return {"targets": targets, "duration": duration, "calls": spread(totals), "calls_by_operation": by_operation[-1],
+                "goal": goal, "module_runs": spread([float(n) for n in processes]), "lateness_seconds": spread(lateness)}  # fmt: skip
     finally:
         server.stop()
 
@@ -580,6 +630,11 @@ def goals_section(results: dict[str, Any]) -> list[str]:
         late = figure["lateness_seconds"]["max"]
         lines.append(f"- Completion of {figure['jobs']} restores awaited together noticed at most {late:.2f} s late "
                      f"(goal {figure['budget_seconds']:g} s): {verdict(late <= figure['budget_seconds'])}.")  # fmt: skip
+    if "job_status" in results:
+        figure = results["job_status"]
+        most = figure["calls"]["max"]
+        lines.append(f"- Job-status calls of a {figure['targets']}-target drill of {figure['duration']} s restores: at most {most:.0f} "
+                     f"(goal 3 x D / 5 + 10 = {figure['goal']:g}): {verdict(most <= figure['goal'])}.")  # fmt: skip
     drill = results.get("drill", {})
     if "10" in drill:
         overhead = drill["10"]["overhead_seconds"]["median"]
@@ -617,7 +672,9 @@ def markdown(results: dict[str, Any]) -> str:
         "  and one DescribeRestoreJob (StartRestoreJob answers only the job id), or the search alone",
         "  when an equal job is reused;",
         "- a drill's overhead (wall time - slowest restore) at most 8 s at N=10, growing by at most",
-        "  0.3 s per extra target up to N=50; a 50-target drill fits a small AWX execution node.",
+        "  0.3 s per extra target up to N=50; a 50-target drill fits a small AWX execution node;",
+        "- awaiting a 10-target drill of D-second restores costs at most 3 x D / 5 + 10 job-status calls",
+        "  (one listing answers every job of a poll round).",
         "",
     ]
     if "reads" in results:
@@ -671,9 +728,22 @@ def markdown(results: dict[str, Any]) -> str:
         figure = results["lateness_together"]
         lines += [
             f"{figure['jobs']} restores of {LATENESS_DURATIONS[0]} s started one after another and awaited by one",
-            "`backup_restore_job_info` process, as the role awaits a drill's targets (lateness = its end - the",
+            "`backup_job_status` process, as the role awaits a drill's targets (lateness = its end - the",
             f"last CompletionDate): {fmt(figure['lateness_seconds'], 2)} s, {figure['describe_calls_per_job']:.1f} "
-            "DescribeRestoreJob per job.",
+            "job-status calls (ListRestoreJobs and DescribeRestoreJob) per job.",
+            "",
+        ]
+    if "job_status" in results:
+        figure = results["job_status"]
+        lines += [
+            "## Job-status calls of a drill",
+            "",
+            f"{figure['targets']} restores of D = {figure['duration']} s started one after another, awaited by `backup_job_status` as",
+            f"the role awaits a drill's targets (`progress_interval: {STATUS_PROGRESS_INTERVAL}`, called again for the names still",
+            f"running; {fmt(figure['module_runs'], 0)} module runs). Every AWS call of those runs: {fmt(figure['calls'], 0)} "
+            f"(goal 3 x D / 5 + 10 = {figure['goal']:g}): "
+            + ", ".join(f"{k} {v}" for k, v in sorted(figure["calls_by_operation"].items()))
+            + f". One listing answers every job of a round. Completion of the last noticed {fmt(figure['lateness_seconds'], 2)} s late.",
             "",
         ]
     if "loop" in results:
@@ -724,7 +794,7 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parts", default="reads,lateness,loop,drill")
+    parser.add_argument("--parts", default="reads,lateness,loop,drill,status")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--drill-sizes", default=",".join(map(str, DRILL_SIZES)), help="numbers of drill targets")
     parser.add_argument("--overlap", action="store_true", help="run the drills beside the other parts, not after them")
@@ -747,6 +817,7 @@ def main() -> int:
         with ThreadPoolExecutor(4) as pool:
             lateness = {d: pool.submit(bench_lateness, d, options.repeats) for d in LATENESS_DURATIONS} if "lateness" in parts else {}
             together = pool.submit(bench_lateness_together, LATENESS_DURATIONS[0], TOGETHER_JOBS, options.repeats) if lateness else None
+            status = pool.submit(bench_job_status, STATUS_TARGETS, STATUS_RESTORE_SECONDS, options.repeats) if "status" in parts else None
             if "reads" in parts:
                 results["reads"] = bench_reads(options.repeats)
             if "loop" in parts:
@@ -755,6 +826,8 @@ def main() -> int:
                 results["lateness"] = {str(d): future.result() for d, future in lateness.items()}
             if together is not None:
                 results["lateness_together"] = together.result()
+            if status is not None:
+                results["job_status"] = status.result()
 
     # The drills come after the other parts by default, alone, for quieter figures; --overlap runs
     # them side by side (the load of each is then in the other's figures).

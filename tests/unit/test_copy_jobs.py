@@ -125,3 +125,14 @@ def test_the_copies_are_read_in_their_source_region_with_one_listing(aws, capsys
     assert [(c["name"], c["region"], c["state"]) for c in status["copy_jobs"]] == [("web", SOURCE_REGION, "COMPLETED"), ("shared", SOURCE_REGION, "COMPLETED")]
     assert isinstance(status["observed_at"], float)
     assert aws.calls() == {"ListCopyJobs": 1}
+
+
+def test_copy_jobs_without_a_region_are_read_with_those_of_the_modules_region(aws, capsys, points):
+    control.configure(copy_job_seconds=0)
+    started = run_copies(capsys, copies(*points))
+    aws.reset_calls()
+    jobs = [{"name": c["name"], "copy_job_id": c["copy_job"]["copy_job_id"]} for c in started["copy_jobs"]]
+    jobs[1]["region"] = SOURCE_REGION
+    status = run_module_main(capsys, backup_job_status.main, {"region": SOURCE_REGION, "copy_jobs": jobs})
+    assert [c["region"] for c in status["copy_jobs"]] == [SOURCE_REGION, SOURCE_REGION]
+    assert aws.calls() == {"ListCopyJobs": 1}
