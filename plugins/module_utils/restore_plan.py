@@ -247,7 +247,7 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
         if first != index:
             problems.append(
                 f"name {name!r} is also the name of restore_targets[{first}]; names must be unique, "
-                "ignoring case (RDS identifiers are case-insensitive)"
+                "ignoring case (AWS compares many identifiers without case)"
             )
 
     copy_problems, copy_point = _check_copy_from(target)

@@ -164,7 +164,7 @@ def test_names_are_unique_ignoring_case():
     found = problems([rds(name="Orders"), efs(), rds(name="orders")])
     assert found == [
         "restore_targets[2] (name 'orders'): name 'orders' is also the name of restore_targets[0]; names must be unique, "
-        "ignoring case (RDS identifiers are case-insensitive)"
+        "ignoring case (AWS compares many identifiers without case)"
     ]
 
 
