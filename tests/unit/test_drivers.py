@@ -387,7 +387,8 @@ def test_an_in_place_restore_is_looked_at_never_tagged_nor_deleted(env, capsys):
     assert not result.get("failed") and result["changed"] is False, result
     (present,) = result["resources"]
     assert present["status"] == "in place" and present["name"] == "share" and present["facts"]["file_system_id"] == prod_id
-    absent = run_module_main(capsys, module.main, {"run_id": RUN, "resources": [{"name": "share", "restore_job_id": job["RestoreJobId"]}], "state": "absent", "adopt_unmarked": True})
+    args = {"run_id": RUN, "resources": [{"name": "share", "restore_job_id": job["RestoreJobId"]}], "state": "absent", "adopt_unmarked": True}
+    absent = run_module_main(capsys, module.main, args)
     assert absent["resources"][0]["status"].startswith("refused: restore job") and "in place" in absent["resources"][0]["status"]
     assert not {"TagResource", "CreateMountTarget", "DeleteMountTarget", "DeleteFileSystem"} & set(env["aws"].calls("efs"))
     assert tags(env["efs"].describe_file_systems(FileSystemId=prod_id)["FileSystems"][0]["Tags"]) == before
@@ -424,13 +425,15 @@ def test_taken_names_are_one_lookup_per_kind_whatever_the_number(env, capsys):
     "args, message",
     [
         ({"run_id": RUN, "resources": [{"name": "a", "restore_job_id": "j"}, {"name": "a", "restore_job_id": "k"}]}, "resources[1] ('a').name"),
-        ({"run_id": RUN, "resources": [{"name": "a", "restore_job_id": "j", "settings": {"subnets": []}}]}, "resources[0] ('a').settings: unknown keys subnets"),
+        ({"run_id": RUN, "resources": [{"name": "a", "restore_job_id": "j", "settings": {"subnets": []}}]},
+         "resources[0] ('a').settings: unknown keys subnets"),
         ({"run_id": RUN, "resources": [{"name": "a", "restore_job_id": "j", "settings": {"instance_identifiers": ["a-1"]}}]},
          "resources[0] ('a').settings.instance_identifiers needs"),
         ({"run_id": RUN, "resources": [{"name": "a", "restore_job_id": "j", "settings": {"tags": {rr.RUN_TAG: "x"}}}]}, "resources[0] ('a').settings.tags"),
         ({"run_id": RUN, "resources": [{"name": "a", "restore_job_id": "j", "expected": {}}], "state": "absent"}, "resources[0] ('a').expected"),
         ({"run_id": RUN, "restore_job_ids": ["j"], "copies": [{"name": "a", "copy_job_id": "c"}]}, "copies applies to state=absent only"),
-        ({"run_id": RUN, "restore_job_ids": ["j"], "state": "absent", "copies": [{"name": "a", "copy_job_id": "c", "region": "mars"}]}, "copies[0] ('a').region"),
+        ({"run_id": RUN, "restore_job_ids": ["j"], "state": "absent", "copies": [{"name": "a", "copy_job_id": "c", "region": "mars"}]},
+         "copies[0] ('a').region"),
         ({"run_id": RUN}, "restore_job_ids"),
     ],
 )  # fmt: skip
@@ -456,6 +459,7 @@ def test_module_results_carry_the_callers_names_and_validation(env, capsys):
     (one,) = result["resources"]
     assert one["name"] == "orders" and isinstance(one["usable_at"], float)
     assert one["validation"] == "failed: db_instance_class is 'db.t3.micro', expected 'db.m5.large'"
-    absent = run_module_main(capsys, module.main, {"run_id": RUN, "resources": [{"name": "orders", "restore_job_id": db_job["RestoreJobId"]}], "state": "absent"})
+    args = {"run_id": RUN, "resources": [{"name": "orders", "restore_job_id": db_job["RestoreJobId"]}], "state": "absent"}
+    absent = run_module_main(capsys, module.main, args)
     assert absent["resources"][0]["name"] == "orders" and absent["resources"][0]["status"] == "deleted"
     assert "orders-drill" not in instances(env) and "orders" in instances(env)
