@@ -24,6 +24,7 @@ from ansible_collections.recovery.aws_backup.plugins.modules import restored_res
 from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource_info as info_module
 from tests.emulator import seed
 from tests.unit.module_runner import run_module_main
+from tests.unit.test_restored_resource import FakeTime
 
 RUN = "drill-2026-12-04"
 OTHER_RUN = "drill-2026-12-03"
@@ -150,26 +151,6 @@ def test_validation_reads_the_resource():
 
 
 # ---- the one wait --------------------------------------------------------------------------
-
-
-class FakeTime:
-    def __init__(self, on_sleep=None):
-        self.now, self.slept, self.on_sleep = 0.0, [], on_sleep
-
-    def sleep(self, seconds: float) -> None:
-        if self.on_sleep:
-            self.on_sleep(len(self.slept))
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
-
-    def wall(self) -> float:
-        return 1_800_000_000.0 + self.now
-
-    def kwargs(self) -> dict:
-        return {"sleep": self.sleep, "clock": self.clock, "wall": self.wall}
 
 
 def test_wait_until_all_polls_on_the_schedule_never_in_a_tight_loop():
