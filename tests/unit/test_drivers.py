@@ -444,3 +444,12 @@ def test_module_results_carry_the_callers_names_and_validation(env, capsys):
     absent = run_module_main(capsys, module.main, args)
     assert absent["resources"][0]["name"] == "orders" and absent["resources"][0]["status"] == "deleted"
     assert "orders-drill" not in instances(env) and "orders" in instances(env)
+
+
+def test_copies_are_deleted_by_copy_job_id_and_carry_their_names(aws, capsys):
+    unknown = "00000000-0000-0000-0000-0000000000c0"
+    args = {"run_id": RUN, "resources": [], "state": "absent", "copies": [{"name": "share", "copy_job_id": unknown}]}
+    result = run_module_main(capsys, module.main, args)
+    assert not result.get("failed"), result
+    assert result["copies"] == [{"name": "share", "copy_job_id": unknown, "status": "not found"}]
+    assert aws.calls("backup") == {"DescribeCopyJob": 1}
