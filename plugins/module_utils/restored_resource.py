@@ -811,4 +811,3 @@ def run_info_module(module: Any, client_for: ClientFor) -> None:
         module.fail_json(msg=str(e))
     except _AWS_ERRORS as e:
         module.fail_json_aws(getattr(e, "exception", None) or getattr(e, "error", None) or e, msg="Failed listing the resources marked by drill runs")
-

@@ -197,10 +197,11 @@ options:
     type: float
 notes:
   - Check mode makes no change; RV(resources) says what would be done and C(changed) whether anything would be.
-  - Needs C(backup:DescribeRestoreJob), C(backup:GetRestoreJobMetadata); with O(copy_job_ids) C(backup:DescribeCopyJob)
+  - Needs C(backup:DescribeRestoreJob), C(backup:GetRestoreJobMetadata); with O(copies) or O(copy_job_ids) C(backup:DescribeCopyJob)
     (in O(copy_job_region)) and C(backup:DeleteRecoveryPoint); for EFS C(elasticfilesystem:DescribeFileSystems),
     C(DescribeMountTargets), C(TagResource), C(CreateMountTarget), C(DeleteMountTarget), C(DeleteFileSystem); for RDS
-    C(rds:DescribeDBInstances), C(DescribeDBClusters), C(AddTagsToResource), C(DeleteDBInstance), C(DeleteDBCluster).
+    C(rds:DescribeDBInstances), C(DescribeDBClusters), C(AddTagsToResource), C(DeleteDBInstance), C(DeleteDBCluster);
+    for Aurora C(settings.instance_identifiers) C(rds:CreateDBInstance).
   - Throttling and transient AWS errors are retried with jittered backoff.
 seealso:
   - module: recovery.aws_backup.restored_resource_info

@@ -247,3 +247,91 @@ def test_one_task_marks_two_restores_with_their_own_settings_and_waits_until_usa
     result, stdout = run_batch()
     assert result["changed"] is False and [r["status"] for r in result["resources"]] == ["already marked"] * 2
     assert all(r["usable_at"] >= after and r["facts"]["number_of_mount_targets"] >= 1 for r in result["resources"])
+
+
+RESOURCES_PLAYBOOK = """
+- name: A run's restores by the caller's names - made usable, validated, listed and torn down
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/recovery.aws_backup.aws:
+      endpoint_url: "{{ aws_endpoint_url }}"
+      region: "{{ aws_region }}"
+  tasks:
+    - name: Preflight - which identifiers the restores would create exist already
+      recovery.aws_backup.restored_resource_info:
+        new_resources: "{{ new_resources }}"
+      register: preflight
+
+    - name: Mark, make usable (mount targets, cluster instances), wait, validate
+      recovery.aws_backup.restored_resource:
+        run_id: "{{ run_id }}"
+        resources: "{{ resources }}"
+        wait_until_usable: true
+        wait_timeout: 120
+      register: present
+
+    - name: Tear down by ownership
+      recovery.aws_backup.restored_resource:
+        run_id: "{{ run_id }}"
+        resources: "{{ resources | map('dict2items') | map('selectattr', 'key', 'in', ['name', 'restore_job_id']) | map('items2dict') | list }}"
+        state: absent
+        wait_timeout: 120
+      register: absent
+
+    - name: Save the results
+      ansible.builtin.copy:
+        content: "{{ {'preflight': preflight, 'present': present, 'absent': absent} | to_json }}"
+        dest: "{{ output_dir }}/result.json"
+        mode: "0600"
+"""
+
+
+def test_resources_by_name_are_made_usable_validated_and_torn_down(run_playbook, emulator_server, drill, tmp_path):
+    """An EFS file system and an Aurora cluster in one task by the caller's names: the cluster gets its
+    DB instance carrying the run's mark, both pass validation, and the teardown deletes them (the
+    instance first) while production - the source cluster and the file system named like the copy - stays."""
+    backup, rds, efs = emulator_server.client("backup"), emulator_server.client("rds"), drill["efs"]
+    source = seed.create_aurora_cluster(rds, "ledger")
+    point = seed.backup_and_wait(backup, "test-vault", source["DBClusterArn"], drill["job"]["IamRoleArn"])
+    cluster_job = backup.start_restore_job(
+        RecoveryPointArn=point.recovery_point_arn, Metadata={"DBClusterIdentifier": "ledger-drill"}, IamRoleArn=drill["job"]["IamRoleArn"]
+    )["RestoreJobId"]
+    assert backup.describe_restore_job(RestoreJobId=cluster_job)["Status"] == "COMPLETED"
+    resources = [
+        {"name": "share-drill", "restore_job_id": drill["job"]["RestoreJobId"],
+         "settings": {"tags": {"Name": "share-drill"}, "subnet_ids": [drill["subnet_id"]]},
+         "expected": {"creation_token": "prod-share-drill", "performance_mode": "generalPurpose"}},
+        {"name": "ledger-drill", "restore_job_id": cluster_job,
+         "settings": {"instance_identifiers": ["ledger-drill-1"], "db_instance_class": "db.r5.large"},
+         "expected": {"db_cluster_identifier": "ledger-drill", "instance_count": 1}},
+    ]  # fmt: skip
+    new_resources = [{"name": "ledger", "resource_type": "Aurora"}, {"name": "orders-new", "resource_type": "RDS"}]
+    playbook = tmp_path / "resources.yml"
+    playbook.write_text(RESOURCES_PLAYBOOK)
+    result = run_playbook(playbook, {"run_id": RUN, "resources": resources, "new_resources": new_resources})
+    assert result.rc == 0 and "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
+    out = result.load_json("result.json")
+
+    assert [(t["name"], t["identifier"], t["kind"]) for t in out["preflight"]["taken"]] == [("ledger", "ledger", "db-cluster")]
+    present = out["present"]
+    assert not present.get("failed"), present
+    by_name = {r["name"]: r for r in present["resources"]}
+    assert by_name["share-drill"]["status"] == "marked" and by_name["share-drill"]["validation"] == "passed"
+    assert [c["subnet_id"] for c in by_name["share-drill"]["created"]] == [drill["subnet_id"]]
+    ledger = by_name["ledger-drill"]
+    assert ledger["status"] == "marked" and ledger["validation"] == "passed", ledger
+    assert [c["db_instance_identifier"] for c in ledger["created"]] == ["ledger-drill-1"]
+    assert isinstance(ledger["usable_at"], float) and ledger["facts"]["db_cluster_identifier"] == "ledger-drill"
+    seen_instances = [i["DBInstanceIdentifier"] for i in rds.describe_db_instances()["DBInstances"]]
+    assert "ledger-drill-1" not in seen_instances  # deleted by the teardown that followed
+
+    absent = out["absent"]
+    assert not absent.get("failed") and {r["name"]: r["status"] for r in absent["resources"]} == {
+        "share-drill": "deleted", "ledger-drill": "deleted"
+    }  # fmt: skip
+    ledger_gone = next(r for r in absent["resources"] if r["name"] == "ledger-drill")
+    assert len(ledger_gone["deleted_resources"]) == 2 and ledger_gone["deleted_resources"][-1].endswith(":cluster:ledger-drill")
+    assert {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]} == {"ledger"}
+    assert file_system(efs, drill["restored_id"]) is None and file_system(efs, drill["prod_id"]) is not None

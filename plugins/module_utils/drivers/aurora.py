@@ -16,13 +16,11 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 
@@ -52,7 +50,7 @@ def _instance_count(target: dict[str, Any]) -> int:
     return int(count) if isinstance(count, int) and not isinstance(count, bool) and count >= 1 else 1
 
 
-class AuroraDriver(Driver):
+class AuroraDriver(rds.RdsTagged):
     resource_type = "Aurora"
     services = ("rds",)
     kinds = (KIND,)
@@ -174,12 +172,6 @@ class AuroraDriver(Driver):
         instances = set(rds.find_taken_instances(client_for, [i for kind, i in identifiers if kind == "db-instance"]))
         return taken + [(kind, i) for kind, i in identifiers if kind == "db-instance" and i in instances]
 
-    def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
-        rds.add_tags(client_for("rds"), ref.arn, tags)
-
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "TagList": tag_list({**tag_dict(raw.get("TagList")), **tags})}
-
     def dependents(self, client_for: ClientFor, ref: Ref, raw: dict[str, Any]) -> list[dict[str, Any]]:
         if not raw.get("DBClusterMembers"):
             return []
@@ -226,9 +218,6 @@ class AuroraDriver(Driver):
         # The cluster's description names its members: read it again once they are there.
         fresh = self.describe(client_for, ref) if created else None
         return Step("done", "", created, bool(created), fresh)
-
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "TagList")
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []

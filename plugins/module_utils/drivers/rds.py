@@ -130,7 +130,20 @@ def find_taken_instances(client_for: ClientFor, identifiers: list[str]) -> list[
     return [i for i in identifiers if i.lower() in found]
 
 
-class RdsDriver(Driver):
+class RdsTagged(Driver):
+    """What RDS resources (DB instances and clusters) share: tags by ARN, in TagList."""
+
+    def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
+        add_tags(client_for("rds"), ref.arn, tags)
+
+    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
+        return {**raw, "TagList": tag_list({**tag_dict(raw.get("TagList")), **tags})}
+
+    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
+        return raw_facts(raw, "TagList")
+
+
+class RdsDriver(RdsTagged):
     resource_type = "RDS"
     services = ("rds",)
     kinds = (KIND,)
@@ -199,12 +212,6 @@ class RdsDriver(Driver):
         taken = set(find_taken_instances(client_for, [i for kind, i in identifiers if kind == "db-instance"]))
         return [(kind, i) for kind, i in identifiers if kind == "db-instance" and i in taken]
 
-    def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
-        add_tags(client_for("rds"), ref.arn, tags)
-
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "TagList": tag_list({**tag_dict(raw.get("TagList")), **tags})}
-
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
@@ -212,9 +219,6 @@ class RdsDriver(Driver):
         if status in STUCK_STATES:
             return Step.stuck(f"{self.noun(ref)} is {status}, which it does not leave by itself")
         return Step.done() if status == "available" or check_mode else Step.pending(f"status {status}")
-
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "TagList")
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []
