@@ -45,7 +45,6 @@ _FIELD_TYPES = {name: option.type for driver in DRIVERS.values() for name, optio
 # copy_from: where a drill (or an isolated recovery account) copies the recovery point from before
 # restoring it in the role's Region: the source Region and vault, and which point.
 COPY_FROM_KEYS = ("region", "backup_vault_name", "recovery_point_arn")
-PERFORMANCE_MODES = ("generalPurpose", "maxIO")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 
@@ -154,18 +153,14 @@ def _label(index: int, target: Any) -> str:
     return f"restore_targets[{index}] (no name)"
 
 
-def _check_string_list(field: str, value: Any, path: bool = False) -> list[str]:
+def _check_string_list(field: str, value: Any) -> list[str]:
     if not isinstance(value, (list, tuple)):
         return [f"{field} must be a list of strings, got {type(value).__name__}"]
-    problems = []
-    for position, item in enumerate(value):
-        if not _is_nonempty_str(item):
-            problems.append(f"{field}[{position}] must be a non-empty string, got {item!r}")
-        elif path and not item.startswith("/"):
-            # "You must specify the path relative to the file system root ... you enter /file1"
-            # (AWS Backup developer guide, "Restore an Amazon EFS file system", item-level restore).
-            problems.append(f"{field}[{position}] {item!r} must start with '/' (paths are relative to the file system root)")
-    return problems
+    return [
+        f"{field}[{position}] must be a non-empty string, got {item!r}"
+        for position, item in enumerate(value)
+        if not _is_nonempty_str(item)
+    ]
 
 
 def _check_metadata(target: dict[str, Any], resource_type: Optional[str], name: Any) -> list[str]:
@@ -296,11 +291,7 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
         elif kind == "str" and not _is_nonempty_str(value):
             problems.append(f"{field} must be a non-empty string, got {value!r}")
         elif kind == "list":
-            # Paths of an item-level restore are from the file system root.
-            problems.extend(_check_string_list(field, value, path=field == "item_paths"))
-    performance_mode = target.get("performance_mode")
-    if performance_mode is not None and performance_mode not in PERFORMANCE_MODES:
-        problems.append(f"performance_mode must be one of {', '.join(PERFORMANCE_MODES)}, got {performance_mode!r}")
+            problems.extend(_check_string_list(field, value))
     problems.extend(_check_metadata(target, resource_type, name))
     driver = driver_for(resource_type) if resource_type is not None else None
     if driver is not None and isinstance(name, str) and name.strip():
@@ -516,6 +507,12 @@ def survey_targets(targets: Any, single_target: Any = None, source_region: Any =
         answers = {k: v for k, v in single_target.items() if v not in (None, "", [])}
         if answers.get("name"):
             result.append(answers)
+    if source_region:
+        result = [
+            {**t, "copy_from": {**t["copy_from"], "region": t["copy_from"].get("region") or source_region}}
+            if isinstance(t, dict) and isinstance(t.get("copy_from"), dict) else t
+            for t in result
+        ]
     if result:
         # Checked here, so that a bad item of dr_targets fails naming it and its key, before the role
         # checks its arguments.
@@ -523,10 +520,4 @@ def survey_targets(targets: Any, single_target: Any = None, source_region: Any =
             check_targets(result, "recover", "check")
         except PlanError as e:
             raise PlanError([p.replace("restore_targets[", "dr_targets[", 1) for p in e.problems]) from None
-    if source_region:
-        result = [
-            {**t, "copy_from": {**t["copy_from"], "region": t["copy_from"].get("region") or source_region}}
-            if isinstance(t, dict) and isinstance(t.get("copy_from"), dict) else t
-            for t in result
-        ]
     return plain(result)

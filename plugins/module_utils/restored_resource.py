@@ -801,12 +801,18 @@ def run_info_module(module: Any, client_for: ClientFor) -> None:
         if params.get("run_id") is not None:
             _check_run_id(params["run_id"])
         new_resources = params.get("new_resources")
+        result: dict[str, Any] = {"changed": False}
         if new_resources is not None:
             check_new_resources(new_resources)
-            # The drill's preflight: only the taken names, one lookup per kind of identifier.
-            module.exit_json(changed=False, resources=[], taken=find_taken(client_for, new_resources))
-        resources = find_marked_resources(client_for, params.get("run_id"))
-        module.exit_json(changed=False, resources=json_safe(resources))
+            # The drill's preflight: the taken names (one lookup per kind of identifier), and what
+            # earlier drills left (one listing per type).
+            taken = find_taken(client_for, new_resources)
+            result["taken"] = taken
+            if taken:
+                ids = [t["identifier"] for t in taken]
+                result["msg"] = f"{', '.join(ids)} already exist{'s' if len(ids) == 1 else ''}: choose new names (nothing was started)"
+        result["resources"] = json_safe(find_marked_resources(client_for, params.get("run_id")))
+        module.exit_json(**result)
     except InputError as e:
         module.fail_json(msg=str(e))
     except _AWS_ERRORS as e:

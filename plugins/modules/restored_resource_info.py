@@ -13,8 +13,9 @@ description:
     collection restores (today EFS file systems, RDS DB instances and Aurora DB clusters).
   - One listing per resource type (DescribeFileSystems, DescribeDBInstances, DescribeDBClusters), whose answers
     include the tags, so the cost does not grow with the number of resources.
-  - With O(new_resources), instead tells which identifiers the restores of a drill would create exist already
-    (RV(taken)), the drill's preflight - one filtered lookup per kind of identifier, whatever the number of targets.
+  - With O(new_resources), also tells which identifiers the restores of a drill would create exist already
+    (RV(taken)), the drill's preflight - one filtered lookup per kind of identifier, whatever the number of targets -
+    and says which in RV(msg).
   - Read-only. To delete what is found, give its run and restore jobs to M(recovery.aws_backup.restored_resource)
     with O(recovery.aws_backup.restored_resource#module:state=absent), which checks ownership again.
 options:
@@ -24,7 +25,7 @@ options:
     type: str
   new_resources:
     description:
-      - The resources a drill is about to restore. When given, only RV(taken) is looked up (RV(resources) is empty).
+      - The resources a drill is about to restore, whose new identifiers are looked up (RV(taken)).
       - EFS restores are not looked up (AWS gives a new file system its own id).
     type: list
     elements: dict
@@ -103,6 +104,11 @@ taken:
       description: What it names - C(db-instance) or C(db-cluster).
       type: str
       sample: db-instance
+msg:
+  description: Which identifiers of O(new_resources) exist already, when any do.
+  returned: when an identifier of O(new_resources) exists already
+  type: str
+  sample: "orders-drill already exists: choose new names (nothing was started)"
 resources:
   description: The marked resources, by type in the collection's order (EFS file systems, DB instances, DB clusters).
   returned: always

@@ -653,16 +653,19 @@ def test_cleanup_runs_join_journals_and_marked_resources_and_leave_out_the_askin
 def test_survey_targets_take_a_list_its_json_or_yaml_text_and_one_simple_target():
     from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError, survey_targets
 
-    listed = [{"name": "a", "resource_type": "EFS"}]
+    listed = [efs(name="a")]
     assert survey_targets(listed) == listed
-    assert survey_targets('[{"name": "a", "resource_type": "EFS"}]') == listed
-    assert survey_targets("- name: a\n  resource_type: EFS\n") == listed
+    assert survey_targets(json.dumps(listed)) == listed
+    assert survey_targets(f"- name: a\n  resource_type: EFS\n  resource_arn: {EFS_ARN}\n  backup_vault_name: {VAULT}\n") == listed
     assert survey_targets("") == [] and survey_targets(None) == []
     single = {"name": "b", "resource_type": "RDS", "resource_arn": "arn:aws:rds:us-east-1:123456789012:db:x",
               "recovery_point_arn": "", "backup_vault_name": "v", "rto_seconds": None}  # fmt: skip
     assert survey_targets("[]", single) == [{"name": "b", "resource_type": "RDS",
                                              "resource_arn": "arn:aws:rds:us-east-1:123456789012:db:x", "backup_vault_name": "v"}]  # fmt: skip
     assert survey_targets(listed, {"name": "", "resource_type": "EFS"}) == listed  # an unanswered single target
+    # Each item is checked, named as the survey's variable names it.
+    with pytest.raises(PlanError, match=re.escape("dr_targets[0] (name 'a'): unknown key 'dbclass'; the keys a target takes: name,")):
+        survey_targets([efs(name="a", dbclass="db.t3.micro")])
     for bad in ("{not: [a list", '{"name": "a"}', 42):
         try:
             survey_targets(bad)

@@ -128,9 +128,18 @@ class EfsDriver(Driver):
         return problems
 
     def check_fields(self, target: dict[str, Any]) -> list[str]:
+        problems = []
+        performance_mode = target.get("performance_mode")
+        if performance_mode is not None and performance_mode not in PERFORMANCE_MODES:
+            problems.append(f"performance_mode must be one of {', '.join(PERFORMANCE_MODES)}, got {performance_mode!r}")
+        for position, path in enumerate(target.get("item_paths") or [] if isinstance(target.get("item_paths"), list) else []):
+            # "You must specify the path relative to the file system root ... you enter /file1" (AWS
+            # Backup developer guide, "Restore an Amazon EFS file system", item-level restore).
+            if isinstance(path, str) and path.strip() and not path.startswith("/"):
+                problems.append(f"item_paths[{position}] {path!r} must start with '/' (paths are relative to the file system root)")
         if given(target.get("kms_key_id")) and target.get("encrypted", True) is False:
-            return ["kms_key_id requires encrypted to be true (a KMS key encrypts the new file system)"]
-        return []
+            problems.append("kms_key_id requires encrypted to be true (a KMS key encrypts the new file system)")
+        return problems
 
     def identity_applies(self, target: dict[str, Any]) -> bool:
         return target.get("in_place") is not True
