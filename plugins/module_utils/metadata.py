@@ -140,10 +140,7 @@ def to_aws_metadata(metadata: dict[Any, Any] | None) -> dict[str, str]:
 def find_key(metadata: dict[str, Any], name: str) -> str | None:
     """The key of `metadata` that AWS reads as `name` (case-insensitive), or None."""
     wanted = name.lower()
-    for key in metadata:
-        if key.lower() == wanted:
-            return key
-    return None
+    return next((key for key in metadata if str(key).lower() == wanted), None)
 
 
 def _boolean_text(key: str, value: str) -> str:

@@ -24,6 +24,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import target_fields
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT as _NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import is_sensitive_key
 
 MODES = ("recover", "drill", "cleanup")
@@ -135,14 +136,6 @@ def is_secret_entry(key: Any, value: Any) -> bool:
     return is_sensitive_key(str(key)) or holds_secret(value)
 
 
-def _find_key(mapping: dict[str, Any], key: str) -> Optional[str]:
-    wanted = key.lower()
-    for existing in mapping:
-        if existing.lower() == wanted:
-            return existing
-    return None
-
-
 # ---- validation ------------------------------------------------------------------------------
 
 
@@ -190,7 +183,7 @@ def _check_metadata(target: dict[str, Any], resource_type: Optional[str], name: 
                 problems.append(f"{field}.{key_text} has no value; give a value or leave the key out")
     if len(dicts) == 2:
         for key in dicts["secret_metadata"]:
-            other = _find_key({str(k): None for k in dicts["metadata"]}, str(key))
+            other = find_key({str(k): None for k in dicts["metadata"]}, str(key))
             if other is not None:
                 problems.append(
                     f"metadata.{other} and secret_metadata.{key} name the same key (AWS reads keys case-insensitively); give it once"
@@ -367,7 +360,7 @@ def plan_metadata(target: dict[str, Any]) -> dict[str, Any]:
     merged = plain(driver_for(target["resource_type"]).restore_metadata(target["name"], target))
     for key, value in (target.get("metadata") or {}).items():
         key = str(key)
-        existing = _find_key(merged, key)
+        existing = find_key(merged, key)
         if existing is not None:
             del merged[existing]
         if not is_secret_entry(key, value):
@@ -444,7 +437,7 @@ def secret_metadata(target: dict[str, Any]) -> dict[str, Any]:
         if is_secret_entry(key, value):
             secret[str(key)] = plain(value)
     for key, value in (target.get("secret_metadata") or {}).items():
-        existing = _find_key(secret, str(key))
+        existing = find_key(secret, str(key))
         if existing is not None:
             del secret[existing]
         secret[str(key)] = plain(value)

@@ -23,6 +23,7 @@ from typing import Any, Callable, Optional
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 ClientFor = Callable[[str], Any]
 
@@ -99,12 +100,6 @@ def aware(value: Any) -> Optional[datetime]:
     if not isinstance(value, datetime):
         return None
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-
-
-def find_key(mapping: dict[str, Any], key: str) -> Optional[str]:
-    """The key of mapping equal to key ignoring case (AWS reads restore metadata keys so)."""
-    wanted = key.lower()
-    return next((existing for existing in mapping if str(existing).lower() == wanted), None)
 
 
 @backup_retry

@@ -25,7 +25,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import as_bool
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import find_key
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
