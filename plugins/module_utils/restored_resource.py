@@ -810,7 +810,7 @@ def run_info_module(module: Any, client_for: ClientFor) -> None:
             result["taken"] = taken
             if taken:
                 ids = [t["identifier"] for t in taken]
-                result["msg"] = f"{', '.join(ids)} already exist{'s' if len(ids) == 1 else ''}: choose new names (nothing was started)"
+                result["msg"] = f"{', '.join(ids)} already exist{'s' if len(ids) == 1 else ''}; choose new names (nothing was started)"
         result["resources"] = json_safe(find_marked_resources(client_for, params.get("run_id")))
         module.exit_json(**result)
     except InputError as e:

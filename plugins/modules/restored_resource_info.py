@@ -108,7 +108,7 @@ msg:
   description: Which identifiers of O(new_resources) exist already, when any do.
   returned: when an identifier of O(new_resources) exists already
   type: str
-  sample: "orders-drill already exists: choose new names (nothing was started)"
+  sample: "orders-drill already exists; choose new names (nothing was started)"
 resources:
   description: The marked resources, by type in the collection's order (EFS file systems, DB instances, DB clusters).
   returned: always
