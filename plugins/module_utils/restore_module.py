@@ -44,7 +44,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MetadataError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import check_structured_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import derived_creation_token
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
@@ -55,7 +55,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import to_aws_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import validate_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointNotFoundError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import describe_recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
@@ -63,7 +62,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import parse_time
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import recovery_point_result
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import resolve_restore_source
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import Outcome
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobEndedError
@@ -191,19 +189,13 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
             f"got {resource_type!r}"
         )
     if params.get("latest_before") is not None:
-        try:
-            parse_time(params["latest_before"], "latest_before")
-        except RecoveryPointOptionError as e:
-            raise InputError(str(e)) from None
+        parse_time(params["latest_before"], "latest_before")
     warnings = [w for w in [resource_type_warning(resource_type)] if w]
     raw_metadata = dict(params.get("metadata") or {})
-    try:
-        user_metadata = to_aws_metadata(raw_metadata)
-    except MetadataError as e:
-        raise InputError(str(e)) from None
+    user_metadata = to_aws_metadata(raw_metadata)
     try:
         secret_metadata = to_aws_metadata(params.get("secret_metadata"))
-    except MetadataError as e:
+    except InputError as e:
         # Named as the option it came from; its values are never part of the message.
         raise InputError(f"secret_{e}") from None
     for key, value in secret_metadata.items():
@@ -240,7 +232,7 @@ def resolve_source(params: dict[str, Any], checked: CheckedInput, client: Any) -
             point.get("BackupVaultName"),
             params.get("backup_vault_account_id"),
         )
-    except (RecoveryPointOptionError, RecoveryPointNotFoundError) as e:
+    except RecoveryPointNotFoundError as e:
         raise InputError(str(e)) from None
     except (BotoCoreError, ClientError) as e:
         raise RestoreJobAWSError("finding the recovery point and its restore metadata", e) from e
@@ -300,11 +292,8 @@ def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
             "metadata is required: StartRestoreJob needs the restore metadata (e.g. file-system-id for EFS); "
             "give metadata, or metadata_source to start from the recovery point's"
         )
-    try:
-        check_structured_values(checked.raw_metadata, resource_type)
-        return validate_metadata(merged, resource_type)
-    except MetadataError as e:
-        raise InputError(str(e)) from None
+    check_structured_values(checked.raw_metadata, resource_type)
+    return validate_metadata(merged, resource_type)
 
 
 def with_efs_creation_token(metadata: dict[str, str], resource_type: str | None, seed: str) -> dict[str, str]:

@@ -291,7 +291,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
     RECOVERY_POINT_STATUSES,
     SELECT_CHOICES,
-    RecoveryPointOptionError,
+    InputError,
     build_query,
     copy_source_result,
     copy_sources,
@@ -339,8 +339,8 @@ def main() -> None:
             backup_vault_account_id=params["backup_vault_account_id"],
             now=now,
         )
-    except RecoveryPointOptionError as e:
-        module.fail_json(msg=str(e), option=e.option)
+    except InputError as e:
+        module.fail_json(msg=str(e))
 
     client = module.client("backup", retry_decorator=backup_retry)
     try:
@@ -370,8 +370,8 @@ def main() -> None:
                 )
             except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
                 module.fail_json_aws(e, msg=f"Failed to get restore metadata of {point['RecoveryPointArn']}")
-            except RecoveryPointOptionError as e:
-                module.fail_json(msg=str(e), option=e.option)
+            except InputError as e:
+                module.fail_json(msg=str(e))
             # What the result hides must not leak through Ansible's logs or callbacks either.
             module.no_log_values.update(sensitive_values(metadata))
             result["restore_metadata"] = mask_metadata(metadata)

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import (
     MASK,
-    MetadataError,
+    InputError,
     check_structured_values,
     derived_creation_token,
     is_sensitive_key,
@@ -46,11 +46,11 @@ def test_yaml_values_become_the_strings_aws_takes():
 
 
 def test_none_value_and_case_duplicates_are_rejected_naming_the_key():
-    with pytest.raises(MetadataError, match=r"metadata\.KmsKeyId has no value"):
+    with pytest.raises(InputError, match=r"metadata\.KmsKeyId has no value"):
         to_aws_metadata({"KmsKeyId": None})
-    with pytest.raises(MetadataError, match="ItemsToRestore.*itemsToRestore|itemsToRestore.*ItemsToRestore"):
+    with pytest.raises(InputError, match="ItemsToRestore.*itemsToRestore|itemsToRestore.*ItemsToRestore"):
         to_aws_metadata({"ItemsToRestore": ["/a"], "itemsToRestore": ["/b"]})
-    with pytest.raises(MetadataError, match="metadata must be a dictionary"):
+    with pytest.raises(InputError, match="metadata must be a dictionary"):
         to_aws_metadata(["file-system-id"])
 
 
@@ -79,7 +79,7 @@ def test_efs_valid_metadata_passes_with_booleans_normalized():
     ],
 )
 def test_efs_rules_fail_naming_the_key(metadata, message):
-    with pytest.raises(MetadataError, match=message):
+    with pytest.raises(InputError, match=message):
         prepare_metadata(metadata, "EFS")
 
 
@@ -158,15 +158,15 @@ def test_efs_item_paths_have_no_count_limit_but_the_metadata_has_200_kb():
     prepared = prepare_metadata({**EFS_BASE, "ItemsToRestore": paths}, "EFS")
     assert json.loads(prepared["ItemsToRestore"]) == paths
     too_big = {**EFS_BASE, "ItemsToRestore": [f"/data/{'x' * 1000}-{n}" for n in range(210)]}
-    with pytest.raises(MetadataError, match=r"metadata is \d+ bytes; AWS Backup takes at most 204800 bytes"):
+    with pytest.raises(InputError, match=r"metadata is \d+ bytes; AWS Backup takes at most 204800 bytes"):
         prepare_metadata(too_big, "EFS")
-    with pytest.raises(MetadataError, match="at most 204800 bytes"):
+    with pytest.raises(InputError, match="at most 204800 bytes"):
         prepare_metadata({"DBInstanceIdentifier": "x" * 210_000}, "RDS")
 
 
 @pytest.mark.parametrize("resource_type", ["EFS", "RDS", "Aurora", None])
 def test_a_dictionary_is_refused_where_aws_documents_no_structured_value(resource_type):
-    with pytest.raises(MetadataError, match=r"metadata\.file-system-id must be text, a number, a boolean or a list"):
+    with pytest.raises(InputError, match=r"metadata\.file-system-id must be text, a number, a boolean or a list"):
         check_structured_values({"file-system-id": {"id": "fs-1"}}, resource_type)
 
 
