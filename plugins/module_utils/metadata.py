@@ -238,15 +238,19 @@ def prepare_metadata(metadata: dict[Any, Any] | None, resource_type: str | None)
     return validate_metadata(to_aws_metadata(metadata), resource_type)
 
 
-def resource_type_warning(resource_type: str | None) -> str | None:
-    """A warning for a resource type AWS does not document (AWS adds types, so not an error)."""
+def normalise_resource_type(resource_type: str | None) -> tuple[str | None, str | None]:
+    """(AWS's spelling of resource_type, a note when it was given in another case). AWS compares
+    the type as given and refuses "efs", so it is never sent so. Raises InputError for a type AWS
+    does not document: botocore's model constrains ResourceType by a pattern only (no list of
+    values), so the list is the API reference's, DOCUMENTED_RESOURCE_TYPES."""
     if resource_type is None or resource_type in DOCUMENTED_RESOURCE_TYPES:
-        return None
-    near = [t for t in DOCUMENTED_RESOURCE_TYPES if t.lower() == resource_type.lower()]
-    hint = f" Did you mean {near[0]!r}?" if near else ""
-    return (
-        f"resource_type {resource_type!r} is not one of the types AWS documents "
-        f"({', '.join(DOCUMENTED_RESOURCE_TYPES)}); it is sent as given.{hint}"
+        return resource_type, None
+    near = [t for t in DOCUMENTED_RESOURCE_TYPES if t.lower() == resource_type.strip().lower()]
+    if near:
+        return near[0], f"resource_type {resource_type!r} was sent as {near[0]!r}, AWS's spelling"
+    raise InputError(
+        f"resource_type {resource_type!r} is not a resource type AWS Backup restores; the types are "
+        f"{', '.join(DOCUMENTED_RESOURCE_TYPES)} (StartRestoreJob, ResourceType, in the AWS Backup API reference)"
     )
 
 

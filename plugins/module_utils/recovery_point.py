@@ -378,6 +378,112 @@ def get_restore_testing_inferred_metadata(
     return dict(response.get("InferredMetadata") or {})
 
 
+def list_backup_vaults(client: Any) -> list[dict[str, Any]]:
+    """ListBackupVaults of the client's Region and account, every page."""
+    return _paginate(client, "list_backup_vaults", "BackupVaultList")
+
+
+def error_code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", "")) if hasattr(error, "response") else ""
+
+
+# The codes AWS answers a call the credentials may not make with (AWS Backup:
+# AccessDeniedException; some services: AccessDenied, UnauthorizedOperation).
+ACCESS_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+
+
+def denied_permission(error: Exception, prefix: str = "backup") -> Optional[str]:
+    """The IAM action ("backup:DescribeRecoveryPoint") an AccessDenied answer refused, or None
+    for any other error. IAM actions of AWS Backup are named after its API operations
+    (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html)."""
+    if error_code(error) not in ACCESS_DENIED_CODES:
+        return None
+    operation = getattr(error, "operation_name", None)
+    return f"{prefix}:{operation}" if operation else None
+
+
+def missing_vault_message(client: Any, backup_vault_name: str, backup_vault_account_id: Optional[str], region: str) -> Optional[str]:
+    """Why a call naming backup_vault_name was refused, when it is because the vault does not
+    exist: AWS answers a vault name it does not know with AccessDeniedException ("Insufficient
+    privileges to perform this action."), even with every permission (aws/aws-sdk-js#2625,
+    boto/boto3#2269; amazon.aws's backup_vault module relies on it), so only ListBackupVaults
+    tells a missing vault from a missing permission. One call, made only after such a refusal.
+    None when the vault exists, or when it cannot be told (another account's vault, or
+    ListBackupVaults refused too)."""
+    if backup_vault_account_id:
+        return None
+    try:
+        vaults = sorted(v["BackupVaultName"] for v in list_backup_vaults(client))
+    except Exception:  # noqa: BLE001 - botocore's errors: then it cannot be told, and the caller says what AWS said
+        return None
+    if backup_vault_name in vaults:
+        return None
+    listed = ", ".join(vaults[:20]) + (", ..." if len(vaults) > 20 else "") if vaults else "none"
+    return (
+        f"backup_vault_name: there is no backup vault named {backup_vault_name!r} in Region {region} "
+        f"(the vaults there: {listed})"
+    )
+
+
+def _describe_if_there(client: Any, recovery_point_arn: str, vault: str) -> Optional[dict[str, Any]]:
+    try:
+        return describe_recovery_point(client, recovery_point_arn, vault)
+    except Exception as e:  # noqa: BLE001 - botocore's ClientError; anything else propagates below
+        if error_code(e) in ("ResourceNotFoundException", "InvalidParameterValueException"):
+            return None
+        raise
+
+
+def find_recovery_point_vault(client: Any, recovery_point_arn: str, region: str) -> tuple[dict[str, Any], list[str]]:
+    """DescribeRecoveryPoint of a point whose vault is not given: the Region's vaults
+    (ListBackupVaults) read in turn until one holds it, as StartRestoreJob takes the ARN alone.
+    Returns the point (with BackupVaultName) and a note of what that cost. Raises InputError when
+    no vault holds it; botocore errors (AccessDenied of ListBackupVaults ...) propagate."""
+    vaults = [v["BackupVaultName"] for v in list_backup_vaults(client)]
+    for read, vault in enumerate(vaults, start=1):
+        point = _describe_if_there(client, recovery_point_arn, vault)
+        if point is not None:
+            point.setdefault("BackupVaultName", vault)
+            return point, [
+                f"recovery point {recovery_point_arn} is in backup vault {vault}, found by reading {read} of the "
+                f"{len(vaults)} backup vault(s) of Region {region}; give backup_vault_name: {vault} to save these reads"
+            ]
+    raise InputError(
+        f"recovery_point_arn: recovery point {recovery_point_arn} is in none of the {len(vaults)} backup vault(s) of "
+        f"Region {region} (read with ListBackupVaults and DescribeRecoveryPoint); it may have been deleted, or "
+        "belong to another account (then give backup_vault_name and backup_vault_account_id)"
+    )
+
+
+def describe_given_point(
+    client: Any, recovery_point_arn: str, backup_vault_name: str, backup_vault_account_id: Optional[str], region: str
+) -> tuple[Optional[dict[str, Any]], list[str]]:
+    """DescribeRecoveryPoint in the vault given: (point, warnings). Raises InputError when the
+    vault does not exist or does not hold the point. When AWS refuses the call for want of
+    permission, (None, [a warning naming it]): StartRestoreJob takes the ARN alone, so the
+    restore goes on, only the equal-job search cannot be narrowed to the point's resource."""
+    try:
+        return describe_recovery_point(client, recovery_point_arn, backup_vault_name, backup_vault_account_id), []
+    except Exception as e:  # noqa: BLE001 - botocore's ClientError; anything else propagates below
+        code = error_code(e)
+        if code == "ResourceNotFoundException":
+            raise InputError(
+                f"recovery_point_arn: recovery point {recovery_point_arn} is not in backup vault {backup_vault_name} "
+                f"(Region {region}); name the vault that holds it, or leave backup_vault_name out to have it found"
+            ) from None
+        permission = denied_permission(e)
+        if permission is None:
+            raise
+        missing = missing_vault_message(client, backup_vault_name, backup_vault_account_id, region)
+        if missing:
+            raise InputError(missing) from None
+        return None, [
+            f"AWS refused {permission} ({code}) for recovery point {recovery_point_arn} in vault {backup_vault_name}: "
+            "the task's credentials lack that permission, so every restore job of the account was searched for an "
+            "equal one rather than those of its resource"
+        ]
+
+
 # --------------------------------------------------------------------------------------
 # Finding recovery points
 # --------------------------------------------------------------------------------------

@@ -284,9 +284,9 @@ try:
 except ImportError:
     pass  # handled by AnsibleAWSModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata, sensitive_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
     RECOVERY_POINT_STATUSES,
@@ -318,7 +318,7 @@ def main() -> None:
         include_restore_metadata=dict(type="bool", default=False),
         include_copy_source=dict(type="bool", default=False),
     )
-    module = AnsibleAWSModule(
+    module = BackupModule(
         argument_spec=argument_spec,
         required_one_of=[["backup_vault_name", "resource_arn"]],
         required_by={"backup_vault_account_id": "backup_vault_name"},

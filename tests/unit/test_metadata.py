@@ -15,7 +15,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata impor
     mask_metadata,
     needs_efs_creation_token,
     prepare_metadata,
-    resource_type_warning,
+    normalise_resource_type,
     sensitive_values,
     to_aws_metadata,
 )
@@ -137,13 +137,13 @@ def test_sensitive_values_from_raw_and_converted_metadata():
     assert sensitive_values(to_aws_metadata(raw)) == {"12345", "s3"}
 
 
-def test_unknown_resource_type_warns_with_a_hint():
-    assert resource_type_warning("EFS") is None
-    assert resource_type_warning("Storage Gateway") is None
-    assert resource_type_warning(None) is None
-    warning = resource_type_warning("efs")
-    assert "not one of the types AWS documents" in warning and "Did you mean 'EFS'" in warning
-    assert "Did you mean" not in resource_type_warning("QuantumDB")
+def test_resource_type_is_aws_spelling_or_refused():
+    assert normalise_resource_type("EFS") == ("EFS", None)
+    assert normalise_resource_type("Storage Gateway") == ("Storage Gateway", None)
+    assert normalise_resource_type(None) == (None, None)
+    assert normalise_resource_type("efs") == ("EFS", "resource_type 'efs' was sent as 'EFS', AWS's spelling")
+    with pytest.raises(InputError, match=r"'QuantumDB' is not a resource type AWS Backup restores; the types are Aurora, "):
+        normalise_resource_type("QuantumDB")
 
 
 def test_boolean_flags_under_credential_keys_are_masked_but_not_registered():

@@ -106,8 +106,9 @@ def test_well_formed_arns_are_accepted(arn):
         ({**IN_VAULT, "idempotency_token": " "}, "idempotency_token"),
         ({**IN_VAULT, "resource_type": ""}, "resource_type"),
         ({**IN_VAULT, "metadata": {"Encrypted": None}}, "metadata.Encrypted"),
-        ({"recovery_point_arn": POINT}, "backup_vault_name"),
         ({"recovery_point_arn": POINT, "backup_vault_name": ""}, "backup_vault_name"),
+        ({"recovery_point_arn": POINT, "backup_vault_account_id": "123456789012"}, "backup_vault_account_id requires"),
+        ({**IN_VAULT, "resource_type": "QuantumDB"}, "resource_type 'QuantumDB' is not a resource type"),
     ],
 )
 def test_bad_input_names_the_option(params, option):
