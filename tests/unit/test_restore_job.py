@@ -459,3 +459,46 @@ def test_without_a_scope_the_search_lists_every_restore_job():
     backup = ListingBackup([])
     rj.find_equal_jobs(backup, request())
     assert backup.params == [("list_restore_jobs", {"ByResourceType": "EFS"})]
+
+
+# ---- check_restore_options: one restore's problems, no AWS call --------------------------
+
+EFS_OPTIONS = {**IN_VAULT, "resource_type": "EFS", "metadata": {"file-system-id": "fs-1", "newFileSystem": True}}
+
+
+def test_check_restore_options_is_empty_for_good_options_and_normalises_nothing_away():
+    assert rm.check_restore_options(EFS_OPTIONS) == []
+    assert rm.check_restore_options({**EFS_OPTIONS, "resource_type": "efs", "region": "us-east-1"}) == []
+    # recovery_point_arn alone is enough: the module finds the vault
+    assert rm.check_restore_options({k: v for k, v in EFS_OPTIONS.items() if k != "backup_vault_name"}) == []
+
+
+@pytest.mark.parametrize(
+    "changes, problem",
+    [
+        ({"region": "us-west-2"}, "recovery_point_arn is a recovery point of Region us-east-1, but this task runs in Region us-west-2: "
+                                  "AWS Backup restores a recovery point in its own Region only. Set region: us-east-1, or copy the "
+                                  "point into us-west-2 first (recovery.aws_backup.backup_copy_job) and restore the copy"),
+        ({"resource_type": "Elastic"}, "resource_type 'Elastic' is not a resource type AWS Backup restores; the types are Aurora, "
+                                       "DocumentDB, CloudFormation, DynamoDB, EBS, EC2, EFS, FSx, Neptune, RDS, Redshift, Storage "
+                                       "Gateway, S3, Timestream, VirtualMachine (StartRestoreJob, ResourceType, in the AWS Backup "
+                                       "API reference)"),
+        ({"metadata": {"newFileSystem": True}}, "metadata.file-system-id is required to restore an EFS recovery point"),
+        ({"recovery_point_arn": None}, "one of the following is required: recovery_point_arn, resource_arn"),
+        ({"latest_before": "-1d"}, "parameters are mutually exclusive: recovery_point_arn|latest_before"),
+        ({"backup_vault_name": None, "backup_vault_account_id": "123456789012"},
+         "backup_vault_account_id requires backup_vault_name: only the task's own account's vaults can be searched"),
+        ({"wait": True}, "unsupported option(s) wait; the options of a restore are "),
+    ],
+)  # fmt: skip
+def test_check_restore_options_names_each_problem_as_the_module_does(changes, problem):
+    problems = rm.check_restore_options({**EFS_OPTIONS, **changes})
+    assert len(problems) == 1 and problems[0].startswith(problem), problems
+
+
+def test_check_restore_options_says_what_backup_restore_jobs_says_of_an_element():
+    element = {**EFS_OPTIONS, "region": None, "resource_type": "Elastic", "name": "home"}
+    with pytest.raises(rj.InputError) as failed:
+        rm.check_restores({"restores": [element], "iam_role_arn": None}, "us-east-1")
+    (problem,) = rm.check_restore_options({k: v for k, v in element.items() if k != "name"})
+    assert str(failed.value).endswith(f"restores[0] (home): {problem}")

@@ -1093,3 +1093,11 @@ def test_n_restores_in_one_call_cost_n_times_one_restore(aws, capsys, monkeypatc
         assert [entry["restore_job"]["status"] for entry in result["restore_jobs"]] == ["COMPLETED"] * 3
     # one client per service for the whole call, not one per restore
     assert clients == ({"backup": 1, "efs": 1} if "COMPLETED" in scenario else {"backup": 1})
+
+
+def test_resource_arn_in_a_vault_that_does_not_exist_names_the_vault(aws, capsys, efs_point):
+    args = efs_args(efs_point, recovery_point_arn=None, resource_arn=efs_point["resource_arn"], backup_vault_name="prod-vault")
+    result = run_module(capsys, {k: v for k, v in args.items() if v is not None})
+    assert result["failed"] is True
+    assert result["msg"].startswith("backup_vault_name: there is no backup vault named 'prod-vault' in Region us-east-1")
+    assert "StartRestoreJob" not in aws.calls()
