@@ -132,7 +132,8 @@ restore_jobs:
       description: Why this restore failed, for example AWS's error.
       type: str
       returned: when RV(restore_jobs[].failed) is true
-      sample: "Failed starting the restore job: An error occurred (ResourceNotFoundException) ..."
+      sample: "Failed starting the restore job (AWS refused it: the task's credentials lack the IAM permission
+        backup:StartRestoreJob): An error occurred (AccessDeniedException) ..."
     restore_job:
       description:
         - The restore job started or found (DescribeRestoreJob, snake_case), as
