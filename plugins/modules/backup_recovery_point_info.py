@@ -112,7 +112,7 @@ notes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 author:
   - recovery.aws_backup maintainers (@recovery-aws-backup)
 """

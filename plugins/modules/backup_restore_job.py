@@ -90,7 +90,7 @@ extends_documentation_fragment:
   - recovery.aws_backup.restore
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 """
 
 EXAMPLES = r"""

@@ -502,3 +502,32 @@ def test_check_restore_options_says_what_backup_restore_jobs_says_of_an_element(
         rm.check_restores({"restores": [element], "iam_role_arn": None}, "us-east-1")
     (problem,) = rm.check_restore_options({k: v for k, v in element.items() if k != "name"})
     assert str(failed.value).endswith(f"restores[0] (home): {problem}")
+
+
+# ---- the shared documentation -------------------------------------------------------------
+
+
+def _doc(module: str) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(repo / ".collections"), "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false"}
+    out = subprocess.run([str(Path(sys.executable).parent / "ansible-doc"), "--json", f"recovery.aws_backup.{module}"],
+                         env=env, check=True, capture_output=True, text=True).stdout  # fmt: skip
+    return json.loads(out)[f"recovery.aws_backup.{module}"]["doc"]
+
+
+def test_one_restore_is_documented_once_for_both_modules_with_the_collections_python():
+    one, many = _doc("backup_restore_job"), _doc("backup_restore_jobs")
+    suboptions = many["options"]["restores"]["suboptions"]
+    assert set(suboptions) - {"name"} == set(rm.RESTORE_OPTIONS)
+    for option in rm.RESTORE_OPTIONS:
+        top = [line.replace("restores[].", "").replace("restore_jobs[].", "") for line in suboptions[option]["description"]]
+        assert top == one["options"][option]["description"], option
+        assert suboptions[option].get("default") == one["options"][option].get("default") == rm.RESTORE_OPTIONS[option].get("default")
+    for doc in (one, many, _doc("backup_recovery_point_info")):
+        assert "python >= 3.10" in doc["requirements"] and "python >= 3.6" not in doc["requirements"]
