@@ -402,6 +402,13 @@ def denied_permission(error: Exception, prefix: str = "backup") -> Optional[str]
     return f"{prefix}:{operation}" if operation else None
 
 
+def lacking_permission(error: Exception, prefix: str = "backup") -> str:
+    """" (AWS refused it: the task's credentials lack the IAM permission backup:X)" for an
+    AccessDenied answer, to follow "Failed <doing what>"; "" for any other error."""
+    permission = denied_permission(error, prefix)
+    return f" (AWS refused it: the task's credentials lack the IAM permission {permission})" if permission else ""
+
+
 def missing_vault_message(client: Any, backup_vault_name: str, backup_vault_account_id: Optional[str], region: str) -> Optional[str]:
     """Why a call naming backup_vault_name was refused, when it is because the vault does not
     exist: AWS answers a vault name it does not know with AccessDeniedException ("Insufficient

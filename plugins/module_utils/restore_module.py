@@ -63,6 +63,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import describe_given_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import error_code
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import find_recovery_point_vault
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import lacking_permission
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import missing_vault_message
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
@@ -652,9 +653,7 @@ def check_restores(params: dict[str, Any], region: str | None = None) -> list[Pl
 
 def aws_failure(e: RestoreJobAWSError, prefix: str = "backup") -> str:
     """"Failed <action>", and, when AWS answered AccessDenied, the IAM permission the call needed."""
-    permission = denied_permission(e.error, prefix)
-    lacking = f" (AWS refused it: the task's credentials lack the IAM permission {permission})" if permission else ""
-    return f"Failed {e.action}{lacking}"
+    return f"Failed {e.action}{lacking_permission(e.error, prefix)}"
 
 
 def aws_error_message(e: RestoreJobAWSError) -> str:
@@ -731,8 +730,7 @@ def mark_created_resource(
         return False
     except (BotoCoreError, ClientError) as e:
         # IAM's prefix for a service is its ARNs' service name (rds, elasticfilesystem, ...).
-        permission = denied_permission(e, (parse_aws_arn(arn) or {}).get("service") or "backup")
-        lacking = f" (AWS refused it: the task's credentials lack the IAM permission {permission})" if permission else ""
+        lacking = lacking_permission(e, (parse_aws_arn(arn) or {}).get("service") or "backup")
         raise RestoreJobAWSError(f"marking {arn} as created by run {run_id} (restore job {job['RestoreJobId']}){lacking}", e) from e
     result["marked_resource"] = {"arn": arn, "tags": mark_tags(run_id, job["RestoreJobId"])}
     return True

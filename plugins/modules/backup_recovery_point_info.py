@@ -285,6 +285,8 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_region
+
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata, sensitive_values
@@ -295,8 +297,11 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
     build_query,
     copy_source_result,
     copy_sources,
+    denied_permission,
     find_recovery_points,
     get_recovery_point_restore_metadata,
+    lacking_permission,
+    missing_vault_message,
     recovery_point_result,
     utc_now,
 )
@@ -346,8 +351,12 @@ def main() -> None:
     try:
         points = find_recovery_points(client, query)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        if query.backup_vault_name and denied_permission(e):
+            missing = missing_vault_message(client, query.backup_vault_name, query.backup_vault_account_id, get_aws_region(module))
+            if missing:
+                module.fail_json(msg=missing)
         where = f"vault {query.backup_vault_name}" if query.backup_vault_name else f"resource {query.resource_arn}"
-        module.fail_json_aws(e, msg=f"Failed to list recovery points of {where}")
+        module.fail_json_aws(e, msg=f"Failed to list recovery points of {where}{lacking_permission(e)}")
 
     sources: dict = {}
     if params["include_copy_source"]:
@@ -369,7 +378,7 @@ def main() -> None:
                     client, point["RecoveryPointArn"], point.get("BackupVaultName"), query.backup_vault_account_id
                 )
             except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-                module.fail_json_aws(e, msg=f"Failed to get restore metadata of {point['RecoveryPointArn']}")
+                module.fail_json_aws(e, msg=f"Failed to get restore metadata of {point['RecoveryPointArn']}{lacking_permission(e)}")
             except InputError as e:
                 module.fail_json(msg=str(e))
             # What the result hides must not leak through Ansible's logs or callbacks either.

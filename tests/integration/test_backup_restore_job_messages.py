@@ -125,3 +125,12 @@ def test_a_refused_permission_is_named_and_warnings_come_without_deprecation_lin
     assert denied["msg"].startswith(
         "Failed starting the restore job (AWS refused it: the task's credentials lack the IAM permission backup:StartRestoreJob)"
     )
+
+
+def test_recovery_point_info_names_a_vault_that_does_not_exist(run_playbook, emulator_server, efs_point):
+    listed = run_playbook(PLAYBOOKS / "recovery_points.yml", {"region": "us-east-1", "vault": "prod-vault"})
+    points = listed.load_json("points.json")
+    assert points["failed"] is True
+    assert points["msg"] == (
+        f"backup_vault_name: there is no backup vault named 'prod-vault' in Region us-east-1 (the vaults there: {efs_point['backup_vault_name']})"
+    )
