@@ -59,6 +59,9 @@ class InProcessEmulator:
     def throttle(self, operation: str, count: int = 1, service: str = "backup") -> None:
         emulator_control.throttle(operation, count, service)
 
+    def deny(self, operation: str, count: int = 1, service: str = "backup") -> None:
+        emulator_control.deny(operation, count, service)
+
     def fail_restore_jobs(self, count: int = 1, status_message: str | None = None) -> None:
         if status_message is None:
             emulator_control.fail_restore_jobs(count)
@@ -141,6 +144,9 @@ class EmulatorServer:
 
     def throttle(self, operation: str, count: int = 1, service: str = "backup") -> None:
         self._control("POST", "faults", {"throttle": {"operation": operation, "count": count, "service": service}})
+
+    def deny(self, operation: str, count: int = 1, service: str = "backup") -> None:
+        self._control("POST", "faults", {"deny": {"operation": operation, "count": count, "service": service}})
 
     def fail_restore_jobs(self, count: int = 1, status_message: str | None = None) -> None:
         spec: dict[str, Any] = {"count": count}

@@ -173,3 +173,9 @@ def resource_type_of_arn(arn: Any) -> Optional[str]:
     when its form does not name one type (an rds cluster) or is no protected resource ARN."""
     found = _protected_resource_form(arn)
     return found[0] if found else None
+
+
+def region_of_arn(arn: Any) -> Optional[str]:
+    """The Region an ARN names, or None when it names none (an S3 bucket) or is no ARN."""
+    details = _parsed(arn)
+    return (details or {}).get("region") or None

@@ -3,7 +3,7 @@
 """Restore metadata for StartRestoreJob: YAML values to the strings AWS takes, the
 documented per-resource-type rules, and masking of sensitive values.
 
-Pure functions, no AWS and no Ansible: they raise MetadataError (a ValueError) whose
+Pure functions, no AWS and no Ansible: they raise InputError (a ValueError) whose
 message names the option (`metadata.<key>`) so a module can fail with it unchanged.
 """
 
@@ -13,6 +13,8 @@ import hashlib
 import json
 import re
 from typing import Any, Iterable
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 
 MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
@@ -81,10 +83,6 @@ EFS_CREATION_TOKEN_MAX = 64
 STRUCTURED_KEYS = {"EC2": frozenset({"placement", "iaminstanceprofile", "cpuoptions", "creditspecification", "metadataoptions"})}
 
 
-class MetadataError(ValueError):
-    """Restore metadata a user gave is not what AWS accepts; the message names the key."""
-
-
 def _normalized_key(key: str) -> str:
     return re.sub(r"[-_.\s]", "", key).lower()
 
@@ -100,7 +98,7 @@ def to_aws_value(key: str, value: Any) -> str:
     """One metadata value as AWS takes it: booleans "true"/"false", numbers as text, lists and
     dicts as compact JSON (e.g. ItemsToRestore: ["/a"] -> '["/a"]'), strings unchanged."""
     if value is None:
-        raise MetadataError(f"metadata.{key} has no value; give a value or leave the key out")
+        raise InputError(f"metadata.{key} has no value; give a value or leave the key out")
     if isinstance(value, bool):  # before int: bool is an int in Python
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -111,7 +109,7 @@ def to_aws_value(key: str, value: Any) -> str:
         try:
             return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
         except (TypeError, ValueError) as e:
-            raise MetadataError(f"metadata.{key} cannot be written as JSON: {e}") from None
+            raise InputError(f"metadata.{key} cannot be written as JSON: {e}") from None
     return str(value)
 
 
@@ -120,16 +118,16 @@ def to_aws_metadata(metadata: dict[Any, Any] | None) -> dict[str, str]:
     if metadata is None:
         return {}
     if not isinstance(metadata, dict):
-        raise MetadataError(f"metadata must be a dictionary of keys and values, got {type(metadata).__name__}")
+        raise InputError(f"metadata must be a dictionary of keys and values, got {type(metadata).__name__}")
     converted: dict[str, str] = {}
     seen: dict[str, str] = {}
     for raw_key, value in metadata.items():
         key = str(raw_key).strip()
         if not key:
-            raise MetadataError("metadata has an empty key")
+            raise InputError("metadata has an empty key")
         # AWS reads keys case-insensitively, so two spellings of one key would contradict each other.
         if key.lower() in seen:
-            raise MetadataError(
+            raise InputError(
                 f"metadata gives {seen[key.lower()]!r} and {key!r}: AWS reads keys case-insensitively, give it once"
             )
         seen[key.lower()] = key
@@ -146,7 +144,7 @@ def find_key(metadata: dict[str, Any], name: str) -> str | None:
 def _boolean_text(key: str, value: str) -> str:
     lowered = value.strip().lower()
     if lowered not in ("true", "false"):
-        raise MetadataError(f"metadata.{key} must be a boolean (true or false), got {value!r}")
+        raise InputError(f"metadata.{key} must be a boolean (true or false), got {value!r}")
     return lowered
 
 
@@ -154,16 +152,16 @@ def _items_to_restore(key: str, value: str) -> list[Any]:
     try:
         items = json.loads(value)
     except ValueError:
-        raise MetadataError(f"metadata.{key} must be a list of file paths, e.g. ['/data/reports']") from None
+        raise InputError(f"metadata.{key} must be a list of file paths, e.g. ['/data/reports']") from None
     if not isinstance(items, list) or not items:
-        raise MetadataError(f"metadata.{key} must be a non-empty list of file paths, e.g. ['/data/reports']")
+        raise InputError(f"metadata.{key} must be a non-empty list of file paths, e.g. ['/data/reports']")
     for item in items:
         if not isinstance(item, str) or not item.strip():
-            raise MetadataError(f"metadata.{key} must hold file paths (non-empty strings), got {item!r}")
+            raise InputError(f"metadata.{key} must hold file paths (non-empty strings), got {item!r}")
         # "You must specify the path relative to the file system root ... you enter /file1"
         # (AWS Backup developer guide, "Restore an Amazon EFS file system", item-level restore).
         if not item.startswith("/"):
-            raise MetadataError(
+            raise InputError(
                 f"metadata.{key} paths are given from the file system root and start with '/', got {item!r}"
             )
     return items
@@ -175,7 +173,7 @@ def validate_efs(metadata: dict[str, str]) -> dict[str, str]:
     result = dict(metadata)
     fs_key = find_key(result, "file-system-id")
     if fs_key is None or not result[fs_key].strip():
-        raise MetadataError("metadata.file-system-id is required to restore an EFS recovery point")
+        raise InputError("metadata.file-system-id is required to restore an EFS recovery point")
     for name in EFS_BOOLEAN_KEYS:
         key = find_key(result, name)
         if key is not None:
@@ -184,7 +182,7 @@ def validate_efs(metadata: dict[str, str]) -> dict[str, str]:
     if kms_key is not None:
         encrypted_key = find_key(result, "Encrypted")
         if encrypted_key is None or result[encrypted_key] != "true":
-            raise MetadataError(f"metadata.{kms_key} requires metadata.Encrypted to be true")
+            raise InputError(f"metadata.{kms_key} requires metadata.Encrypted to be true")
     items_key = find_key(result, "ItemsToRestore")
     if items_key is not None:
         _items_to_restore(items_key, result[items_key])
@@ -199,7 +197,7 @@ def validate_metadata(metadata: dict[str, str], resource_type: str | None) -> di
     200 KB limit on the whole metadata."""
     size = sum(len(k.encode("utf-8")) + len(v.encode("utf-8")) for k, v in metadata.items())
     if size > MAX_METADATA_BYTES:
-        raise MetadataError(
+        raise InputError(
             f"metadata is {size} bytes; AWS Backup takes at most {MAX_METADATA_BYTES} bytes (200 KB) of restore metadata"
         )
     validator = VALIDATORS.get(resource_type or "")
@@ -211,7 +209,7 @@ def check_structured_values(metadata: dict[Any, Any] | None, resource_type: str 
     allowed = STRUCTURED_KEYS.get(resource_type or "", frozenset())
     for key, value in (metadata or {}).items():
         if isinstance(value, dict) and str(key).lower() not in allowed:
-            raise MetadataError(
+            raise InputError(
                 f"metadata.{key} must be text, a number, a boolean or a list: AWS documents no structured value for it"
                 + (f" for {resource_type}" if resource_type else "")
             )
@@ -237,15 +235,19 @@ def prepare_metadata(metadata: dict[Any, Any] | None, resource_type: str | None)
     return validate_metadata(to_aws_metadata(metadata), resource_type)
 
 
-def resource_type_warning(resource_type: str | None) -> str | None:
-    """A warning for a resource type AWS does not document (AWS adds types, so not an error)."""
+def normalise_resource_type(resource_type: str | None) -> tuple[str | None, str | None]:
+    """(AWS's spelling of resource_type, a note when it was given in another case). AWS compares
+    the type as given and refuses "efs", so it is never sent so. Raises InputError for a type AWS
+    does not document: botocore's model constrains ResourceType by a pattern only (no list of
+    values), so the list is the API reference's, DOCUMENTED_RESOURCE_TYPES."""
     if resource_type is None or resource_type in DOCUMENTED_RESOURCE_TYPES:
-        return None
-    near = [t for t in DOCUMENTED_RESOURCE_TYPES if t.lower() == resource_type.lower()]
-    hint = f" Did you mean {near[0]!r}?" if near else ""
-    return (
-        f"resource_type {resource_type!r} is not one of the types AWS documents "
-        f"({', '.join(DOCUMENTED_RESOURCE_TYPES)}); it is sent as given.{hint}"
+        return resource_type, None
+    near = [t for t in DOCUMENTED_RESOURCE_TYPES if t.lower() == resource_type.strip().lower()]
+    if near:
+        return near[0], f"resource_type {resource_type!r} was sent as {near[0]!r}, AWS's spelling"
+    raise InputError(
+        f"resource_type {resource_type!r} is not a resource type AWS Backup restores; the types are "
+        f"{', '.join(DOCUMENTED_RESOURCE_TYPES)} (StartRestoreJob, ResourceType, in the AWS Backup API reference)"
     )
 
 

@@ -8,7 +8,7 @@ amazon.aws's ``AWSRetry.jittered_backoff`` (with AWS Backup's own throttling cod
 ``backup_retry``) so that both a plain boto3 client (tests) and a
 ``module.client(..., retry_decorator=...)`` client (modules) get throttling retries.
 
-Bad input raises ``RecoveryPointOptionError`` naming the option, before any AWS call;
+Bad input raises ``InputError`` naming the option, before any AWS call;
 AWS errors propagate as botocore exceptions for the module to pass to ``fail_json_aws``.
 
 For ``backup_restore_job`` the intended sequence is:
@@ -20,7 +20,7 @@ For ``backup_restore_job`` the intended sequence is:
    (``RecoveryPointNotFoundError`` if none). Report ``point["RecoveryPointArn"]`` in the result;
 3. ``base = fetch_base_metadata(client, metadata_source, point["RecoveryPointArn"],
    point["BackupVaultName"], backup_vault_account_id)``: {} for ``none``; needs the vault
-   otherwise (RecoveryPointOptionError naming backup_vault_name when an ARN came without one:
+   otherwise (InputError naming backup_vault_name when an ARN came without one:
    the ARN does not contain the vault, and probing every vault is not cheap);
 4. merge the user's ``metadata`` on top, then
    ``metadata, notes = drop_unsupported_metadata_keys(resource_type, merged)``; show
@@ -40,6 +40,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import re
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_type_of_arn
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 
 SELECT_CHOICES = ("all", "latest")
 METADATA_SOURCES = ("none", "recovery_point", "inferred")
@@ -47,12 +48,8 @@ METADATA_SOURCES = ("none", "recovery_point", "inferred")
 RECOVERY_POINT_STATUSES = ("COMPLETED", "PARTIAL", "DELETING", "EXPIRED", "AVAILABLE", "STOPPED", "CREATING")
 
 
-class RecoveryPointOptionError(ValueError):
-    """Bad user input; ``option`` names the module option at fault."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(message)
-        self.option = option
+# The name other module_utils import; bad input is InputError, whose message names the option.
+RecoveryPointOptionError = InputError
 
 
 # --------------------------------------------------------------------------------------
@@ -75,10 +72,8 @@ EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
 LATEST_TIME = datetime(9999, 1, 1, tzinfo=timezone.utc)
 
 
-def _out_of_range(option: str, text: str) -> RecoveryPointOptionError:
-    return RecoveryPointOptionError(
-        option,
-        f"{option}: {text!r} is out of range; times must lie between {EARLIEST_TIME.date().isoformat()} "
+def _out_of_range(option: str, text: str) -> InputError:
+    return InputError(f"{option}: {text!r} is out of range; times must lie between {EARLIEST_TIME.date().isoformat()} "
         f"and {LATEST_TIME.date().isoformat()} (UTC)",
     )
 
@@ -89,14 +84,14 @@ def parse_time(value: Any, option: str = "time", now: Optional[datetime] = None)
     Relative: ``-7d``, ``-12h``, ``-30m``, ``-90s``, ``-2w`` (``+`` allowed too), or ``now``.
     ISO 8601 without a zone is taken as UTC: AWS reports recovery point times in UTC, and an
     operator's local zone on an AWX runner is not something to guess. Times outside
-    EARLIEST_TIME..LATEST_TIME raise RecoveryPointOptionError naming ``option``.
+    EARLIEST_TIME..LATEST_TIME raise InputError naming ``option``.
     """
     text = value.isoformat() if isinstance(value, datetime) else (str(value).strip() if value is not None else "")
     if isinstance(value, datetime):
         parsed = value
     else:
         if not text:
-            raise RecoveryPointOptionError(option, f"{option} must not be empty")
+            raise InputError(f"{option} must not be empty")
         current = now or utc_now()
         match = _RELATIVE_TIME.match(text.replace(" ", ""))
         if text.lower() == "now":
@@ -116,9 +111,7 @@ def parse_time(value: Any, option: str = "time", now: Optional[datetime] = None)
                 # including a trailing "Z" and a "T" or space separator.
                 parsed = datetime.fromisoformat(text)
             except ValueError:
-                raise RecoveryPointOptionError(
-                    option,
-                    f"{option}: cannot parse {text!r}; use ISO 8601 (2026-11-25T07:30:00Z) "
+                raise InputError(f"{option}: cannot parse {text!r}; use ISO 8601 (2026-11-25T07:30:00Z) "
                     "or a relative time such as -7d, -12h, -30m",
                 ) from None
     if parsed.tzinfo is None:
@@ -155,13 +148,11 @@ _VAULT_NAME = re.compile(r"[a-zA-Z0-9\-_]{2,50}|aws(?:/[a-z0-9\-]+)+")
 
 
 def check_backup_vault_name(value: Any, option: str = "backup_vault_name") -> None:
-    """Raise RecoveryPointOptionError unless ``value`` is None or a vault name AWS accepts."""
+    """Raise InputError unless ``value`` is None or a vault name AWS accepts."""
     if value is None:
         return
     if not isinstance(value, str) or not _VAULT_NAME.fullmatch(value):
-        raise RecoveryPointOptionError(
-            option,
-            f"{option} must be a backup vault name (2 to 50 letters, digits, hyphens and underscores, "
+        raise InputError(f"{option} must be a backup vault name (2 to 50 letters, digits, hyphens and underscores, "
             f"or an AWS-managed vault such as aws/efs/automatic-backup-vault), got {value!r}",
         )
 
@@ -207,33 +198,29 @@ def build_query(
     if resource_arn is not None:
         problem = resource_arn_error(resource_arn, "resource_arn")
         if problem:
-            raise RecoveryPointOptionError("resource_arn", problem)
+            raise InputError(problem)
     if resource_type is not None and not str(resource_type).strip():
-        raise RecoveryPointOptionError("resource_type", "resource_type must not be empty; leave it out or give a type such as EFS")
+        raise InputError("resource_type must not be empty; leave it out or give a type such as EFS")
     if not backup_vault_name and not resource_arn:
-        raise RecoveryPointOptionError("backup_vault_name", "one of backup_vault_name or resource_arn is required")
+        raise InputError("one of backup_vault_name or resource_arn is required")
     if backup_vault_account_id and not backup_vault_name:
         # ListRecoveryPointsByResource has no BackupVaultAccountId (botocore service model).
-        raise RecoveryPointOptionError("backup_vault_account_id", "backup_vault_account_id requires backup_vault_name")
+        raise InputError("backup_vault_account_id requires backup_vault_name")
     if backup_vault_account_id is not None and not re.fullmatch(r"\d{12}", str(backup_vault_account_id)):
-        raise RecoveryPointOptionError(
-            "backup_vault_account_id",
-            f"backup_vault_account_id must be a 12-digit AWS account ID, got {backup_vault_account_id!r}",
+        raise InputError(f"backup_vault_account_id must be a 12-digit AWS account ID, got {backup_vault_account_id!r}",
         )
     if select is not None and select not in SELECT_CHOICES:
-        raise RecoveryPointOptionError("select", f"select must be one of {', '.join(SELECT_CHOICES)}, got {select!r}")
+        raise InputError(f"select must be one of {', '.join(SELECT_CHOICES)}, got {select!r}")
     if latest_before is not None and select == "all":
-        raise RecoveryPointOptionError(
-            "latest_before", "latest_before selects one recovery point; it cannot be combined with select=all"
+        raise InputError("latest_before selects one recovery point; it cannot be combined with select=all"
         )
 
     statuses = tuple(s.upper() for s in (status if status is not None else ["COMPLETED"]))
     if not statuses:
-        raise RecoveryPointOptionError("status", "status must list at least one recovery point status")
+        raise InputError("status must list at least one recovery point status")
     unknown = [s for s in statuses if s not in RECOVERY_POINT_STATUSES]
     if unknown:
-        raise RecoveryPointOptionError(
-            "status", f"status: unknown value(s) {', '.join(unknown)}; valid: {', '.join(RECOVERY_POINT_STATUSES)}"
+        raise InputError(f"status: unknown value(s) {', '.join(unknown)}; valid: {', '.join(RECOVERY_POINT_STATUSES)}"
         )
 
     current = now or utc_now()
@@ -244,9 +231,7 @@ def build_query(
         before = incident if before is None else min(before, incident)
         select = "latest"
     if after is not None and before is not None and after >= before:
-        raise RecoveryPointOptionError(
-            "created_after",
-            f"created_after ({after.isoformat()}) must be earlier than created_before/latest_before ({before.isoformat()})",
+        raise InputError(f"created_after ({after.isoformat()}) must be earlier than created_before/latest_before ({before.isoformat()})",
         )
     return RecoveryPointQuery(
         backup_vault_name=backup_vault_name or None,
@@ -340,9 +325,7 @@ def _vault_params(
         # Every per-point AWS call (DescribeRecoveryPoint, GetRecoveryPointRestoreMetadata,
         # GetRestoreTestingInferredMetadata) needs the vault, and a recovery point ARN does
         # not contain it. Finding it would mean probing every vault one call each, so ask.
-        raise RecoveryPointOptionError(
-            "backup_vault_name",
-            f"backup_vault_name is required to {purpose} of {recovery_point_arn} "
+        raise InputError(f"backup_vault_name is required to {purpose} of {recovery_point_arn} "
             "(AWS needs the vault; give resource_arn instead to have it found)",
         )
     params = {"BackupVaultName": backup_vault_name, "RecoveryPointArn": recovery_point_arn}
@@ -393,6 +376,119 @@ def get_restore_testing_inferred_metadata(
     )
     response = client.get_restore_testing_inferred_metadata(**params)
     return dict(response.get("InferredMetadata") or {})
+
+
+def list_backup_vaults(client: Any) -> list[dict[str, Any]]:
+    """ListBackupVaults of the client's Region and account, every page."""
+    return _paginate(client, "list_backup_vaults", "BackupVaultList")
+
+
+def error_code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", "")) if hasattr(error, "response") else ""
+
+
+# The codes AWS answers a call the credentials may not make with (AWS Backup:
+# AccessDeniedException; some services: AccessDenied, UnauthorizedOperation).
+ACCESS_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+
+
+def denied_permission(error: Exception, prefix: str = "backup") -> Optional[str]:
+    """The IAM action ("backup:DescribeRecoveryPoint") an AccessDenied answer refused, or None
+    for any other error. IAM actions of AWS Backup are named after its API operations
+    (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html)."""
+    if error_code(error) not in ACCESS_DENIED_CODES:
+        return None
+    operation = getattr(error, "operation_name", None)
+    return f"{prefix}:{operation}" if operation else None
+
+
+def lacking_permission(error: Exception, prefix: str = "backup") -> str:
+    """" (AWS refused it: the task's credentials lack the IAM permission backup:X)" for an
+    AccessDenied answer, to follow "Failed <doing what>"; "" for any other error."""
+    permission = denied_permission(error, prefix)
+    return f" (AWS refused it: the task's credentials lack the IAM permission {permission})" if permission else ""
+
+
+def missing_vault_message(client: Any, backup_vault_name: str, backup_vault_account_id: Optional[str], region: str) -> Optional[str]:
+    """Why a call naming backup_vault_name was refused, when it is because the vault does not
+    exist: AWS answers a vault name it does not know with AccessDeniedException ("Insufficient
+    privileges to perform this action."), even with every permission (aws/aws-sdk-js#2625,
+    boto/boto3#2269; amazon.aws's backup_vault module relies on it), so only ListBackupVaults
+    tells a missing vault from a missing permission. One call, made only after such a refusal.
+    None when the vault exists, or when it cannot be told (another account's vault, or
+    ListBackupVaults refused too)."""
+    if backup_vault_account_id:
+        return None
+    try:
+        vaults = sorted(v["BackupVaultName"] for v in list_backup_vaults(client))
+    except Exception:  # noqa: BLE001 - botocore's errors: then it cannot be told, and the caller says what AWS said
+        return None
+    if backup_vault_name in vaults:
+        return None
+    listed = ", ".join(vaults[:20]) + (", ..." if len(vaults) > 20 else "") if vaults else "none"
+    return (
+        f"backup_vault_name: there is no backup vault named {backup_vault_name!r} in Region {region} "
+        f"(the vaults there: {listed})"
+    )
+
+
+def _describe_if_there(client: Any, recovery_point_arn: str, vault: str) -> Optional[dict[str, Any]]:
+    try:
+        return describe_recovery_point(client, recovery_point_arn, vault)
+    except Exception as e:  # noqa: BLE001 - botocore's ClientError; anything else propagates below
+        if error_code(e) in ("ResourceNotFoundException", "InvalidParameterValueException"):
+            return None
+        raise
+
+
+def find_recovery_point_vault(client: Any, recovery_point_arn: str, region: str) -> tuple[dict[str, Any], list[str]]:
+    """DescribeRecoveryPoint of a point whose vault is not given: the Region's vaults
+    (ListBackupVaults) read in turn until one holds it, as StartRestoreJob takes the ARN alone.
+    Returns the point (with BackupVaultName) and a note of what that cost. Raises InputError when
+    no vault holds it; botocore errors (AccessDenied of ListBackupVaults ...) propagate."""
+    vaults = [v["BackupVaultName"] for v in list_backup_vaults(client)]
+    for read, vault in enumerate(vaults, start=1):
+        point = _describe_if_there(client, recovery_point_arn, vault)
+        if point is not None:
+            point.setdefault("BackupVaultName", vault)
+            return point, [
+                f"recovery point {recovery_point_arn} is in backup vault {vault}, found by reading {read} of the "
+                f"{len(vaults)} backup vault(s) of Region {region}; give backup_vault_name: {vault} to save these reads"
+            ]
+    raise InputError(
+        f"recovery_point_arn: recovery point {recovery_point_arn} is in none of the {len(vaults)} backup vault(s) of "
+        f"Region {region} (read with ListBackupVaults and DescribeRecoveryPoint); it may have been deleted, or "
+        "belong to another account (then give backup_vault_name and backup_vault_account_id)"
+    )
+
+
+def describe_given_point(
+    client: Any, recovery_point_arn: str, backup_vault_name: str, backup_vault_account_id: Optional[str], region: str
+) -> tuple[Optional[dict[str, Any]], list[str]]:
+    """DescribeRecoveryPoint in the vault given: (point, warnings). Raises InputError when the
+    vault does not exist or does not hold the point. When AWS refuses the call for want of
+    permission, (None, [a warning naming it]): StartRestoreJob takes the ARN alone, so the
+    restore goes on, only the equal-job search cannot be narrowed to the point's resource."""
+    try:
+        return describe_recovery_point(client, recovery_point_arn, backup_vault_name, backup_vault_account_id), []
+    except Exception as e:  # noqa: BLE001 - botocore's ClientError; anything else propagates below
+        code = error_code(e)
+        if code == "ResourceNotFoundException":
+            raise InputError(
+                f"recovery_point_arn: recovery point {recovery_point_arn} is not in backup vault {backup_vault_name} "
+                f"(Region {region}); name the vault that holds it, or leave backup_vault_name out to have it found"
+            ) from None
+        permission = denied_permission(e)
+        if permission is None:
+            raise
+        missing = missing_vault_message(client, backup_vault_name, backup_vault_account_id, region)
+        if missing:
+            raise InputError(missing) from None
+        return None, [
+            f"AWS refused {permission} ({code}) for recovery point {recovery_point_arn} in vault {backup_vault_name}: "
+            "the task's credentials lack that permission, so every restore job of the account was searched for an "
+            "equal one rather than those of its resource"
+        ]
 
 
 # --------------------------------------------------------------------------------------
@@ -491,10 +587,10 @@ def find_latest_recovery_point(
     ``resource_type`` (the user's): a restore needs no more of the point than
     ListRecoveryPointsByResource gives, so its vault is listed for the full fields only when
     neither tells the type.
-    Raises RecoveryPointOptionError (option ``latest_before``) on a bad time.
+    Raises InputError (option ``latest_before``) on a bad time.
     """
     if not resource_arn:
-        raise RecoveryPointOptionError("resource_arn", "resource_arn is required")
+        raise InputError("resource_arn is required")
     query = build_query(
         backup_vault_name=backup_vault_name,
         resource_arn=resource_arn,
@@ -535,23 +631,21 @@ def resolve_restore_source(
       RecoveryPointNotFoundError when there is none. ``resource_type`` (the user's) is the
       point's type when neither a vault nor the ARN tells it.
 
-    Validation (RecoveryPointOptionError) happens before any AWS call.
+    Validation (InputError) happens before any AWS call.
     """
     if recovery_point_arn is not None and resource_arn is not None:
-        raise RecoveryPointOptionError("resource_arn", "recovery_point_arn and resource_arn are mutually exclusive")
+        raise InputError("recovery_point_arn and resource_arn are mutually exclusive")
     check_backup_vault_name(backup_vault_name)
     if recovery_point_arn is not None:
         problem = recovery_point_arn_error(recovery_point_arn)
         if problem:
-            raise RecoveryPointOptionError("recovery_point_arn", problem)
+            raise InputError(problem)
         if latest_before is not None:
-            raise RecoveryPointOptionError(
-                "latest_before",
-                "latest_before chooses a recovery point of resource_arn; it cannot be used with recovery_point_arn",
+            raise InputError("latest_before chooses a recovery point of resource_arn; it cannot be used with recovery_point_arn",
             )
         return {"RecoveryPointArn": recovery_point_arn, "BackupVaultName": backup_vault_name or None}
     if not resource_arn:
-        raise RecoveryPointOptionError("recovery_point_arn", "one of recovery_point_arn or resource_arn is required")
+        raise InputError("one of recovery_point_arn or resource_arn is required")
     point = find_latest_recovery_point(
         client, resource_arn, backup_vault_name, latest_before, backup_vault_account_id, now, resource_type
     )
@@ -683,8 +777,7 @@ def fetch_base_metadata(
     ``inferred``: GetRestoreTestingInferredMetadata.
     """
     if source not in METADATA_SOURCES:
-        raise RecoveryPointOptionError(
-            "metadata_source", f"metadata_source must be one of {', '.join(METADATA_SOURCES)}, got {source!r}"
+        raise InputError(f"metadata_source must be one of {', '.join(METADATA_SOURCES)}, got {source!r}"
         )
     if source == "none":
         return {}

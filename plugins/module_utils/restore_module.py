@@ -8,7 +8,8 @@ files so those stay their documentation and a short main. One restore:
    metadata of metadata_source;
 3. final_metadata: base metadata with the user's metadata on top, converted and checked;
 4. search_scope: the recovery point's resource, so the equal-job search lists only its restore
-   jobs (known from resource_arn; otherwise one DescribeRecoveryPoint in backup_vault_name);
+   jobs (known from resource_arn; otherwise from recovery_point_arn's DescribeRecoveryPoint, in
+   backup_vault_name or in the vault found to hold it);
 5. ensure_restore_job (restore_job.py).
 
 Steps 2 to 5 are start_restore, which both modules call: run_module (one restore, then the
@@ -39,31 +40,37 @@ from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.arn import validate_aws_arn
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_region
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import region_of_arn
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MetadataError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import check_structured_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import derived_creation_token
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import needs_efs_creation_token
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import resource_type_warning
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import normalise_resource_type
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import sensitive_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import to_aws_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import validate_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointNotFoundError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import describe_recovery_point
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import check_backup_vault_name
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import denied_permission
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import describe_given_point
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import error_code
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import find_recovery_point_vault
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import lacking_permission
+from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import missing_vault_message
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import parse_time
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import recovery_point_result
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import resolve_restore_source
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import Outcome
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobEndedError
@@ -110,18 +117,14 @@ def restore_options() -> dict[str, dict[str, Any]]:
 # 60 s default timeouts would only stretch the deadline.
 WAIT_CLIENT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 30}
 
-# ResourceType as botocore's model constrains it (^[a-zA-Z0-9\-\_\.]{1,50}$), plus the blank of
-# "Storage Gateway", which AWS's documentation lists as a type.
-RESOURCE_TYPE_PATTERN = re.compile(r"^[A-Za-z0-9 ._-]{1,50}$")
-
-
 @dataclass
 class CheckedInput:
     recovery_point_arn: str | None
     user_metadata: dict[str, str]  # metadata and secret_metadata, as AWS takes them
-    resource_type: str | None
+    resource_type: str | None  # AWS's spelling
     warnings: list[str]
     raw_metadata: dict[str, Any] = field(default_factory=dict)  # as given, for checks that need the YAML types
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -132,6 +135,9 @@ class Source:
     # The recovery point found for resource_arn (raw API dict), to say which one was restored.
     recovery_point: dict[str, Any] | None = None
     resource_type: str | None = None
+    # DescribeRecoveryPoint of recovery_point_arn, when it could be read: the equal-job search's scope.
+    described: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def is_well_formed_arn(value: str) -> bool:
@@ -166,14 +172,11 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
     ):
         if error:
             raise InputError(error)
-    # No AWS read takes a recovery point ARN alone: without the vault the point's resource is
-    # unknown, and finding an equal job would mean listing every restore job of the account.
-    if recovery_point_arn is not None and not params.get("backup_vault_name"):
-        raise InputError(
-            "backup_vault_name is required with recovery_point_arn: AWS reads a recovery point only through its "
-            "vault (the ARN does not name it), and the module reads the point to learn its resource, so that it "
-            "looks for an equal restore job among that resource's restore jobs only"
-        )
+    check_backup_vault_name(params.get("backup_vault_name"))
+    # ListBackupVaults, which finds the vault of a recovery_point_arn given alone, lists the
+    # task's own account's vaults only.
+    if params.get("backup_vault_account_id") and not params.get("backup_vault_name"):
+        raise InputError("backup_vault_account_id requires backup_vault_name: only the task's own account's vaults can be searched")
     check_iam_role_arn(params.get("iam_role_arn"))
     wait_timeout = params.get("wait_timeout")
     if wait_timeout is not None and wait_timeout <= 0:
@@ -184,26 +187,14 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
     token = params.get("idempotency_token")
     if token is not None and not token.strip():
         raise InputError("idempotency_token must not be empty; leave it out to get a token derived from the request")
-    resource_type = params.get("resource_type")
-    if resource_type is not None and not RESOURCE_TYPE_PATTERN.match(resource_type):
-        raise InputError(
-            f"resource_type must be one resource type name such as EFS, RDS or Aurora (letters, digits, '-', '_', '.'), "
-            f"got {resource_type!r}"
-        )
+    resource_type, resource_type_note = normalise_resource_type(params.get("resource_type"))
     if params.get("latest_before") is not None:
-        try:
-            parse_time(params["latest_before"], "latest_before")
-        except RecoveryPointOptionError as e:
-            raise InputError(str(e)) from None
-    warnings = [w for w in [resource_type_warning(resource_type)] if w]
+        parse_time(params["latest_before"], "latest_before")
     raw_metadata = dict(params.get("metadata") or {})
-    try:
-        user_metadata = to_aws_metadata(raw_metadata)
-    except MetadataError as e:
-        raise InputError(str(e)) from None
+    user_metadata = to_aws_metadata(raw_metadata)
     try:
         secret_metadata = to_aws_metadata(params.get("secret_metadata"))
-    except MetadataError as e:
+    except InputError as e:
         # Named as the option it came from; its values are never part of the message.
         raise InputError(f"secret_{e}") from None
     for key, value in secret_metadata.items():
@@ -212,72 +203,93 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
         user_metadata[key] = value
     for key, value in (params.get("secret_metadata") or {}).items():
         raw_metadata[key] = value
-    return CheckedInput(recovery_point_arn, user_metadata, resource_type, warnings, raw_metadata)
+    notes = [resource_type_note] if resource_type_note else []
+    return CheckedInput(recovery_point_arn, user_metadata, resource_type, [], raw_metadata, notes)
 
 
-def resolve_source(params: dict[str, Any], checked: CheckedInput, client: Any) -> Source:
+def region_error(recovery_point_arn: str | None, region: str | None) -> str | None:
+    """Why recovery_point_arn cannot be restored in the task's Region: a recovery point is
+    restored in its own Region (StartRestoreJob reads it there; another Region answers as if the
+    vault did not exist). Every recovery point ARN names its Region (arns.py's forms)."""
+    if recovery_point_arn is None or not region:
+        return None
+    point_region = region_of_arn(recovery_point_arn)
+    if point_region is None:
+        return f"recovery_point_arn {recovery_point_arn} names no Region, so it cannot be told apart from another Region's"
+    if point_region == region:
+        return None
+    return (
+        f"recovery_point_arn is a recovery point of Region {point_region}, but this task runs in Region {region}: "
+        f"AWS Backup restores a recovery point in its own Region only. Set region: {point_region}, or copy the "
+        f"point into {region} first (recovery.aws_backup.backup_copy_job) and restore the copy"
+    )
+
+
+def resolve_source(params: dict[str, Any], checked: CheckedInput, client: Any, region: str | None = None) -> Source:
     """The recovery point to restore and the metadata to start from.
 
-    The point is ``recovery_point_arn`` as given, or the newest COMPLETED one of
-    ``resource_arn`` (in ``backup_vault_name``, created before ``latest_before``). The base
-    metadata comes from ``metadata_source``; keys of it that StartRestoreJob does not take for
-    the resource type are dropped with a note. The user's own keys are never dropped.
+    The point is ``recovery_point_arn`` (first compared with the task's ``region``; read in
+    backup_vault_name, or in the vault that holds it when none is given), or the newest
+    COMPLETED one of ``resource_arn`` (in ``backup_vault_name``, created before
+    ``latest_before``). The base metadata comes from ``metadata_source``; keys of it that
+    StartRestoreJob does not take for the resource type are dropped with a note. The user's own
+    keys are never dropped.
     """
+    problem = region_error(checked.recovery_point_arn, region)
+    if problem:
+        raise InputError(problem)
+    vault = params.get("backup_vault_name")
+    account = params.get("backup_vault_account_id")
+    notes = list(checked.notes)
+    warnings: list[str] = []
+    described = None
     try:
         point = resolve_restore_source(
             client,
             recovery_point_arn=checked.recovery_point_arn,
             resource_arn=params.get("resource_arn"),
-            backup_vault_name=params.get("backup_vault_name"),
+            backup_vault_name=vault,
             latest_before=params.get("latest_before"),
-            backup_vault_account_id=params.get("backup_vault_account_id"),
+            backup_vault_account_id=account,
             resource_type=checked.resource_type,
         )
+        if checked.recovery_point_arn is not None:
+            if vault:
+                described, warnings = describe_given_point(client, checked.recovery_point_arn, vault, account, region or "")
+            else:
+                described, found_notes = find_recovery_point_vault(client, checked.recovery_point_arn, region or "")
+                notes.extend(found_notes)
+                point = dict(point, BackupVaultName=described["BackupVaultName"])
         base = fetch_base_metadata(
             client,
             params.get("metadata_source") or "none",
             point["RecoveryPointArn"],
             point.get("BackupVaultName"),
-            params.get("backup_vault_account_id"),
+            account,
         )
-    except (RecoveryPointOptionError, RecoveryPointNotFoundError) as e:
+    except RecoveryPointNotFoundError as e:
         raise InputError(str(e)) from None
     except (BotoCoreError, ClientError) as e:
+        missing = missing_vault_message(client, vault, account, region or "") if vault and denied_permission(e) else None
+        if missing:
+            raise InputError(missing) from None
         raise RestoreJobAWSError("finding the recovery point and its restore metadata", e) from e
-    resource_type = checked.resource_type or point.get("ResourceType")
-    kept, notes = drop_unsupported_metadata_keys(resource_type, base)
+    resource_type = checked.resource_type or point.get("ResourceType") or (described or {}).get("ResourceType")
+    kept, dropped = drop_unsupported_metadata_keys(resource_type, base)
     found = point if params.get("resource_arn") else None
-    return Source(point["RecoveryPointArn"], kept, notes, found, resource_type)
+    return Source(point["RecoveryPointArn"], kept, notes + dropped, found, resource_type, described, warnings)
 
 
-def search_scope(params: dict[str, Any], source: Source, client: Any) -> tuple[SearchScope | None, list[str]]:
-    """Where the equal-job search looks (SearchScope), and warnings.
-
-    With resource_arn the chosen recovery point's listing already names its ResourceArn and
-    CreationDate. With recovery_point_arn (and backup_vault_name, check_input requires it), one
-    DescribeRecoveryPoint gives them. When that is refused (a missing permission, a wrong vault:
-    StartRestoreJob does not take the vault, so neither fails the task) every restore job of the
-    account is listed."""
-    point = source.recovery_point
-    if point is None:
-        try:
-            point = describe_recovery_point(
-                client, source.recovery_point_arn, params["backup_vault_name"], params.get("backup_vault_account_id")
-            )
-        except (BotoCoreError, ClientError) as e:
-            # One handler: without botocore both names are Exception (see the imports).
-            if not isinstance(e, ClientError):
-                raise RestoreJobAWSError("describing the recovery point", e) from e
-            code = e.response.get("Error", {}).get("Code", "")
-            return None, [
-                f"could not describe recovery point {source.recovery_point_arn} in vault {params['backup_vault_name']} "
-                f"({code or e}), so every restore job of the account was searched for an equal one rather than those of "
-                "its resource"
-            ]
+def search_scope(source: Source) -> SearchScope | None:
+    """Where the equal-job search looks: the recovery point's resource. The point chosen for
+    resource_arn names its ResourceArn and CreationDate; recovery_point_arn's DescribeRecoveryPoint
+    gives them. Without either (DescribeRecoveryPoint refused: StartRestoreJob does not need it,
+    so that does not fail the task), None: every restore job of the account is listed."""
+    point = source.recovery_point or source.described
     if not point or point.get("RecoveryPointArn") != source.recovery_point_arn or not point.get("ResourceArn"):
-        return None, []
+        return None
     created = point.get("CreationDate")
-    return SearchScope(point["ResourceArn"], created if isinstance(created, datetime) else None), []
+    return SearchScope(point["ResourceArn"], created if isinstance(created, datetime) else None)
 
 
 def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
@@ -300,11 +312,8 @@ def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
             "metadata is required: StartRestoreJob needs the restore metadata (e.g. file-system-id for EFS); "
             "give metadata, or metadata_source to start from the recovery point's"
         )
-    try:
-        check_structured_values(checked.raw_metadata, resource_type)
-        return validate_metadata(merged, resource_type)
-    except MetadataError as e:
-        raise InputError(str(e)) from None
+    check_structured_values(checked.raw_metadata, resource_type)
+    return validate_metadata(merged, resource_type)
 
 
 def with_efs_creation_token(metadata: dict[str, str], resource_type: str | None, seed: str) -> dict[str, str]:
@@ -379,6 +388,11 @@ class Clients:
             self._backup = self._module.client("backup", retry_decorator=backup_retry)
         return self._backup
 
+    @property
+    def region(self) -> str | None:
+        """The task's Region, as the clients use it (no AWS call)."""
+        return self.backup.meta.region_name
+
     def __call__(self, service: str) -> Any:
         if service not in self._others:
             self._others[service] = self._module.client(service, retry_decorator=AWSRetry.jittered_backoff())
@@ -434,7 +448,9 @@ def start_restore(
     secret values of the final metadata (no_log values) before anything can show them; `warn`
     gets warnings as they arise, so they reach the result even when a later step fails.
     Raises InputError or RestoreJobAWSError."""
-    source = resolve_source(params, checked, clients.backup)
+    source = resolve_source(params, checked, clients.backup, clients.region)
+    for warning in source.warnings:
+        warn(warning)
     metadata = final_metadata(source, checked)
     token = params.get("idempotency_token")
     if params["force"] and token is None:
@@ -454,11 +470,7 @@ def start_restore(
     def still_exists(arn: str) -> bool | None:
         return resource_exists(clients, arn)
 
-    scope = None
-    if not params["force"]:  # forced restores look for no equal job
-        scope, scope_warnings = search_scope(params, source, clients.backup)
-        for warning in scope_warnings:
-            warn(warning)
+    scope = None if params["force"] else search_scope(source)  # forced restores look for no equal job
     outcome = ensure_restore_job(
         clients.backup, request, force=params["force"], check_mode=check_mode, resource_exists=still_exists, scope=scope,
         describe_started=describe_started,
@@ -476,9 +488,8 @@ def run_module(module: Any) -> None:
     module.no_log_values.update(module_secrets(params))
     try:
         checked = check_input(params)
-        for warning in checked.warnings:
-            module.warn(warning)
         clients = Clients(module)
+        check_offline(params, checked, clients.region)
         started = start_restore(
             params, checked, clients, module.check_mode, module.warn, module.no_log_values.update,
             describe_started=not params["wait"],
@@ -502,7 +513,7 @@ def run_module(module: Any) -> None:
     except InputError as e:
         module.fail_json(msg=str(e))
     except RestoreJobAWSError as e:
-        module.fail_json_aws(e.error, msg=f"Failed {e.action}")
+        module.fail_json_aws(e.error, msg=aws_failure(e))
     except Exception as e:  # noqa: BLE001 - a message, never a traceback, reaches the user
         module.fail_json(msg=f"Unexpected error ({type(e).__name__}): {e}", exception=traceback.format_exc())
 
@@ -544,16 +555,52 @@ class _NoAWS:
         raise _AWSNeeded(name)
 
 
-def check_offline(params: dict[str, Any], checked: CheckedInput) -> None:
-    """The checks of resolve_source and final_metadata that come before their first AWS call:
-    with recovery_point_arn and metadata_source none there is none, so the final metadata (EFS's
-    file-system-id, ...) is checked too. Otherwise what is left is checked when the restore runs,
-    as backup_restore_job checks it. Raises InputError."""
+def check_offline(params: dict[str, Any], checked: CheckedInput, region: str | None = None) -> None:
+    """The checks of resolve_source and final_metadata that need no AWS call: the recovery
+    point's Region against the task's, the options resolve_restore_source validates, and, with
+    recovery_point_arn and metadata_source none, the final metadata (EFS's file-system-id, ...).
+    What is left is checked when the restore runs, as backup_restore_job checks it. Raises
+    InputError."""
+    problem = region_error(checked.recovery_point_arn, region)
+    if problem:
+        raise InputError(problem)
     try:
-        source = resolve_source(params, checked, _NoAWS())
+        resolve_restore_source(
+            _NoAWS(),
+            recovery_point_arn=checked.recovery_point_arn,
+            resource_arn=params.get("resource_arn"),
+            backup_vault_name=params.get("backup_vault_name"),
+            latest_before=params.get("latest_before"),
+            backup_vault_account_id=params.get("backup_vault_account_id"),
+            resource_type=checked.resource_type,
+        )
     except _AWSNeeded:
         return
-    final_metadata(source, checked)
+    if checked.recovery_point_arn is not None and (params.get("metadata_source") or "none") == "none":
+        fetch_base_metadata(_NoAWS(), "none", checked.recovery_point_arn, None)
+        final_metadata(Source(checked.recovery_point_arn, resource_type=checked.resource_type), checked)
+
+
+def check_restore_options(options: dict[str, Any]) -> list[str]:
+    """The problems of one restore's options (backup_restore_job's, or one element of
+    backup_restore_jobs' `restores` without its name), each as the modules say it; [] when none.
+    No AWS call. `region` (the task's Region) and `iam_role_arn`, when in `options`, are checked
+    too. Options left out take the modules' defaults; an option given as None is not given."""
+    given = {key: value for key, value in options.items() if value is not None}
+    params = {name: spec.get("default") for name, spec in RESTORE_OPTIONS.items()}
+    params.update(given)
+    problems: list[str] = []
+    unknown = sorted(set(given) - set(RESTORE_OPTIONS) - {"region", "iam_role_arn"})
+    if unknown:
+        problems.append(f"unsupported option(s) {', '.join(unknown)}; the options of a restore are {', '.join(sorted(RESTORE_OPTIONS))}")
+    try:
+        check_mutually_exclusive(RESTORE_MUTUALLY_EXCLUSIVE, given)
+        check_required_one_of(RESTORE_REQUIRED_ONE_OF, given)
+        checked = check_input(params)
+        check_offline(params, checked, params.get("region"))
+    except (TypeError, InputError) as e:  # TypeError: the messages of Ansible's own checks
+        problems.append(str(e))
+    return problems
 
 
 @dataclass
@@ -566,7 +613,7 @@ class PlannedRestore:
     checked: CheckedInput
 
 
-def check_restores(params: dict[str, Any]) -> list[PlannedRestore]:
+def check_restores(params: dict[str, Any], region: str | None = None) -> list[PlannedRestore]:
     """Every element of `restores` checked as backup_restore_job checks its options (check_input,
     its mutually exclusive and required options, what check_offline can tell), and names unique.
     No AWS call. Raises InputError listing every problem, each naming the element and option, so
@@ -594,7 +641,7 @@ def check_restores(params: dict[str, Any]) -> list[PlannedRestore]:
             check_mutually_exclusive(RESTORE_MUTUALLY_EXCLUSIVE, given)
             check_required_one_of(RESTORE_REQUIRED_ONE_OF, given)
             checked = check_input({**element, "iam_role_arn": None})  # iam_role_arn is checked once, above
-            check_offline(restore_params, checked)
+            check_offline(restore_params, checked, region)
         except (TypeError, InputError) as e:  # TypeError: the messages of Ansible's own checks
             problems.append(f"{label}: {e}")
             continue
@@ -604,9 +651,14 @@ def check_restores(params: dict[str, Any]) -> list[PlannedRestore]:
     return planned
 
 
+def aws_failure(e: RestoreJobAWSError, prefix: str = "backup") -> str:
+    """"Failed <action>", and, when AWS answered AccessDenied, the IAM permission the call needed."""
+    return f"Failed {e.action}{lacking_permission(e.error, prefix)}"
+
+
 def aws_error_message(e: RestoreJobAWSError) -> str:
     """What fail_json_aws would say of it."""
-    return f"Failed {e.action}: {to_native(getattr(e.error, 'message', e.error))}"
+    return f"{aws_failure(e)}: {to_native(getattr(e.error, 'message', e.error))}"
 
 
 def run_restores_module(module: Any) -> None:
@@ -618,7 +670,7 @@ def run_restores_module(module: Any) -> None:
     params = module.params
     module.no_log_values.update(restores_secrets(params))
     try:
-        planned = check_restores(params)
+        planned = check_restores(params, get_aws_region(module))
     except InputError as e:
         # No restore_jobs: none was started, and a play that registers the task with
         # `failed_when: false` tells this failure from restores that failed by its absence.
@@ -677,6 +729,8 @@ def mark_created_resource(
         warn(f"{e}; it is not marked as created by run {run_id}")
         return False
     except (BotoCoreError, ClientError) as e:
-        raise RestoreJobAWSError(f"marking {arn} as created by run {run_id} (restore job {job['RestoreJobId']})", e) from e
+        # IAM's prefix for a service is its ARNs' service name (rds, elasticfilesystem, ...).
+        lacking = lacking_permission(e, (parse_aws_arn(arn) or {}).get("service") or "backup")
+        raise RestoreJobAWSError(f"marking {arn} as created by run {run_id} (restore job {job['RestoreJobId']}){lacking}", e) from e
     result["marked_resource"] = {"arn": arn, "tags": mark_tags(run_id, job["RestoreJobId"])}
     return True

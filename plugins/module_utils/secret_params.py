@@ -8,6 +8,9 @@ recognised by their keys, so without help they would be shown whenever argument 
 (`invocation.module_args` of the failure) and in the invocation line the module logs to syslog or
 journald, both of which happen before any module code runs. The class below registers them in
 `no_log_values` as soon as the parameters are read, before validation and before that log line.
+
+BackupModule is the AnsibleAWSModule of the collection's modules: its warnings reach the result
+without a deprecation line on any supported ansible-core.
 """
 
 from __future__ import annotations
@@ -19,8 +22,19 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 
-def aws_module_hiding_secrets(secrets_of: Callable[[dict[str, Any]], Iterable[str]], **kwargs: Any) -> AnsibleAWSModule:
-    """AnsibleAWSModule(**kwargs), with `secrets_of(raw_params)` registered as no_log values before
+class BackupModule(AnsibleAWSModule):
+    """AnsibleAWSModule whose warn() is ansible-core's own. amazon.aws 10.1's warn() also keeps
+    each warning and, on ansible-core 2.19 and later, passes them to exit_json/fail_json as
+    `warnings=`, which ansible-core 2.19 reports with "Passing `warnings` to `exit_json` or
+    `fail_json` is deprecated" (ansible.module_utils.basic, _return_formatted). ansible-core's
+    AnsibleModule.warn() already puts every warning into the result, on every supported version."""
+
+    def warn(self, *args: Any, **kwargs: Any) -> None:
+        self._module.warn(*args, **kwargs)
+
+
+def aws_module_hiding_secrets(secrets_of: Callable[[dict[str, Any]], Iterable[str]], **kwargs: Any) -> BackupModule:
+    """BackupModule(**kwargs), with `secrets_of(raw_params)` registered as no_log values before
     argument validation. `secrets_of` gets the parameters as given (not yet validated), so it must
     accept any shape; whatever it raises is ignored (validation then reports the bad input)."""
 
@@ -38,6 +52,6 @@ def aws_module_hiding_secrets(secrets_of: Callable[[dict[str, Any]], Iterable[st
     original = settings["module_class"]
     settings["module_class"] = SecretHidingModule
     try:
-        return AnsibleAWSModule(**kwargs)
+        return BackupModule(**kwargs)
     finally:
         settings["module_class"] = original

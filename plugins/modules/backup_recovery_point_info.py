@@ -112,7 +112,7 @@ notes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 author:
   - recovery.aws_backup maintainers (@recovery-aws-backup)
 """
@@ -284,19 +284,24 @@ try:
 except ImportError:
     pass  # handled by AnsibleAWSModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_region
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata, sensitive_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
     RECOVERY_POINT_STATUSES,
     SELECT_CHOICES,
-    RecoveryPointOptionError,
+    InputError,
     build_query,
     copy_source_result,
     copy_sources,
+    denied_permission,
     find_recovery_points,
     get_recovery_point_restore_metadata,
+    lacking_permission,
+    missing_vault_message,
     recovery_point_result,
     utc_now,
 )
@@ -318,7 +323,7 @@ def main() -> None:
         include_restore_metadata=dict(type="bool", default=False),
         include_copy_source=dict(type="bool", default=False),
     )
-    module = AnsibleAWSModule(
+    module = BackupModule(
         argument_spec=argument_spec,
         required_one_of=[["backup_vault_name", "resource_arn"]],
         required_by={"backup_vault_account_id": "backup_vault_name"},
@@ -339,15 +344,19 @@ def main() -> None:
             backup_vault_account_id=params["backup_vault_account_id"],
             now=now,
         )
-    except RecoveryPointOptionError as e:
-        module.fail_json(msg=str(e), option=e.option)
+    except InputError as e:
+        module.fail_json(msg=str(e))
 
     client = module.client("backup", retry_decorator=backup_retry)
     try:
         points = find_recovery_points(client, query)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        if query.backup_vault_name and denied_permission(e):
+            missing = missing_vault_message(client, query.backup_vault_name, query.backup_vault_account_id, get_aws_region(module))
+            if missing:
+                module.fail_json(msg=missing)
         where = f"vault {query.backup_vault_name}" if query.backup_vault_name else f"resource {query.resource_arn}"
-        module.fail_json_aws(e, msg=f"Failed to list recovery points of {where}")
+        module.fail_json_aws(e, msg=f"Failed to list recovery points of {where}{lacking_permission(e)}")
 
     sources: dict = {}
     if params["include_copy_source"]:
@@ -369,9 +378,9 @@ def main() -> None:
                     client, point["RecoveryPointArn"], point.get("BackupVaultName"), query.backup_vault_account_id
                 )
             except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-                module.fail_json_aws(e, msg=f"Failed to get restore metadata of {point['RecoveryPointArn']}")
-            except RecoveryPointOptionError as e:
-                module.fail_json(msg=str(e), option=e.option)
+                module.fail_json_aws(e, msg=f"Failed to get restore metadata of {point['RecoveryPointArn']}{lacking_permission(e)}")
+            except InputError as e:
+                module.fail_json(msg=str(e))
             # What the result hides must not leak through Ansible's logs or callbacks either.
             module.no_log_values.update(sensitive_values(metadata))
             result["restore_metadata"] = mask_metadata(metadata)

@@ -33,94 +33,6 @@ description:
 author:
   - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
-  recovery_point_arn:
-    description:
-      - The ARN of the recovery point to restore.
-      - Its form depends on the resource type, for example
-        C(arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45) (EFS, DynamoDB, ...),
-        C(arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234) (RDS),
-        C(arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-1234) (Aurora),
-        C(arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0) (EBS). Any well-formed ARN is accepted.
-      - Exactly one of O(recovery_point_arn) and O(resource_arn) is required.
-      - Needs O(backup_vault_name).
-    type: str
-  resource_arn:
-    description:
-      - Restore the newest C(COMPLETED) recovery point of this resource (for example an EFS file
-        system or RDS DB instance ARN) instead of a given O(recovery_point_arn).
-      - Narrowed by O(backup_vault_name) and O(latest_before). The point chosen is returned in
-        RV(recovery_point). The task fails when there is none.
-      - Without O(backup_vault_name) the point is found in every vault (ListRecoveryPointsByResource), and its
-        resource type is the one the ARN names (C(EFS) for a file system, C(RDS) for a DB instance, ...). An RDS
-        cluster's ARN names none (Aurora, DocumentDB and Neptune clusters share it). Then the type is
-        O(resource_type), and without it the point's vault is listed once more to learn the type. Give
-        O(resource_type) to save that read.
-    type: str
-  backup_vault_name:
-    description:
-      - The vault of the recovery point.
-      - With O(resource_arn), only recovery points in this vault are considered.
-      - Required with O(recovery_point_arn). AWS reads a recovery point only through its vault, and the ARN does
-        not name it. The module reads the point (DescribeRecoveryPoint) to learn its resource, and looks for an
-        equal restore job among that resource's restore jobs only (ListRestoreJobsByProtectedResource), so a
-        re-run costs the same however many restore jobs the account holds.
-    type: str
-  backup_vault_account_id:
-    description:
-      - The account that owns O(backup_vault_name), for a vault shared from another account.
-    type: str
-  latest_before:
-    description:
-      - With O(resource_arn), restore the newest recovery point created before this time, for
-        example just before an incident.
-      - An ISO 8601 time (UTC when it has no zone), or a time relative to now such as C(-2h) or C(-7d).
-    type: str
-  metadata_source:
-    description:
-      - Where the metadata starts from, before O(metadata) is merged on top of it (keys matched
-        case-insensitively).
-      - C(none) uses O(metadata) alone.
-      - C(recovery_point) starts from the resource's configuration at backup time
-        (GetRecoveryPointRestoreMetadata).
-      - C(inferred) starts from AWS's defaults for a restore to a new resource
-        (GetRestoreTestingInferredMetadata), for example a new, encrypted EFS file system.
-      - Keys of that starting metadata that StartRestoreJob does not take for the resource type
-        are left out, each with a note in RV(notes). The merged metadata is what is sent, and what
-        check mode and C(--diff) show (secrets masked).
-    type: str
-    choices: [none, recovery_point, inferred]
-    default: none
-  metadata:
-    description:
-      - The restore metadata (StartRestoreJob C(Metadata)), for example C(file-system-id),
-        C(newFileSystem), C(Encrypted), C(KmsKeyId), C(PerformanceMode), C(CreationToken) and
-        C(ItemsToRestore) for EFS.
-      - AWS takes text values only. Values are converted the way AWS expects them - booleans to
-        C(true) / C(false), numbers to their text, lists and dictionaries to compact JSON (for
-        example I(ItemsToRestore=["/data/reports"]) is sent as C(["/data/reports"])); text is
-        sent unchanged.
-      - AWS reads keys case-insensitively, and so do the checks. Giving one key twice in two
-        spellings is an error.
-      - For I(resource_type=EFS) the documented rules are checked before any AWS call -
-        C(file-system-id) is given; C(KmsKeyId) requires C(Encrypted) to be true; C(Encrypted) and
-        C(newFileSystem) are booleans; C(ItemsToRestore) holds file paths (no count limit), each
-        relative to the file system root and starting with C(/).
-      - StartRestoreJob requires metadata, so the task fails when it is empty (give O(metadata),
-        or O(metadata_source) to start from the recovery point's).
-      - Dictionaries are accepted only for keys AWS documents as structured (some EC2 keys such as
-        C(Placement)); lists are sent as JSON. The whole metadata may be at most 200 KB.
-      - For I(resource_type=EFS) with C(newFileSystem=true) and no C(CreationToken), a CreationToken
-        is derived from the request (C(ansible-recovery-) and a hash of the recovery point, resource
-        type and metadata; of the idempotency token with O(force)), so re-runs and concurrent runs
-        agree. Without one AWS would accept the job and fail it later.
-    type: dict
-  secret_metadata:
-    description:
-      - Restore metadata whose values are secrets, merged into O(metadata) (a key may not be in both).
-      - Its values are never shown, whatever their keys are called; use it for a credential under a
-        key the module would not recognise as one.
-    type: dict
-    version_added: 0.2.0
   run_id:
     description:
       - Mark the restored resource as created by this run. When the job is C(COMPLETED), the
@@ -133,43 +45,11 @@ options:
       - Needs O(wait=true).
     type: str
     version_added: 0.2.0
-  resource_type:
-    description:
-      - The type of the resource to restore, as AWS Backup names it - C(Aurora), C(DocumentDB),
-        C(CloudFormation), C(DynamoDB), C(EBS), C(EC2), C(EFS), C(FSx), C(Neptune), C(RDS),
-        C(Redshift), C(Storage Gateway), C(S3), C(Timestream), C(VirtualMachine).
-      - AWS keeps adding types, so another value only gives a warning and is sent as given.
-      - When given, only restore jobs of this type count as equal jobs.
-      - With O(resource_arn) and no O(backup_vault_name), the type of the recovery point when the resource's ARN
-        does not name one (an RDS cluster, for C(Aurora), C(DocumentDB) or C(Neptune)). Give it to save a read.
-    type: str
   iam_role_arn:
     description:
       - The ARN of the IAM role AWS Backup uses to create the restored resource, for example
         C(arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole).
     type: str
-  copy_source_tags_to_restored_resource:
-    description:
-      - Copy the tags of the backup to the restored resource. Sent only when given.
-      - Only for backups created through AWS Backup.
-    type: bool
-  idempotency_token:
-    description:
-      - The C(IdempotencyToken) to send. By default a token derived from the request (and from
-        the ids of earlier failed or aborted equal jobs) is sent, so concurrent runs of the
-        same task start one job.
-      - AWS answers a repeated token with the job it first started. With your own token, a re-run
-        after that job C(FAILED) or was C(ABORTED) fails saying so; give a new token to retry.
-      - With O(force), the token decides alone. No equal job is looked for, and repeating the task
-        with the same token returns the job it started (for a run that must restore afresh but
-        never twice, as the C(restore) role's drills do).
-    type: str
-  force:
-    description:
-      - Start a new restore job even when an equal one exists, with a fresh random token, or with
-        O(idempotency_token) when given.
-    type: bool
-    default: false
   wait:
     description:
       - Wait until the job is C(COMPLETED). The task fails when the job ends C(FAILED) or
@@ -196,7 +76,9 @@ options:
 notes:
   - Needs C(backup:ListRestoreJobsByProtectedResource), C(backup:ListRestoreJobs), C(backup:GetRestoreJobMetadata),
     C(backup:DescribeRestoreJob), C(backup:StartRestoreJob) and C(iam:PassRole) on I(iam_role_arn); with
-    O(recovery_point_arn), C(backup:DescribeRecoveryPoint) (without it the module warns and lists every restore job);
+    O(recovery_point_arn), C(backup:DescribeRecoveryPoint) (without it the module warns and lists every restore job),
+    and C(backup:ListBackupVaults) without O(backup_vault_name) or when a vault is refused (AWS answers a vault that
+    does not exist with AccessDeniedException, so the module lists the vaults to say which it is);
     with O(resource_arn) and O(backup_vault_name), C(backup:ListRecoveryPointsByBackupVault); with O(resource_arn)
     alone, C(backup:ListRecoveryPointsByResource), and C(backup:ListRecoveryPointsByBackupVault) too when neither the
     ARN nor O(resource_type) tells the resource type; to check that a reused job's
@@ -205,9 +87,10 @@ notes:
     C(rds:AddTagsToResource).
   - Throttling and transient AWS errors are retried with jittered backoff.
 extends_documentation_fragment:
+  - recovery.aws_backup.restore
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 """
 
 EXAMPLES = r"""
@@ -335,7 +218,10 @@ notes:
   description:
     - Metadata keys of the O(metadata_source) left out because StartRestoreJob does not take them for the resource type.
     - Why an equal C(COMPLETED) job was not reused (its restored resource no longer exists).
-  returned: when keys were left out or an equal job was not reused
+    - The vault found to hold O(recovery_point_arn) when O(backup_vault_name) was not given, and how many vaults were
+      read to find it.
+    - O(resource_type) given in another case, and the spelling sent.
+  returned: when there are any
   type: list
   elements: str
   sample: ["dropped metadata key 'AvailabilityZone': RDS refuses it with MultiAZ true (...)"]

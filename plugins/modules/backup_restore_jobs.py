@@ -38,93 +38,12 @@ options:
   restores:
     description:
       - The restores to start, in this order. RV(restore_jobs) has one entry per element, in the same order.
+      - Each element takes the options of one restore, as M(recovery.aws_backup.backup_restore_job) does, and a
+        O(restores[].name).
       - An option given as V(null) counts as not given.
     type: list
     elements: dict
     required: true
-    suboptions:
-      name:
-        description:
-          - A label for this restore, echoed in its RV(restore_jobs[].name) and used in messages. Not sent to AWS.
-          - Not empty, and unique in O(restores).
-        type: str
-        required: true
-      recovery_point_arn:
-        description:
-          - The ARN of the recovery point to restore, as in M(recovery.aws_backup.backup_restore_job).
-          - Exactly one of O(restores[].recovery_point_arn) and O(restores[].resource_arn) is required.
-          - Needs O(restores[].backup_vault_name).
-        type: str
-      resource_arn:
-        description:
-          - Restore the newest C(COMPLETED) recovery point of this resource instead of a given
-            O(restores[].recovery_point_arn), narrowed by O(restores[].backup_vault_name) and
-            O(restores[].latest_before). The point chosen is returned in RV(restore_jobs[].recovery_point).
-          - Without O(restores[].backup_vault_name), an RDS cluster's ARN does not tell the resource type (Aurora,
-            DocumentDB and Neptune clusters share it). Give O(restores[].resource_type) to save a read, as in
-            M(recovery.aws_backup.backup_restore_job).
-        type: str
-      backup_vault_name:
-        description:
-          - The vault of the recovery point. With O(restores[].resource_arn), only recovery points in this vault are
-            considered.
-          - Required with O(restores[].recovery_point_arn). AWS reads a recovery point only through its vault, and the
-            ARN does not name it. The module reads the point to learn its resource, and looks for an equal restore job
-            among that resource's restore jobs only, not every restore job of the account.
-        type: str
-      backup_vault_account_id:
-        description:
-          - The account that owns O(restores[].backup_vault_name), for a vault shared from another account.
-        type: str
-      latest_before:
-        description:
-          - With O(restores[].resource_arn), restore the newest recovery point created before this time, an ISO 8601
-            time (UTC when it has no zone) or a time relative to now such as C(-2h).
-        type: str
-      metadata_source:
-        description:
-          - Where the metadata starts from, before O(restores[].metadata) is merged on top of it, as in
-            M(recovery.aws_backup.backup_restore_job). C(none) uses O(restores[].metadata) alone,
-            C(recovery_point) the resource's configuration at backup time, C(inferred) AWS's defaults for a
-            restore to a new resource.
-        type: str
-        choices: [none, recovery_point, inferred]
-        default: none
-      metadata:
-        description:
-          - The restore metadata (StartRestoreJob C(Metadata)), converted and checked as
-            M(recovery.aws_backup.backup_restore_job) does (booleans to C(true)/C(false), lists to JSON, the EFS
-            rules).
-        type: dict
-      secret_metadata:
-        description:
-          - Restore metadata whose values are secrets, merged into O(restores[].metadata) (a key may not be in both).
-            Its values are never shown, whatever their keys are called.
-        type: dict
-      resource_type:
-        description:
-          - The type of the resource to restore, as AWS Backup names it (C(EFS), C(RDS), C(Aurora), ...). When
-            given, only restore jobs of this type count as equal jobs.
-          - With O(restores[].resource_arn) and no O(restores[].backup_vault_name), the type of the recovery point
-            when the resource's ARN does not name one (an RDS cluster). Give it to save a read.
-        type: str
-      copy_source_tags_to_restored_resource:
-        description:
-          - Copy the tags of the backup to the restored resource. Sent only when given.
-        type: bool
-      idempotency_token:
-        description:
-          - The C(IdempotencyToken) to send. By default a token derived from the request (and from the ids of
-            earlier failed or aborted equal jobs) is sent.
-          - With O(restores[].force), the token decides alone - no equal job is looked for, and repeating the task
-            with the same token returns the job it started.
-        type: str
-      force:
-        description:
-          - Start a new restore job even when an equal one exists, with a fresh random token, or with
-            O(restores[].idempotency_token) when given.
-        type: bool
-        default: false
   iam_role_arn:
     description:
       - The ARN of the IAM role AWS Backup uses to create the restored resources, for every restore, for example
@@ -139,9 +58,10 @@ seealso:
   - module: recovery.aws_backup.backup_restore_job
     description: One restore, optionally waited for and marked as a run's.
 extends_documentation_fragment:
+  - recovery.aws_backup.restore.restores
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 """
 
 EXAMPLES = r"""
@@ -212,7 +132,8 @@ restore_jobs:
       description: Why this restore failed, for example AWS's error.
       type: str
       returned: when RV(restore_jobs[].failed) is true
-      sample: "Failed starting the restore job: An error occurred (ResourceNotFoundException) ..."
+      sample: "Failed starting the restore job (AWS refused it: the task's credentials lack the IAM permission
+        backup:StartRestoreJob): An error occurred (AccessDeniedException) ..."
     restore_job:
       description:
         - The restore job started or found (DescribeRestoreJob, snake_case), as

@@ -122,9 +122,13 @@ def _counted_call_action(call_action: Any) -> Any:
     @functools.wraps(call_action)
     def counted_call_action(self: Any) -> Any:
         service = self.service_name or ""
+        if getattr(self, "region", None) not in known_regions():
+            return _unknown_region_response(self.boto3_service_name, self.region)
         operation = self._get_action() or ""
         if operation and emulator_settings.record_call(service, operation):
             return _throttling_response(self.boto3_service_name)
+        if operation and emulator_settings.take_denial(service, operation):
+            return _access_denied_response(self.boto3_service_name, service, operation)
         if self.boto3_service_name in VALIDATED_SERVICES:
             try:
                 validate_request(
@@ -141,6 +145,59 @@ def _counted_call_action(call_action: Any) -> Any:
         return call_action(self)
 
     return counted_call_action
+
+
+@functools.lru_cache(maxsize=1)
+def known_regions() -> frozenset[str]:
+    """Every Region of every partition botocore's endpoints data names (the Regions moto keeps
+    backends for)."""
+    import botocore.session
+
+    endpoints = botocore.session.get_session().get_data("endpoints")
+    return frozenset(region for partition in endpoints["partitions"] for region in partition["regions"])
+
+
+def _unknown_region_response(service_name: str, region: str | None) -> tuple[int, dict[str, str], str]:
+    """The answer to a request signed for a Region AWS does not have (a typo: us-east-l).
+
+    On AWS such a request never arrives anywhere: the endpoint
+    backup.us-east-l.amazonaws.com does not resolve, and botocore raises
+    EndpointConnectionError ("Could not connect to the endpoint URL"). The emulator is one
+    endpoint for every Region, so the request does arrive; it answers what an AWS endpoint answers
+    a request whose signature is scoped to a Region that endpoint does not serve: HTTP 403,
+    InvalidSignatureException (JSON protocols) or SignatureDoesNotMatch (query/XML protocols),
+    "Credential should be scoped to a valid region". moto would look the Region's backend up
+    and fail with a KeyError (an HTML 500). See README.md, "Behaviours and their sources"."""
+    from moto.core.utils import get_service_model
+
+    message = f"Credential should be scoped to a valid region, not '{region}'. "
+    if get_service_model(service_name).protocol in ("json", "rest-json"):
+        body = json.dumps({"__type": "InvalidSignatureException", "message": message})
+        return 403, {"Content-Type": "application/json", "x-amzn-ErrorType": "InvalidSignatureException"}, body
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type>'
+        f"<Code>SignatureDoesNotMatch</Code><Message>{message}</Message></Error>"
+        "<RequestId>unknown-region</RequestId></ErrorResponse>"
+    )
+    return 403, {"Content-Type": "text/xml"}, body
+
+
+def _access_denied_response(service_name: str, service: str, operation: str) -> tuple[int, dict[str, str], str]:
+    """An injected refusal (control.deny): what AWS answers a call the caller's policies do not
+    allow, HTTP 400/403 AccessDeniedException "User: ... is not authorized to perform:
+    <prefix>:<Operation>" (JSON protocols; query/XML services answer the code AccessDenied)."""
+    from moto.core.utils import get_service_model
+
+    message = f"User: arn:aws:sts::123456789012:assumed-role/emulator/test is not authorized to perform: {service}:{operation}"
+    if get_service_model(service_name).protocol in ("json", "rest-json"):
+        body = json.dumps({"__type": "AccessDeniedException", "message": message})
+        return 403, {"Content-Type": "application/json", "x-amzn-ErrorType": "AccessDeniedException"}, body
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type>'
+        f"<Code>AccessDenied</Code><Message>{message}</Message></Error>"
+        "<RequestId>denied</RequestId></ErrorResponse>"
+    )
+    return 403, {"Content-Type": "text/xml"}, body
 
 
 def _throttling_response(service_name: str) -> tuple[int, dict[str, str], str]:

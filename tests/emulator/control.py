@@ -4,6 +4,7 @@
 |-------------------------------|----------------------------------------------|
 | POST /_emulator/config        | control.configure(restore_job_seconds=..., backup_job_seconds=..., copy_job_seconds=...) |
 | POST /_emulator/faults        | control.throttle(operation, count, service="backup"),             |
+|                               | control.deny(operation, count, service="backup"),                 |
 |                               | control.fail_restore_jobs(count, status_message),                 |
 |                               | control.fail_copy_jobs(count, status_message)                     |
 | GET  /_emulator/calls?service | control.calls(service="backup") -> {operation: count}             |
@@ -11,7 +12,8 @@
 | POST /_emulator/reset         | control.reset()  (all moto state and our settings)                |
 
 POST /_emulator/faults takes {"throttle": {"operation": "StartRestoreJob", "count": 3,
-"service": "backup"}} and/or {"fail_restore_jobs": {"count": 1, "status_message": "..."}} and/or
+"service": "backup"}}, {"deny": {"operation": "DescribeRecoveryPoint", "count": 1, "service":
+"backup"}} and/or {"fail_restore_jobs": {"count": 1, "status_message": "..."}} and/or
 {"fail_copy_jobs": {"count": 1, "status_message": "..."}}.
 """
 
@@ -56,6 +58,12 @@ class EmulatorControl:
         """The next `count` calls of `operation` answer ThrottlingException (HTTP 400)."""
         with emulator_settings.lock:
             emulator_settings.throttling[(service, operation)] = int(count)
+
+    def deny(self, operation: str, count: int = 1, service: str = "backup") -> None:
+        """The next `count` calls of `operation` answer AccessDeniedException (HTTP 403), as
+        for credentials without that permission."""
+        with emulator_settings.lock:
+            emulator_settings.denials[(service, operation)] = int(count)
 
     def fail_restore_jobs(self, count: int = 1, status_message: str = DEFAULT_FAILURE_MESSAGE) -> None:
         """The next `count` restore jobs started end FAILED with `status_message`."""
@@ -135,6 +143,9 @@ def _handle(method: str, action: str, query: dict[str, list[str]], body: dict[st
         if "throttle" in body:
             spec = body["throttle"]
             control.throttle(spec["operation"], spec.get("count", 1), spec.get("service", "backup"))
+        if "deny" in body:
+            spec = body["deny"]
+            control.deny(spec["operation"], spec.get("count", 1), spec.get("service", "backup"))
         if "fail_restore_jobs" in body:
             spec = body["fail_restore_jobs"]
             control.fail_restore_jobs(spec.get("count", 1), spec.get("status_message", DEFAULT_FAILURE_MESSAGE))

@@ -24,6 +24,8 @@ class EmulatorSettings:
     copy_job_seconds: float = DEFAULT_COPY_JOB_SECONDS
     # (service, operation) -> how many of the next calls answer ThrottlingException
     throttling: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (service, operation) -> how many of the next calls answer AccessDeniedException
+    denials: dict[tuple[str, str], int] = field(default_factory=dict)
     # status messages of the next restore jobs that are to FAIL, consumed in order
     failing_restore_jobs: list[str] = field(default_factory=list)
     # status messages of the next copy jobs that are to FAIL, consumed in order
@@ -41,6 +43,7 @@ class EmulatorSettings:
             self.backup_job_seconds = DEFAULT_BACKUP_JOB_SECONDS
             self.copy_job_seconds = DEFAULT_COPY_JOB_SECONDS
             self.throttling.clear()
+            self.denials.clear()
             self.failing_restore_jobs.clear()
             self.failing_copy_jobs.clear()
             self.calls.clear()
@@ -58,6 +61,15 @@ class EmulatorSettings:
             if remaining <= 0:
                 return False
             self.throttling[key] = remaining - 1
+            return True
+
+    def take_denial(self, service: str, operation: str) -> bool:
+        """True when this call of `operation` is to be refused (AccessDeniedException)."""
+        with self.lock:
+            remaining = self.denials.get((service, operation), 0)
+            if remaining <= 0:
+                return False
+            self.denials[(service, operation)] = remaining - 1
             return True
 
     def take_restore_failure(self) -> str | None:

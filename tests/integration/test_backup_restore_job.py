@@ -184,8 +184,8 @@ def test_every_bad_input_fails_naming_the_option_without_aws_calls(run_playbook,
         (efs_case(efs_point, metadata={}), "metadata"),
         (efs_case(efs_point, wait=True, wait_timeout=0), "wait_timeout"),
         (efs_case(efs_point, copy_source_tags_to_restored_resource="perhaps"), "copy_source_tags_to_restored_resource"),
-        ({k: v for k, v in efs_case(efs_point).items() if k != "backup_vault_name"},
-         "backup_vault_name is required with recovery_point_arn"),  # fmt: skip
+        (efs_case(efs_point, resource_type="Elastic"), "resource_type 'Elastic' is not a resource type"),
+        (efs_case(efs_point, region="eu-west-1"), "recovery_point_arn is a recovery point of Region us-east-1"),
     ]
     emulator_server.reset_calls()
     results = run_cases(run_playbook, [case for case, _option in bad_cases])

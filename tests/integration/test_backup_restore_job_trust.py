@@ -301,8 +301,9 @@ def test_secrets_are_never_shown_on_any_path(run_playbook, emulator_server, efs_
         "bad_role": ["iam_role_arn"],
         "quoted_secret": ["metadata.Encrypted"],
         "structured": ["metadata.DbSecret"],
-        # Check mode does not ask AWS whether the recovery point exists: no error to see there.
-        **({} if check else {"aws_error": ["Failed starting the restore job", "ResourceNotFoundException"]}),
+        "unknown_point": ["is not in backup vault"],
+        # Check mode starts no job: no refusal to see there.
+        **({} if check else {"aws_error": ["Failed starting the restore job", "backup:StartRestoreJob", "AccessDeniedException"]}),
     }.items():
         assert saved[name].get("failed") is True, (name, saved[name])
         assert all(word in saved[name]["msg"] for word in words), (name, saved[name]["msg"])

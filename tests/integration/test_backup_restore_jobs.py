@@ -148,7 +148,7 @@ def test_check_mode_then_first_run_then_rerun(run_playbook, playbooks, emulator_
         (lambda restores: restores[2].update(resource_arn="arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"),
          "restores[2] (logs): parameters are mutually exclusive: recovery_point_arn|resource_arn"),
         (lambda restores: restores[2].update(name="app"), "restores[2] (app): name 'app' is also the name of restores[0]"),
-        (lambda restores: restores[1].pop("backup_vault_name"), "restores[1] (home): backup_vault_name is required with recovery_point_arn"),
+        (lambda restores: restores[1].update(resource_type="Elastic"), "restores[1] (home): resource_type 'Elastic' is not a resource type"),
     ],
 )  # fmt: skip
 def test_one_bad_element_fails_the_task_before_any_aws_call(run_playbook, playbooks, emulator_server, points, breakage, problem):
@@ -171,13 +171,13 @@ def test_one_restore_failing_on_aws_leaves_the_others_started(run_playbook, play
     restores = restores_of(points)
     restores[1]["recovery_point_arn"] = points[1]["recovery_point_arn"][:-4] + "0000"  # no such recovery point
     result, output = run(run_playbook, playbooks["failed_when_false"], points, restores)
-    assert "restores[1] (home)" in result["msg"] and "Failed starting the restore job" in result["msg"]
+    assert "restores[1] (home)" in result["msg"] and "is not in backup vault" in result["msg"]
     assert "app" not in result["msg"].split(": ", 1)[1].split("restores[1]")[0]  # only the failed one is named
     entries = result["restore_jobs"]
     assert [entry["name"] for entry in entries] == ["app", "home", "logs"]
     assert [entry["failed"] for entry in entries] == [False, True, False]
     assert [entry["changed"] for entry in entries] == [True, False, True]
-    assert "ResourceNotFoundException" in entries[1]["msg"] and entries[1]["restore_job"] == {}
+    assert "is not in backup vault" in entries[1]["msg"] and entries[1]["restore_job"] == {}
     assert restore_job_ids(emulator_server) == {entry_ids(result)[0], entry_ids(result)[2]}
     assert recap_changed(output) == 1
 

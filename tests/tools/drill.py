@@ -201,14 +201,18 @@ def main() -> int:
     port = free_port()
     endpoint_url = f"http://127.0.0.1:{port}"
     report_dir = REPO_ROOT / ".cache" / "drill-reports"
-    log = tempfile.NamedTemporaryFile(prefix="emulator-", suffix=".log", delete=False)  # noqa: SIM115
+    # The emulator's log goes with the run's reports, where the operator looks, not into the
+    # system temporary directory; one file per run, named by its start (UTC).
+    report_dir.mkdir(parents=True, exist_ok=True)
+    log_path = report_dir / f"emulator-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed with the server, below
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "tests.emulator.server", "--port", str(port)],
         cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         wait_until_up(endpoint_url, server)
-        print(f"emulator on {endpoint_url} (log {log.name})")  # noqa: T201
+        print(f"emulator on {endpoint_url} (log {log_path})")  # noqa: T201
         seeded = seed_demo(endpoint_url, REGION)
         before = inventory(endpoint_url)
         variables = {
@@ -244,6 +248,7 @@ def main() -> int:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
 
 
 if __name__ == "__main__":

@@ -8,14 +8,14 @@ import pytest
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import (
     MASK,
-    MetadataError,
+    InputError,
     check_structured_values,
     derived_creation_token,
     is_sensitive_key,
     mask_metadata,
     needs_efs_creation_token,
     prepare_metadata,
-    resource_type_warning,
+    normalise_resource_type,
     sensitive_values,
     to_aws_metadata,
 )
@@ -46,11 +46,11 @@ def test_yaml_values_become_the_strings_aws_takes():
 
 
 def test_none_value_and_case_duplicates_are_rejected_naming_the_key():
-    with pytest.raises(MetadataError, match=r"metadata\.KmsKeyId has no value"):
+    with pytest.raises(InputError, match=r"metadata\.KmsKeyId has no value"):
         to_aws_metadata({"KmsKeyId": None})
-    with pytest.raises(MetadataError, match="ItemsToRestore.*itemsToRestore|itemsToRestore.*ItemsToRestore"):
+    with pytest.raises(InputError, match="ItemsToRestore.*itemsToRestore|itemsToRestore.*ItemsToRestore"):
         to_aws_metadata({"ItemsToRestore": ["/a"], "itemsToRestore": ["/b"]})
-    with pytest.raises(MetadataError, match="metadata must be a dictionary"):
+    with pytest.raises(InputError, match="metadata must be a dictionary"):
         to_aws_metadata(["file-system-id"])
 
 
@@ -79,7 +79,7 @@ def test_efs_valid_metadata_passes_with_booleans_normalized():
     ],
 )
 def test_efs_rules_fail_naming_the_key(metadata, message):
-    with pytest.raises(MetadataError, match=message):
+    with pytest.raises(InputError, match=message):
         prepare_metadata(metadata, "EFS")
 
 
@@ -137,13 +137,13 @@ def test_sensitive_values_from_raw_and_converted_metadata():
     assert sensitive_values(to_aws_metadata(raw)) == {"12345", "s3"}
 
 
-def test_unknown_resource_type_warns_with_a_hint():
-    assert resource_type_warning("EFS") is None
-    assert resource_type_warning("Storage Gateway") is None
-    assert resource_type_warning(None) is None
-    warning = resource_type_warning("efs")
-    assert "not one of the types AWS documents" in warning and "Did you mean 'EFS'" in warning
-    assert "Did you mean" not in resource_type_warning("QuantumDB")
+def test_resource_type_is_aws_spelling_or_refused():
+    assert normalise_resource_type("EFS") == ("EFS", None)
+    assert normalise_resource_type("Storage Gateway") == ("Storage Gateway", None)
+    assert normalise_resource_type(None) == (None, None)
+    assert normalise_resource_type("efs") == ("EFS", "resource_type 'efs' was sent as 'EFS', AWS's spelling")
+    with pytest.raises(InputError, match=r"'QuantumDB' is not a resource type AWS Backup restores; the types are Aurora, "):
+        normalise_resource_type("QuantumDB")
 
 
 def test_boolean_flags_under_credential_keys_are_masked_but_not_registered():
@@ -158,15 +158,15 @@ def test_efs_item_paths_have_no_count_limit_but_the_metadata_has_200_kb():
     prepared = prepare_metadata({**EFS_BASE, "ItemsToRestore": paths}, "EFS")
     assert json.loads(prepared["ItemsToRestore"]) == paths
     too_big = {**EFS_BASE, "ItemsToRestore": [f"/data/{'x' * 1000}-{n}" for n in range(210)]}
-    with pytest.raises(MetadataError, match=r"metadata is \d+ bytes; AWS Backup takes at most 204800 bytes"):
+    with pytest.raises(InputError, match=r"metadata is \d+ bytes; AWS Backup takes at most 204800 bytes"):
         prepare_metadata(too_big, "EFS")
-    with pytest.raises(MetadataError, match="at most 204800 bytes"):
+    with pytest.raises(InputError, match="at most 204800 bytes"):
         prepare_metadata({"DBInstanceIdentifier": "x" * 210_000}, "RDS")
 
 
 @pytest.mark.parametrize("resource_type", ["EFS", "RDS", "Aurora", None])
 def test_a_dictionary_is_refused_where_aws_documents_no_structured_value(resource_type):
-    with pytest.raises(MetadataError, match=r"metadata\.file-system-id must be text, a number, a boolean or a list"):
+    with pytest.raises(InputError, match=r"metadata\.file-system-id must be text, a number, a boolean or a list"):
         check_structured_values({"file-system-id": {"id": "fs-1"}}, resource_type)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import (
-    RecoveryPointOptionError,
+    InputError,
     build_query,
     drop_unsupported_metadata_keys,
     fetch_base_metadata,
@@ -55,9 +55,9 @@ def test_parse_time_accepts_iso_and_relative(text: str, expected: datetime) -> N
 
 @pytest.mark.parametrize("text", ["yesterday", "-7x", "7d", "2026-13-01", "", "- 7 days"])
 def test_parse_time_rejects_garbage_naming_the_option(text: str) -> None:
-    with pytest.raises(RecoveryPointOptionError) as err:
+    with pytest.raises(InputError) as err:
         parse_time(text, "latest_before", now=NOW)
-    assert err.value.option == "latest_before"
+    assert "latest_before" in str(err.value)
     assert "latest_before" in str(err.value)
 
 
@@ -77,16 +77,16 @@ def test_parse_time_rejects_garbage_naming_the_option(text: str) -> None:
     ],
 )
 def test_parse_time_refuses_times_out_of_range_naming_the_option(text: str) -> None:
-    with pytest.raises(RecoveryPointOptionError) as err:
+    with pytest.raises(InputError) as err:
         parse_time(text, "created_before", now=NOW)
-    assert err.value.option == "created_before"
+    assert "created_before" in str(err.value)
     assert str(err.value).startswith("created_before: ") and "out of range" in str(err.value)
 
 
 def test_parse_time_range_bounds() -> None:
     assert parse_time("1970-01-01T00:00:00Z", "t", now=NOW) == datetime(1970, 1, 1, tzinfo=timezone.utc)
     assert parse_time("+5000w", "t", now=NOW) == NOW + timedelta(weeks=5000)
-    with pytest.raises(RecoveryPointOptionError):
+    with pytest.raises(InputError):
         parse_time(datetime(1, 1, 1), "t", now=NOW)
 
 
@@ -94,9 +94,9 @@ def test_parse_time_range_bounds() -> None:
 
 
 def test_query_needs_a_vault_or_a_resource() -> None:
-    with pytest.raises(RecoveryPointOptionError) as err:
+    with pytest.raises(InputError) as err:
         build_query(resource_type="EFS")
-    assert err.value.option == "backup_vault_name"
+    assert "backup_vault_name" in str(err.value)
 
 
 @pytest.mark.parametrize(
@@ -129,9 +129,9 @@ def test_query_needs_a_vault_or_a_resource() -> None:
     ],
 )
 def test_bad_input_names_the_option(kwargs: dict, option: str) -> None:
-    with pytest.raises(RecoveryPointOptionError) as err:
+    with pytest.raises(InputError) as err:
         build_query(now=NOW, **kwargs)
-    assert err.value.option == option
+    assert option in str(err.value)
     assert option in str(err.value)
 
 
@@ -311,12 +311,12 @@ def test_metadata_source_none_makes_no_call_and_bad_source_names_the_option() ->
             raise AssertionError(f"unexpected AWS call {name}")
 
     assert fetch_base_metadata(NoCalls(), "none", "arn:rp:1", None) == {}
-    with pytest.raises(RecoveryPointOptionError) as err:
+    with pytest.raises(InputError) as err:
         fetch_base_metadata(NoCalls(), "backup", "arn:rp:1", "vault")
-    assert err.value.option == "metadata_source"
-    with pytest.raises(RecoveryPointOptionError) as err:
+    assert "metadata_source" in str(err.value)
+    with pytest.raises(InputError) as err:
         fetch_base_metadata(NoCalls(), "recovery_point", "arn:rp:1", None)
-    assert err.value.option == "backup_vault_name"
+    assert "backup_vault_name" in str(err.value)
 
 
 class NoCalls:
@@ -337,9 +337,9 @@ class NoCalls:
     ],
 )
 def test_restore_source_refuses_bad_input_before_any_aws_call(kwargs: dict, option: str) -> None:
-    with pytest.raises(RecoveryPointOptionError) as err:
+    with pytest.raises(InputError) as err:
         resolve_restore_source(NoCalls(), now=NOW, **kwargs)
-    assert err.value.option == option
+    assert option in str(err.value)
     assert option in str(err.value)
 
 

@@ -110,8 +110,18 @@ def test_include_restore_metadata_masks_credentials(aws, capsys, efs_point):
     assert calls == {"ListRecoveryPointsByBackupVault": 1, "GetRecoveryPointRestoreMetadata": 1}
 
 
-def test_aws_error_is_a_clean_failure(aws, capsys):
+def test_a_vault_that_does_not_exist_is_named(aws, capsys):
     result = run_module(capsys, {"backup_vault_name": "no-such-vault"})
     assert result["failed"] is True
-    assert "Failed to list recovery points of vault no-such-vault" in result["msg"]
+    assert result["msg"] == "backup_vault_name: there is no backup vault named 'no-such-vault' in Region us-east-1 (the vaults there: none)"
+
+
+def test_aws_error_is_a_clean_failure_naming_the_permission(aws, capsys):
+    aws.deny("ListRecoveryPointsByResource")
+    result = run_module(capsys, {"resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-12345678"})
+    assert result["failed"] is True
+    assert result["msg"].startswith(
+        "Failed to list recovery points of resource arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-12345678 "
+        "(AWS refused it: the task's credentials lack the IAM permission backup:ListRecoveryPointsByResource)"
+    )
     assert "Traceback" not in result["msg"]

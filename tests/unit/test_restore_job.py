@@ -106,8 +106,9 @@ def test_well_formed_arns_are_accepted(arn):
         ({**IN_VAULT, "idempotency_token": " "}, "idempotency_token"),
         ({**IN_VAULT, "resource_type": ""}, "resource_type"),
         ({**IN_VAULT, "metadata": {"Encrypted": None}}, "metadata.Encrypted"),
-        ({"recovery_point_arn": POINT}, "backup_vault_name"),
         ({"recovery_point_arn": POINT, "backup_vault_name": ""}, "backup_vault_name"),
+        ({"recovery_point_arn": POINT, "backup_vault_account_id": "123456789012"}, "backup_vault_account_id requires"),
+        ({**IN_VAULT, "resource_type": "QuantumDB"}, "resource_type 'QuantumDB' is not a resource type"),
     ],
 )
 def test_bad_input_names_the_option(params, option):
@@ -458,3 +459,75 @@ def test_without_a_scope_the_search_lists_every_restore_job():
     backup = ListingBackup([])
     rj.find_equal_jobs(backup, request())
     assert backup.params == [("list_restore_jobs", {"ByResourceType": "EFS"})]
+
+
+# ---- check_restore_options: one restore's problems, no AWS call --------------------------
+
+EFS_OPTIONS = {**IN_VAULT, "resource_type": "EFS", "metadata": {"file-system-id": "fs-1", "newFileSystem": True}}
+
+
+def test_check_restore_options_is_empty_for_good_options_and_normalises_nothing_away():
+    assert rm.check_restore_options(EFS_OPTIONS) == []
+    assert rm.check_restore_options({**EFS_OPTIONS, "resource_type": "efs", "region": "us-east-1"}) == []
+    # recovery_point_arn alone is enough: the module finds the vault
+    assert rm.check_restore_options({k: v for k, v in EFS_OPTIONS.items() if k != "backup_vault_name"}) == []
+
+
+@pytest.mark.parametrize(
+    "changes, problem",
+    [
+        ({"region": "us-west-2"}, "recovery_point_arn is a recovery point of Region us-east-1, but this task runs in Region us-west-2: "
+                                  "AWS Backup restores a recovery point in its own Region only. Set region: us-east-1, or copy the "
+                                  "point into us-west-2 first (recovery.aws_backup.backup_copy_job) and restore the copy"),
+        ({"resource_type": "Elastic"}, "resource_type 'Elastic' is not a resource type AWS Backup restores; the types are Aurora, "
+                                       "DocumentDB, CloudFormation, DynamoDB, EBS, EC2, EFS, FSx, Neptune, RDS, Redshift, Storage "
+                                       "Gateway, S3, Timestream, VirtualMachine (StartRestoreJob, ResourceType, in the AWS Backup "
+                                       "API reference)"),
+        ({"metadata": {"newFileSystem": True}}, "metadata.file-system-id is required to restore an EFS recovery point"),
+        ({"recovery_point_arn": None}, "one of the following is required: recovery_point_arn, resource_arn"),
+        ({"latest_before": "-1d"}, "parameters are mutually exclusive: recovery_point_arn|latest_before"),
+        ({"backup_vault_name": None, "backup_vault_account_id": "123456789012"},
+         "backup_vault_account_id requires backup_vault_name: only the task's own account's vaults can be searched"),
+        ({"wait": True}, "unsupported option(s) wait; the options of a restore are "),
+    ],
+)  # fmt: skip
+def test_check_restore_options_names_each_problem_as_the_module_does(changes, problem):
+    problems = rm.check_restore_options({**EFS_OPTIONS, **changes})
+    assert len(problems) == 1 and problems[0].startswith(problem), problems
+
+
+def test_check_restore_options_says_what_backup_restore_jobs_says_of_an_element():
+    element = {**EFS_OPTIONS, "region": None, "resource_type": "Elastic", "name": "home"}
+    with pytest.raises(rj.InputError) as failed:
+        rm.check_restores({"restores": [element], "iam_role_arn": None}, "us-east-1")
+    (problem,) = rm.check_restore_options({k: v for k, v in element.items() if k != "name"})
+    assert str(failed.value).endswith(f"restores[0] (home): {problem}")
+
+
+# ---- the shared documentation -------------------------------------------------------------
+
+
+def _doc(module: str) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(repo / ".collections"), "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false"}
+    out = subprocess.run([str(Path(sys.executable).parent / "ansible-doc"), "--json", f"recovery.aws_backup.{module}"],
+                         env=env, check=True, capture_output=True, text=True).stdout  # fmt: skip
+    return json.loads(out)[f"recovery.aws_backup.{module}"]["doc"]
+
+
+def test_one_restore_is_documented_once_for_both_modules_with_the_collections_python():
+    one, many = _doc("backup_restore_job"), _doc("backup_restore_jobs")
+    suboptions = many["options"]["restores"]["suboptions"]
+    assert set(suboptions) - {"name"} == set(rm.RESTORE_OPTIONS)
+    for option in rm.RESTORE_OPTIONS:
+        top = [line.replace("restores[].", "").replace("restore_jobs[].", "") for line in suboptions[option]["description"]]
+        assert top == one["options"][option]["description"], option
+        assert suboptions[option].get("default") == one["options"][option].get("default") == rm.RESTORE_OPTIONS[option].get("default")
+    for doc in (one, many, _doc("backup_recovery_point_info")):
+        assert "python >= 3.10" in doc["requirements"] and "python >= 3.6" not in doc["requirements"]

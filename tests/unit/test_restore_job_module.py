@@ -88,9 +88,11 @@ BAD_INPUTS = [
     ({"wait_timeout": 0}, "wait_timeout"),
     ({"wait_timeout": "soon"}, "wait_timeout"),
     ({"copy_source_tags_to_restored_resource": "perhaps"}, "copy_source_tags_to_restored_resource"),
-    ({"backup_vault_name": None}, "backup_vault_name"),
     ({"backup_vault_name": ""}, "backup_vault_name"),
-    ({"backup_vault_name": None, "metadata_source": "recovery_point"}, "backup_vault_name"),
+    ({"backup_vault_name": None, "backup_vault_account_id": "123456789012"}, "backup_vault_account_id requires backup_vault_name"),
+    ({"resource_type": "efs-ish"}, "resource_type 'efs-ish' is not a resource type AWS Backup restores"),
+    ({"recovery_point_arn": "arn:aws:backup:us-west-2:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45"},
+     "recovery_point_arn is a recovery point of Region us-west-2, but this task runs in Region us-east-1"),
 ]
 
 
@@ -260,12 +262,20 @@ def test_throttling_is_retried(aws, capsys, efs_point):
     assert len(restore_jobs(aws)) == 1
 
 
-def test_aws_error_says_what_was_being_done(aws, capsys, efs_point):
-    missing = efs_point["recovery_point_arn"][:-4] + "0000"
-    result = run_module(capsys, efs_args(efs_point, recovery_point_arn=missing))
+def test_aws_error_says_what_was_being_done_and_which_permission_was_missing(aws, capsys, efs_point, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    def denied(*_args, **_kwargs):
+        error = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "StartRestoreJob")
+        raise rj.RestoreJobAWSError("starting the restore job", error)
+
+    monkeypatch.setattr(rj, "start_restore_job", denied)
+    result = run_module(capsys, efs_args(efs_point))
     assert result["failed"] is True
-    assert result["msg"].startswith("Failed starting the restore job")
-    assert "ResourceNotFoundException" in json.dumps(result)
+    assert result["msg"].startswith(
+        "Failed starting the restore job (AWS refused it: the task's credentials lack the IAM permission backup:StartRestoreJob)"
+    )
+    assert "AccessDeniedException" in json.dumps(result)
 
 
 def test_credentials_never_appear_in_results_or_warnings(aws, capsys, efs_point):
@@ -280,15 +290,23 @@ def test_credentials_never_appear_in_results_or_warnings(aws, capsys, efs_point)
     assert result["diff"]["after"]["restore_request"]["metadata"]["DbPassword"] == MASK
 
 
-def test_unknown_resource_type_warns_and_is_sent_as_given(aws, capsys, efs_point):
+def test_a_resource_type_in_another_case_is_sent_in_aws_spelling_with_a_note(aws, capsys, efs_point):
     args = efs_args(efs_point, resource_type="efs")
     args["metadata"]["DbPassword"] = SECRET
     result = run_module(capsys, args)
-    assert "Did you mean 'EFS'" in json.dumps(result["warnings"])
-    # The emulator, like AWS, rejects a type that does not match the recovery point's.
-    assert result["failed"] is True and "Failed starting the restore job" in result["msg"]
-    assert aws.calls()["StartRestoreJob"] == 1
+    assert result.get("failed") is not True, result["msg"]
+    assert "resource_type 'efs' was sent as 'EFS', AWS's spelling" in result["notes"]
+    assert result["restore_request"]["resource_type"] == "EFS"
+    assert "warnings" not in result
     assert SECRET not in json.dumps(result)
+
+
+def test_an_unknown_resource_type_is_refused_naming_the_known_ones_before_any_aws_call(aws, capsys, efs_point):
+    aws.reset_calls()
+    result = run_module(capsys, efs_args(efs_point, resource_type="QuantumDB"))
+    assert result["failed"] is True
+    assert result["msg"].startswith("resource_type 'QuantumDB' is not a resource type AWS Backup restores; the types are Aurora,")
+    assert aws.calls() == {}
 
 
 def test_own_token_of_a_failed_job_fails_clearly_instead_of_claiming_a_new_job(aws, capsys, efs_point):
@@ -594,47 +612,68 @@ def test_an_rds_cluster_alone_is_listed_in_its_vault_unless_resource_type_is_giv
                            "GetRestoreJobMetadata": 1}  # fmt: skip
 
 
-def test_a_recovery_point_arn_without_its_vault_fails_saying_why_before_any_aws_call(aws, capsys, efs_point):
+def test_a_recovery_point_arn_without_its_vault_is_found_in_its_vault_with_a_note(aws, capsys, efs_point):
+    aws.configure(restore_job_seconds=600)
     aws.reset_calls()
     result = run_module(capsys, efs_args(efs_point, backup_vault_name=None))
-    assert result["failed"] is True
-    assert result["msg"].startswith("backup_vault_name is required with recovery_point_arn")
-    assert "vault" in result["msg"] and "equal restore job" in result["msg"]
-    assert aws.calls() == {}
-    assert restore_jobs(aws) == []
+    assert result["changed"] is True, result.get("msg")
+    vault = efs_point["backup_vault_name"]
+    (note,) = [n for n in result["notes"] if "found by reading" in n]
+    assert f"is in backup vault {vault}" in note and f"give backup_vault_name: {vault} to save these reads" in note
+    assert aws.calls()["ListBackupVaults"] == 1
+    # The point read, its resource's restore jobs searched (not the account's), then started.
+    assert "ListRestoreJobs" not in aws.calls() and aws.calls()["ListRestoreJobsByProtectedResource"] == 1
+    aws.reset_calls()
+    again = run_module(capsys, efs_args(efs_point))
+    assert again["changed"] is False
+    assert sum(aws.calls().values()) <= 3, aws.calls()
 
 
-def test_a_vault_that_cannot_describe_the_point_falls_back_to_every_restore_job(aws, capsys, efs_point):
+def test_a_vault_that_does_not_hold_the_point_fails_saying_so_before_starting(aws, capsys, efs_point):
     seed.create_vault(aws.client("backup"), "another-vault")
     aws.reset_calls()
     result = run_module(capsys, efs_args(efs_point, backup_vault_name="another-vault"))
-    assert result["changed"] is True
-    assert "every restore job of the account" in json.dumps(result["warnings"])
-    assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobs": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1}
+    assert result["failed"] is True
+    assert result["msg"] == (
+        f"recovery_point_arn: recovery point {efs_point['recovery_point_arn']} is not in backup vault another-vault "
+        "(Region us-east-1); name the vault that holds it, or leave backup_vault_name out to have it found"
+    )
+    assert "StartRestoreJob" not in aws.calls()
+
+
+def test_a_vault_that_does_not_exist_is_named_before_starting(aws, capsys, efs_point):
+    aws.reset_calls()
+    result = run_module(capsys, efs_args(efs_point, backup_vault_name="prod-vault"))
+    assert result["failed"] is True
+    assert result["msg"].startswith("backup_vault_name: there is no backup vault named 'prod-vault' in Region us-east-1 (the vaults there: ")
+    assert efs_point["backup_vault_name"] in result["msg"]
+    assert "StartRestoreJob" not in aws.calls()
 
 
 def test_a_point_that_may_not_be_described_falls_back_to_every_restore_job(aws, capsys, efs_point, monkeypatch):
     # A role without backup:DescribeRecoveryPoint can still restore: the search is wider, not refused.
     from botocore.exceptions import ClientError
 
-    from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_module
+    from ansible_collections.recovery.aws_backup.plugins.module_utils import recovery_point
 
     def denied(*_args, **_kwargs):
         raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "DescribeRecoveryPoint")
 
-    monkeypatch.setattr(restore_module, "describe_recovery_point", denied)
+    monkeypatch.setattr(recovery_point, "describe_recovery_point", denied)
     aws.configure(restore_job_seconds=600)
     aws.reset_calls()
     first = run_module(capsys, efs_args(efs_point))
     assert first["changed"] is True
     warnings = json.dumps(first["warnings"])
-    assert "AccessDeniedException" in warnings and "every restore job of the account" in warnings
-    assert aws.calls() == {"ListRestoreJobs": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1}
+    assert "AWS refused backup:DescribeRecoveryPoint (AccessDeniedException)" in warnings
+    assert "the task's credentials lack that permission" in warnings and "every restore job of the account" in warnings
+    # ListBackupVaults tells the vault exists (AWS denies a vault it does not know as well).
+    assert aws.calls() == {"ListBackupVaults": 1, "ListRestoreJobs": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1}
     aws.reset_calls()
     again = run_module(capsys, efs_args(efs_point))
     assert again["changed"] is False
     assert again["restore_job"]["restore_job_id"] == first["restore_job"]["restore_job_id"]
-    assert aws.calls() == {"ListRestoreJobs": 1, "GetRestoreJobMetadata": 1}
+    assert aws.calls() == {"ListBackupVaults": 1, "ListRestoreJobs": 1, "GetRestoreJobMetadata": 1}
 
 
 def test_wait_false_makes_only_the_calls_the_request_needs(aws, capsys, efs_point):
@@ -648,8 +687,8 @@ def test_wait_false_makes_only_the_calls_the_request_needs(aws, capsys, efs_poin
     assert aws.calls() == {"DescribeRecoveryPoint": 1, "ListRestoreJobsByProtectedResource": 1, "GetRestoreJobMetadata": 1}
     aws.reset_calls()
     run_module(capsys, by_vault(efs_point, wait=False, force=True, idempotency_token="drill-9"))
-    # force looks for no equal job: the start, and the job's status
-    assert aws.calls() == {"StartRestoreJob": 1, "DescribeRestoreJob": 1}
+    # force looks for no equal job: the point read (is it in that vault?), the start, and the job's status
+    assert aws.calls() == {"DescribeRecoveryPoint": 1, "StartRestoreJob": 1, "DescribeRestoreJob": 1}
 
 
 # ---- backup_restore_jobs: several restores in one call -------------------------------------
@@ -713,9 +752,7 @@ JOBS_BAD_ELEMENTS = [
     ({"resource_type": ""}, "resource_type"),
     ({"idempotency_token": " "}, "idempotency_token"),
     ({"backup_vault_name": "no spaces allowed"}, "backup_vault_name"),
-    # reading a recovery point's metadata needs its vault: known before the call
-    ({"metadata_source": "recovery_point", "backup_vault_name": None}, "backup_vault_name"),
-    ({"backup_vault_name": None}, "backup_vault_name is required with recovery_point_arn"),
+    ({"resource_type": "efs-ish"}, "resource_type 'efs-ish' is not a resource type AWS Backup restores"),
     ({"name": "a"}, "name 'a' is also the name of restores[0]"),
     ({"name": " "}, "name must not be empty"),
 ]
@@ -845,12 +882,22 @@ def test_jobs_by_resource_returns_the_point_chosen(aws, capsys, jobs_points):
     assert "recovery_point" not in result["restore_jobs"][1]
 
 
-def test_jobs_warnings_name_their_restore(aws, capsys, jobs_points):
+def test_jobs_warnings_and_notes_name_their_restore(aws, capsys, jobs_points, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from ansible_collections.recovery.aws_backup.plugins.module_utils import recovery_point
+
+    def denied(*_args, **_kwargs):
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "DescribeRecoveryPoint")
+
+    monkeypatch.setattr(recovery_point, "describe_recovery_point", denied)
     args = jobs_args(jobs_points)
     args["restores"][1]["resource_type"] = "efs"
     result = run_jobs_module(capsys, args)
-    (warning,) = [w for w in map(str, result["warnings"]) if "Did you mean 'EFS'" in w]
-    assert "restores[1] (home): " in warning
+    warnings = json.dumps(result["warnings"])
+    for label in ("restores[0] (app)", "restores[1] (home)"):
+        assert f"{label}: AWS refused backup:DescribeRecoveryPoint (AccessDeniedException)" in warnings
+    assert "resource_type 'efs' was sent as 'EFS', AWS's spelling" in result["restore_jobs"][1]["notes"]
 
 
 # ---- backup_restore_jobs: one restore failing on AWS ----------------------------------------
@@ -866,8 +913,8 @@ def test_jobs_an_aws_failure_of_one_restore_does_not_stop_the_others(aws, capsys
     assert [entry["failed"] for entry in result["restore_jobs"]] == [False, True, False]
     failed = result["restore_jobs"][1]
     assert failed["name"] == "home" and failed["changed"] is False and failed["restore_job"] == {}
-    assert failed["msg"].startswith("Failed starting the restore job: ") and "ResourceNotFoundException" in failed["msg"]
-    assert result["msg"].startswith("1 of 3 restores failed: restores[1] (home): Failed starting the restore job")
+    assert failed["msg"].startswith(f"recovery_point_arn: recovery point {missing} is not in backup vault test-vault")
+    assert result["msg"].startswith(f"1 of 3 restores failed: restores[1] (home): recovery_point_arn: recovery point {missing}")
     started = {job["RestoreJobId"] for job in restore_jobs(aws)}
     entries = result["restore_jobs"]
     assert started == {entries[0]["restore_job"]["restore_job_id"], entries[2]["restore_job"]["restore_job_id"]}
@@ -1046,3 +1093,11 @@ def test_n_restores_in_one_call_cost_n_times_one_restore(aws, capsys, monkeypatc
         assert [entry["restore_job"]["status"] for entry in result["restore_jobs"]] == ["COMPLETED"] * 3
     # one client per service for the whole call, not one per restore
     assert clients == ({"backup": 1, "efs": 1} if "COMPLETED" in scenario else {"backup": 1})
+
+
+def test_resource_arn_in_a_vault_that_does_not_exist_names_the_vault(aws, capsys, efs_point):
+    args = efs_args(efs_point, recovery_point_arn=None, resource_arn=efs_point["resource_arn"], backup_vault_name="prod-vault")
+    result = run_module(capsys, {k: v for k, v in args.items() if v is not None})
+    assert result["failed"] is True
+    assert result["msg"].startswith("backup_vault_name: there is no backup vault named 'prod-vault' in Region us-east-1")
+    assert "StartRestoreJob" not in aws.calls()
