@@ -20,8 +20,6 @@ recovery point, whatever else the account copies.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -53,7 +51,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import list_recovery_points_by_backup_vault
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import newest_first
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import TOKEN_PREFIX
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import seeded_idempotency_token
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import jobs_newest_first
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import WAIT_CLIENT_CONFIG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import is_iam_role_arn
@@ -201,8 +199,7 @@ def derive_idempotency_token(request: dict[str, Any], earlier_failed_job_ids: li
         "lifecycle": sorted((request.get("Lifecycle") or {}).items()),
         "earlier_failed_job_ids": sorted(earlier_failed_job_ids),
     }
-    digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
-    return TOKEN_PREFIX + digest[:40]
+    return seeded_idempotency_token(material)
 
 
 def is_equal(request: dict[str, Any], listed: dict[str, Any]) -> bool:

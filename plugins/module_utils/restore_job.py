@@ -103,7 +103,13 @@ def derive_idempotency_token(request: dict[str, Any], earlier_failed_job_ids: li
         "copy_source_tags_to_restored_resource": request.get("CopySourceTagsToRestoredResource"),
         "earlier_failed_job_ids": sorted(earlier_failed_job_ids),
     }
-    digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
+    return seeded_idempotency_token(material)
+
+
+def seeded_idempotency_token(seed: Any) -> str:
+    """The collection's one form of idempotency token: its prefix and a digest of `seed` (JSON data),
+    so that whoever derives a token from the same seed gets the same one."""
+    digest = hashlib.sha256(json.dumps(seed, sort_keys=True).encode("utf-8")).hexdigest()
     return TOKEN_PREFIX + digest[:40]
 
 

@@ -12,7 +12,6 @@ them as filters). Bad input raises PlanError (a ValueError) whose message names 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -26,9 +25,10 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import is_sensitive_key
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import seeded_idempotency_token
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import check_restore_options
 
 MODES = ("recover", "drill", "cleanup")
-TOKEN_PREFIX = "recovery-"
 
 # Every type's target fields (drivers' target_options): the types that take each and its default. A
 # field left at its default (or None / empty) is not "given", so one target spec can carry the
@@ -156,39 +156,21 @@ def _check_string_list(field: str, value: Any) -> list[str]:
     ]
 
 
-def _check_metadata(target: dict[str, Any], resource_type: Optional[str], name: Any) -> list[str]:
-    problems = []
-    metadata = target.get("metadata")
-    secret = target.get("secret_metadata")
-    dicts = {}
-    for field, value in (("metadata", metadata), ("secret_metadata", secret)):
-        if value is None:
-            continue
-        if not isinstance(value, dict):
-            problems.append(f"{field} must be a dictionary of restore metadata keys and values, got {type(value).__name__}")
-            continue
-        dicts[field] = value
-        seen: dict[str, str] = {}
-        for key, item in value.items():
-            key_text = str(key)
-            if not key_text.strip():
-                problems.append(f"{field} has an empty key")
-                continue
-            if key_text.lower() in seen:
-                problems.append(
-                    f"{field} gives {seen[key_text.lower()]!r} and {key_text!r}: AWS reads metadata keys case-insensitively, give it once"
-                )
-            seen[key_text.lower()] = key_text
-            if item is None:
-                problems.append(f"{field}.{key_text} has no value; give a value or leave the key out")
-    if len(dicts) == 2:
-        for key in dicts["secret_metadata"]:
-            other = find_key({str(k): None for k in dicts["metadata"]}, str(key))
-            if other is not None:
-                problems.append(
-                    f"metadata.{other} and secret_metadata.{key} name the same key (AWS reads keys case-insensitively); give it once"
-                )
-    return problems
+def _metadata_to_check(target: dict[str, Any]) -> dict[str, Any]:
+    """The target's own metadata as given (two spellings of a key stay two, for the modules' check
+    to name), secret values replaced, plus what its driver builds for the keys it does not give."""
+    given = {str(k): ("(secret)" if is_secret_entry(k, v) and v is not None else plain(v)) for k, v in (target.get("metadata") or {}).items()}
+    built = driver_for(target["resource_type"]).restore_metadata(target["name"], target)
+    return {**{k: v for k, v in plain(built).items() if find_key(given, k) is None}, **given}
+
+
+def _check_metadata(target: dict[str, Any]) -> list[str]:
+    """metadata and secret_metadata are dictionaries (the restore modules check their keys and values)."""
+    return [
+        f"{field} must be a dictionary of restore metadata keys and values, got {type(target[field]).__name__}"
+        for field in ("metadata", "secret_metadata")
+        if target.get(field) is not None and not isinstance(target[field], dict)
+    ]
 
 
 def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
@@ -241,34 +223,11 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
     copy_problems, copy_point = _check_copy_from(target)
     problems.extend(copy_problems)
 
-    for field in ("recovery_point_arn", "resource_arn", "backup_vault_name", "latest_before"):
-        value = target.get(field)
-        if value is not None and not isinstance(value, str):
-            problems.append(f"{field} must be a string, got {type(value).__name__}")
-    recovery_point_arn = target.get("recovery_point_arn")
-    resource_arn = target.get("resource_arn")
-    # A value of the wrong type counts as given: its own error says what is wrong with it.
-    has_point = _given(recovery_point_arn) or copy_point
-    has_resource = _given(resource_arn)
-    if copy_point and _given(recovery_point_arn):
+    if copy_point and _given(target.get("recovery_point_arn")):
         problems.append(
             "give copy_from.recovery_point_arn (the point to copy), not recovery_point_arn: with copy_from the role "
             "restores the copy it makes"
         )
-    elif has_point and has_resource:
-        problems.append("give one of recovery_point_arn and resource_arn, not both")
-    elif not has_point and not has_resource:
-        problems.append("recovery_point_arn or resource_arn is required (the recovery point, or the resource whose newest one to restore)")
-    for field, value in (("recovery_point_arn", recovery_point_arn), ("resource_arn", resource_arn)):
-        if isinstance(value, str) and value and not value.strip().startswith("arn:"):
-            problems.append(f"{field} must be an ARN (arn:...), got {value!r}")
-    if _given(recovery_point_arn) and not _given(target.get("backup_vault_name")):
-        problems.append(
-            "backup_vault_name is required with recovery_point_arn: AWS reads a recovery point only through its vault, "
-            "and the search for an equal restore job needs the point's resource"
-        )
-    if _given(target.get("latest_before")) and not has_resource:
-        problems.append("latest_before is only used with resource_arn (it picks among that resource's recovery points)")
 
     for field, (types, default) in TYPE_FIELDS.items():
         value = target.get(field)
@@ -285,12 +244,33 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
             problems.append(f"{field} must be a non-empty string, got {value!r}")
         elif kind == "list":
             problems.extend(_check_string_list(field, value))
-    problems.extend(_check_metadata(target, resource_type, name))
+    metadata_problems = _check_metadata(target)
+    problems.extend(metadata_problems)
     driver = driver_for(resource_type) if resource_type is not None else None
     if driver is not None and isinstance(name, str) and name.strip():
         problems.extend(driver.check_target(name, target))
+        if not metadata_problems:
+            problems.extend(check_restore_options(_restore_options(target, copy_point)))
 
     return [f"{label}: {problem}" for problem in problems]
+
+
+def _restore_options(target: dict[str, Any], copy_point: bool) -> dict[str, Any]:
+    """The options of the target's restore as the role will start it, for the restore modules' own
+    checks (one place, one wording). Secret values are left out: only their keys are checked here,
+    and the module checks the values when it starts, hiding them."""
+    copy_from = target.get("copy_from") if copy_point else None
+    return {
+        # With copy_from the restore starts from the copy of this point (or of the resource's newest).
+        "recovery_point_arn": copy_from["recovery_point_arn"] if copy_from else target.get("recovery_point_arn"),
+        "resource_arn": None if copy_from else target.get("resource_arn"),
+        "backup_vault_name": target.get("backup_vault_name"),
+        "latest_before": target.get("latest_before"),
+        "resource_type": target["resource_type"],
+        "metadata": _metadata_to_check(target) or None,
+        "secret_metadata": {str(key): "(secret)" for key in target.get("secret_metadata") or {}} or None,
+        "metadata_source": "recovery_point" if target.get("backup_vault_name") else "none",
+    }
 
 
 def _check_copy_from(target: dict[str, Any]) -> tuple[list[str], bool]:
@@ -349,8 +329,7 @@ def check_targets(targets: Any, mode: Any, run_id: Any) -> None:
 def idempotency_token(run_id: str, name: str) -> str:
     """The drill's token for one target: the same within a run (a repeated start gets the same
     job from AWS), different in every run (each drill restores anew)."""
-    digest = hashlib.sha256(f"{run_id}\0{name}".encode("utf-8")).hexdigest()
-    return f"{TOKEN_PREFIX}{digest[:40]}"
+    return seeded_idempotency_token({"run_id": run_id, "name": name})
 
 
 def plan_metadata(target: dict[str, Any]) -> dict[str, Any]:

@@ -90,12 +90,12 @@ BAD_TARGETS = [
     pytest.param(rds(resource_type="DynamoDB"), "resource_type", "must be one of EFS, RDS, Aurora", id="type-other"),
     pytest.param(rds(resource_type="rds"), "resource_type", "did you mean 'RDS'", id="type-case"),
     pytest.param(rds(resource_type=None), "resource_type", "resource_type is required", id="type-missing"),
-    pytest.param(rds(recovery_point_arn=None), "resource_arn", "recovery_point_arn or resource_arn is required", id="no-source"),
-    pytest.param(rds(recovery_point_arn=""), "resource_arn", "recovery_point_arn or resource_arn is required", id="empty-source"),
-    pytest.param(rds(resource_arn="arn:aws:rds:us-east-1:1:db:orders"), "resource_arn", "not both", id="both-sources"),
-    pytest.param(rds(recovery_point_arn="job-1"), "recovery_point_arn", "must be an ARN", id="not-an-arn"),
-    pytest.param(rds(recovery_point_arn=["arn:x"]), "recovery_point_arn", "recovery_point_arn must be a string", id="arn-list"),
-    pytest.param(rds(latest_before="2026-11-25T00:00:00Z"), "latest_before", "only used with resource_arn", id="latest-before"),
+    pytest.param(rds(recovery_point_arn=None), "recovery_point_arn", "one of the following is required: recovery_point_arn, resource_arn", id="no-source"),
+    pytest.param(rds(recovery_point_arn=""), "recovery_point_arn", "recovery_point_arn must be a recovery point ARN", id="empty-source"),
+    pytest.param(rds(resource_arn="arn:aws:rds:us-east-1:1:db:orders"), "resource_arn", "parameters are mutually exclusive: recovery_point_arn|resource_arn", id="both-sources"),
+    pytest.param(rds(recovery_point_arn="job-1"), "recovery_point_arn", "recovery_point_arn must be a recovery point ARN", id="not-an-arn"),
+    pytest.param(rds(recovery_point_arn=["arn:x"]), "recovery_point_arn", "recovery_point_arn must be a recovery point ARN", id="arn-list"),
+    pytest.param(rds(latest_before="2026-11-25T00:00:00Z"), "latest_before", "mutually exclusive: recovery_point_arn|latest_before", id="latest-before"),
     pytest.param(aurora(instance_count=0), "instance_count", "at least 1", id="count-zero"),
     pytest.param(aurora(instance_count=True), "instance_count", "must be an integer", id="count-bool"),
     pytest.param(aurora(instance_count="2"), "instance_count", "must be an integer", id="count-text"),
@@ -119,7 +119,7 @@ BAD_TARGETS = [
     pytest.param(rds(metadata={"Port": None}), "metadata.Port", "has no value", id="metadata-none"),
     pytest.param(
         rds(metadata={"MasterUserPassword": "a"}, secret_metadata={"masteruserpassword": "b"}),
-        "secret_metadata.masteruserpassword", "name the same key", id="metadata-and-secret",
+        "secret_metadata.masteruserpassword", "is also in metadata; give each key once", id="metadata-and-secret",
     ),
     pytest.param(rds(metadata={"DBInstanceIdentifier": "prod"}), "metadata.DBInstanceIdentifier", "set name instead", id="identity"),
     pytest.param(efs(backup_vault_name=None), "metadata.file-system-id", "without backup_vault_name", id="efs-no-fs-id"),
@@ -268,9 +268,16 @@ def test_efs_without_vault_takes_file_system_id_from_metadata():
     assert item["metadata"]["file-system-id"] == "fs-1"
 
 
-def test_recovery_point_arn_without_vault_is_refused_naming_the_vault():
-    [found] = problems([rds(backup_vault_name=None)])
-    assert found.startswith("restore_targets[0] (name 'orders'): backup_vault_name is required with recovery_point_arn")
+def test_recovery_point_arn_without_vault_is_planned_as_the_modules_take_it():
+    # backup_restore_jobs finds the point's vault itself; without one the metadata is the role's own.
+    [item] = build_plan([rds(backup_vault_name=None)], "recover", "run-1")
+    assert item["backup_vault_name"] is None and item["metadata_source"] == "none"
+
+
+def test_the_restore_modules_own_checks_apply_to_each_target():
+    # One place, one wording: the plan asks backup_restore_jobs' checks of each target's restore.
+    [found] = problems([rds(backup_vault_name="v")])
+    assert found.startswith("restore_targets[0] (name 'orders'): backup_vault_name must be a backup vault name")
 
 
 def test_rds_plan_item():
@@ -393,7 +400,7 @@ def test_drill_tokens_are_deterministic_per_run_and_name():
     assert tokens == [i["idempotency_token"] for i in again]
     assert len(set(tokens)) == 2
     assert not set(tokens) & {i["idempotency_token"] for i in other_run}
-    assert all(re.fullmatch(r"recovery-[0-9a-f]{40}", t) for t in tokens)
+    assert all(re.fullmatch(r"ansible-recovery-[0-9a-f]{40}", t) for t in tokens)
     recover = build_plan(targets, "recover", "20261125T070000Z")
     assert [(i["force"], i["idempotency_token"]) for i in recover] == [(False, None), (False, None)]
 
@@ -659,9 +666,9 @@ def test_survey_targets_take_a_list_its_json_or_yaml_text_and_one_simple_target(
     assert survey_targets(f"- name: a\n  resource_type: EFS\n  resource_arn: {EFS_ARN}\n  backup_vault_name: {VAULT}\n") == listed
     assert survey_targets("") == [] and survey_targets(None) == []
     single = {"name": "b", "resource_type": "RDS", "resource_arn": "arn:aws:rds:us-east-1:123456789012:db:x",
-              "recovery_point_arn": "", "backup_vault_name": "v", "rto_seconds": None}  # fmt: skip
+              "recovery_point_arn": "", "backup_vault_name": "vault-b", "rto_seconds": None}  # fmt: skip
     assert survey_targets("[]", single) == [{"name": "b", "resource_type": "RDS",
-                                             "resource_arn": "arn:aws:rds:us-east-1:123456789012:db:x", "backup_vault_name": "v"}]  # fmt: skip
+                                             "resource_arn": "arn:aws:rds:us-east-1:123456789012:db:x", "backup_vault_name": "vault-b"}]  # fmt: skip
     assert survey_targets(listed, {"name": "", "resource_type": "EFS"}) == listed  # an unanswered single target
     # Each item is checked, named as the survey's variable names it.
     with pytest.raises(PlanError, match=re.escape("dr_targets[0] (name 'a'): unknown key 'dbclass'; the keys a target takes: name,")):

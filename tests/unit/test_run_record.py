@@ -23,9 +23,9 @@ T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc).timestamp()
 @pytest.fixture
 def targets():
     return [
-        {"name": "files", "resource_type": "EFS", "resource_arn": EFS_ARN, "backup_vault_name": "v", "rto_seconds": 900,
+        {"name": "files", "resource_type": "EFS", "resource_arn": EFS_ARN, "backup_vault_name": "vault-a", "rto_seconds": 900,
          "subnet_ids": ["subnet-1"], "security_group_ids": ["sg-1"]},
-        {"name": "orders", "resource_type": "RDS", "recovery_point_arn": RDS_POINT, "backup_vault_name": "v",
+        {"name": "orders", "resource_type": "RDS", "recovery_point_arn": RDS_POINT, "backup_vault_name": "vault-a",
          "metadata": {"MasterUserPassword": "hunter2-secret"}, "secret_metadata": {"Other": "s3cr3t-too"}},
     ]  # fmt: skip
 
