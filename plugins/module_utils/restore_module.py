@@ -20,7 +20,6 @@ checked before any of them starts; one's AWS failure does not stop the others).
 from __future__ import annotations
 
 import json
-import re
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,7 +60,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import check_backup_vault_name
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import denied_permission
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import describe_given_point
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import error_code
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import find_recovery_point_vault
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import lacking_permission
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import missing_vault_message

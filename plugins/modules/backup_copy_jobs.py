@@ -100,7 +100,7 @@ seealso:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 """
 
 EXAMPLES = r"""
@@ -182,7 +182,7 @@ copy_jobs:
       returned: when there is something to say
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.copy_job import LIFECYCLE_OPTIONS
 from ansible_collections.recovery.aws_backup.plugins.module_utils.copy_job import run_copies_module
@@ -208,7 +208,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = BackupModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_copies_module(module)
 
 

@@ -99,7 +99,7 @@ author:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 """
 
 EXAMPLES = r"""
@@ -249,7 +249,7 @@ observed_at:
   type: float
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_status import run_module
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import WAIT_CLIENT_CONFIG
@@ -277,7 +277,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = BackupModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
 
     def client_for(region):
         # The wait loop retries on its own schedule, bounded by wait_timeout: few attempts per call.

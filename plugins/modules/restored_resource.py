@@ -211,7 +211,7 @@ author:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 """
 
 EXAMPLES = r"""
@@ -388,7 +388,7 @@ resources:
       sample: 1795600000.25
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.copy_job import delete_copy
@@ -423,7 +423,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main() -> None:
-    module = AnsibleAWSModule(
+    module = BackupModule(
         argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
         required_one_of=[("restore_job_ids", "resources")], mutually_exclusive=[("restore_job_ids", "resources")],
     )  # fmt: skip

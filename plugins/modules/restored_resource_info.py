@@ -53,7 +53,7 @@ author:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - recovery.aws_backup.requirements
 """
 
 EXAMPLES = r"""
@@ -158,7 +158,7 @@ resources:
       returned: for DB instances of a cluster
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restored_resource import lazy_clients
@@ -173,7 +173,7 @@ def main() -> None:
             options=dict(name=dict(type="str", required=True), resource_type=dict(type="str", required=True), settings=dict(type="dict")),
         ),
     )  # fmt: skip
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = BackupModule(argument_spec=argument_spec, supports_check_mode=True)
     run_info_module(module, lazy_clients(lambda service: module.client(service, retry_decorator=backup_retry)))
 
 
