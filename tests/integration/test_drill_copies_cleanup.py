@@ -97,8 +97,7 @@ def test_a_drill_stopped_while_copying_has_its_copy_deleted_by_cleanup_and_nothi
     # keeps the journal, so that a later cleanup finds the copy job again.
     early = run_playbook(PLAYBOOK, drill_vars("cleanup", []))
     assert early.rc != 0, early.stdout[-3000:]
-    assert re.search(rf"copy job {copy['copy_job_id']}: failed: copy job is (CREATED|RUNNING); its copy may still appear",
-                     early.stdout), early.stdout[-3000:]
+    assert re.search(rf"copy job {copy['copy_job_id']}: failed: copy job is (CREATED|RUNNING); its copy may still appear", early.stdout), early.stdout[-3000:]
     assert len(journals(report_dir)) == 1
 
     # The copy ends on AWS after the drill stopped: its recovery point appears in the DR vault.
@@ -123,9 +122,7 @@ def test_a_drill_stopped_while_copying_has_its_copy_deleted_by_cleanup_and_nothi
     assert "Nothing to clean up" in again.stdout and inventory(emulator_server) == before
 
 
-def test_the_same_copy_then_restore_drill_run_twice_restores_twice_and_tears_both_down(
-    emulator_server, run_playbook, primary  # noqa: F811
-):
+def test_the_same_copy_then_restore_drill_run_twice_restores_twice_and_tears_both_down(emulator_server, run_playbook, primary):  # noqa: F811
     before = inventory(emulator_server)
     emulator_server.configure(restore_job_seconds=0.5)
     emulator_post(emulator_server.endpoint_url, "config", {"copy_job_seconds": 0.5})

@@ -134,9 +134,7 @@ def test_the_record_prints_with_one_debug_task_by_target_name_without_secrets(em
     assert imported != included
 
 
-def test_a_wrong_key_in_one_target_fails_short_in_awx_naming_item_key_and_keys_before_anything_starts(
-    emulator_server, playbook_invocation, tmp_path
-):
+def test_a_wrong_key_in_one_target_fails_short_in_awx_naming_item_key_and_keys_before_anything_starts(emulator_server, playbook_invocation, tmp_path):
     seeded = seed_demo(emulator_server.endpoint_url)
     targets = three_targets(seeded)
     targets[1]["dbinstanceclass"] = "db.t3.small"  # meant: db_instance_class

@@ -62,9 +62,7 @@ def between(snapshots: list[tuple[str, float, dict[str, dict[str, int]]]], first
     return t1 - t0, {svc: {op: c1[svc].get(op, 0) - c0[svc].get(op, 0) for op in c1[svc]} for svc in c1}
 
 
-def test_a_ten_target_drill_polls_its_jobs_in_o1_calls_and_awaits_aurora_instances_in_restored_resource(
-    emulator_server, playbook_invocation
-):
+def test_a_ten_target_drill_polls_its_jobs_in_o1_calls_and_awaits_aurora_instances_in_restored_resource(emulator_server, playbook_invocation):
     seeded = seed_demo(emulator_server.endpoint_url)
     emulator_server.configure(restore_job_seconds=RESTORE_SECONDS)
     vault = seeded["backup_vault_name"]
