@@ -12,6 +12,7 @@ them as filters). Bad input raises PlanError (a ValueError) whose message names 
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -187,12 +188,7 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
         problems.append(f"resource_type {what}")
         resource_type = None
 
-    unknown = sorted(str(k) for k in target if k not in TARGET_KEYS)
-    if unknown:
-        problems.append(
-            f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(repr(k) for k in unknown)}; "
-            f"the keys a target takes: {', '.join(TARGET_KEYS)}"
-        )
+    problems.extend(_unknown_keys(target, resource_type))
 
     for field in ("instance_count", "rto_seconds", "rpo_seconds", "port"):
         value = target.get(field)
@@ -271,6 +267,20 @@ def _restore_options(target: dict[str, Any], copy_point: bool) -> dict[str, Any]
         "secret_metadata": {str(key): "(secret)" for key in target.get("secret_metadata") or {}} or None,
         "metadata_source": "recovery_point" if target.get("backup_vault_name") else "none",
     }
+
+
+def _unknown_keys(target: dict[str, Any], resource_type: Optional[str]) -> list[str]:
+    """A key no target takes, with the key meant where one is close, and the keys a target of its
+    type takes (of any type when its type is not known)."""
+    driver = driver_for(resource_type) if resource_type is not None else None
+    allowed = COMMON_KEYS + tuple(driver.target_options) if driver is not None else TARGET_KEYS
+    problems = []
+    for key in sorted(str(k) for k in target if k not in TARGET_KEYS):
+        near = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.7)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        what = f"a target of type {driver.resource_type}" if driver is not None else "a target"
+        problems.append(f"unknown key {key!r}{hint}; {what} takes {', '.join(allowed)}")
+    return problems
 
 
 def _check_copy_from(target: dict[str, Any]) -> tuple[list[str], bool]:

@@ -65,7 +65,9 @@ def test_awx_shows_progress_lines_while_restores_run_and_the_report_when_done(em
         assert [line.split(":")[0] for line in lines] == ["EFS awx-efs", "RDS awx-db"]
         efs_line = lines[0]
         assert re.search(r"restore job \S+ (PENDING|RUNNING)( \d+\.\d+% done)?, \d:\d\d:\d\d elapsed of RTO 0:10:00$", efs_line), efs_line
-    assert all("COMPLETED" in line for line in progress[-1])
+    # How each ended: the summary, a line per target after the run's own.
+    (summary,) = task_events(events, "Summary")
+    assert all(" COMPLETED, recovered in " in line for line in summary["event_data"]["res"]["msg"][1:])
     assert "FAILED" not in json.dumps([e.get("stdout", "") for e in events])
 
     stats = [e for e in events if e.get("event") == "playbook_on_stats"]
@@ -82,8 +84,9 @@ def test_awx_sees_a_failed_target_as_a_failed_job_with_its_report(emulator_serve
     runner, events = run_drill(playbook_invocation, tmp_path, "failed", drill_vars(emulator_server, seeded, tmp_path, targets))
     stdout = runner.stdout.read()
     assert runner.rc != 0 and runner.status == "failed", stdout[-3000:]
-    progress = [e["event_data"]["res"]["msg"] for e in task_events(events, "Restore progress")]
-    assert "ended FAILED: injected failure" in progress[-1][0]
+    # The summary fails the job and says why, with AWS's message.
+    (summary,) = [e for e in events if e.get("event") == "runner_on_failed" and e["event_data"].get("task") == "Summary"]
+    assert "ended FAILED: injected failure" in summary["event_data"]["res"]["msg"][1]
     stats = [e for e in events if e.get("event") == "playbook_on_stats"]
     report = stats[-1]["event_data"]["artifact_data"]["restore_report"]
     assert report["succeeded"] is False and report["targets"][0]["restore_job_status"] == "FAILED"

@@ -671,8 +671,9 @@ def test_survey_targets_take_a_list_its_json_or_yaml_text_and_one_simple_target(
                                              "resource_arn": "arn:aws:rds:us-east-1:123456789012:db:x", "backup_vault_name": "vault-b"}]  # fmt: skip
     assert survey_targets(listed, {"name": "", "resource_type": "EFS"}) == listed  # an unanswered single target
     # Each item is checked, named as the survey's variable names it.
-    with pytest.raises(PlanError, match=re.escape("dr_targets[0] (name 'a'): unknown key 'dbclass'; the keys a target takes: name,")):
-        survey_targets([efs(name="a", dbclass="db.t3.micro")])
+    with pytest.raises(PlanError, match=re.escape("dr_targets[0] (name 'a'): unknown key 'performancemode' (did you mean "
+                                                  "'performance_mode'?); a target of type EFS takes name, resource_type,")):
+        survey_targets([efs(name="a", performancemode="maxIO")])
     for bad in ("{not: [a list", '{"name": "a"}', 42):
         try:
             survey_targets(bad)
