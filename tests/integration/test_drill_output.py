@@ -160,7 +160,7 @@ def test_a_wrong_key_in_one_target_fails_short_in_awx_naming_item_key_and_keys_b
     # such an event 8.9 KB). ansible-core 2.19 prints a template error's message with its origin,
     # so the message may show more than once in the event's stdout.
     size = len(json.dumps(failed))
-    assert "argument_spec" not in json.dumps(failed) and size < 4096, f"the failed event is {size} bytes: {json.dumps(failed)[:4500]}"
+    assert "argument_spec_data" not in json.dumps(failed) and size < 4096, f"the failed event is {size} bytes: {json.dumps(failed)[:4500]}"
 
 
 def regional_table_rows(markdown: str) -> list[str] | None:

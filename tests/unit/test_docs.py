@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,29 @@ def test_every_filter_has_its_documentation():
     assert names == ["restore_fold", "restore_plan", "restore_requests", "restore_survey_targets"]
     documented = sorted(path.stem for path in (REPO / "plugins" / "filter").glob("*.yml"))
     assert names == documented
+
+
+def test_the_requirements_fragment_says_what_requirements_txt_and_amazon_aws_require():
+    from ansible_collections.amazon.aws.plugins.module_utils import botocore as botocore_utils
+    from ansible_collections.recovery.aws_backup.plugins.doc_fragments.requirements import ModuleDocFragment
+
+    import yaml
+
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["requirements"]
+    pinned = [line.strip() for line in (REPO / "requirements.txt").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert documented == ["python >= 3.10", *(p.replace(">=", " >= ") for p in pinned)]
+    assert pinned == [f"boto3>={botocore_utils.MINIMUM_BOTO3_VERSION}", f"botocore>={botocore_utils.MINIMUM_BOTOCORE_VERSION}"]
+
+
+def test_the_restores_fragment_is_the_one_restore_fragment_moved_into_restores():
+    # One text for one restore's options: RESTORES is DOCUMENTATION's, indented under restores[],
+    # its option references pointing into restores[] (ansible-test needs both as plain strings).
+    from ansible_collections.recovery.aws_backup.plugins.doc_fragments.restore import ModuleDocFragment
+
+    one = ModuleDocFragment.DOCUMENTATION.split("options:\n", 1)[1]
+    names = sorted(set(re.findall(r"^  ([a-z_]+):$", one, re.M)))
+    moved = re.sub(r"O\((%s)\)" % "|".join(names), r"O(restores[].\1)", one)
+    moved = moved.replace("RV(notes)", "RV(restore_jobs[].notes)").replace("RV(recovery_point)", "RV(restore_jobs[].recovery_point)")
+    moved = "".join("    " + line if line.strip() else line for line in moved.splitlines(True))
+    restores = ModuleDocFragment.RESTORES.split("        required: true\n", 1)[1]
+    assert restores == moved
