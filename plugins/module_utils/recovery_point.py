@@ -73,8 +73,9 @@ LATEST_TIME = datetime(9999, 1, 1, tzinfo=timezone.utc)
 
 
 def _out_of_range(option: str, text: str) -> InputError:
-    return InputError(f"{option}: {text!r} is out of range; times must lie between {EARLIEST_TIME.date().isoformat()} "
-        f"and {LATEST_TIME.date().isoformat()} (UTC)",
+    return InputError(
+        f"{option}: {text!r} is out of range; times must lie between {EARLIEST_TIME.date().isoformat()} "
+        f"and {LATEST_TIME.date().isoformat()} (UTC)"
     )
 
 
@@ -207,21 +208,18 @@ def build_query(
         # ListRecoveryPointsByResource has no BackupVaultAccountId (botocore service model).
         raise InputError("backup_vault_account_id requires backup_vault_name")
     if backup_vault_account_id is not None and not re.fullmatch(r"\d{12}", str(backup_vault_account_id)):
-        raise InputError(f"backup_vault_account_id must be a 12-digit AWS account ID, got {backup_vault_account_id!r}",
-        )
+        raise InputError(f"backup_vault_account_id must be a 12-digit AWS account ID, got {backup_vault_account_id!r}")
     if select is not None and select not in SELECT_CHOICES:
         raise InputError(f"select must be one of {', '.join(SELECT_CHOICES)}, got {select!r}")
     if latest_before is not None and select == "all":
-        raise InputError("latest_before selects one recovery point; it cannot be combined with select=all"
-        )
+        raise InputError("latest_before selects one recovery point; it cannot be combined with select=all")
 
     statuses = tuple(s.upper() for s in (status if status is not None else ["COMPLETED"]))
     if not statuses:
         raise InputError("status must list at least one recovery point status")
     unknown = [s for s in statuses if s not in RECOVERY_POINT_STATUSES]
     if unknown:
-        raise InputError(f"status: unknown value(s) {', '.join(unknown)}; valid: {', '.join(RECOVERY_POINT_STATUSES)}"
-        )
+        raise InputError(f"status: unknown value(s) {', '.join(unknown)}; valid: {', '.join(RECOVERY_POINT_STATUSES)}")
 
     current = now or utc_now()
     after = parse_time(created_after, "created_after", current) if created_after is not None else None
@@ -231,8 +229,7 @@ def build_query(
         before = incident if before is None else min(before, incident)
         select = "latest"
     if after is not None and before is not None and after >= before:
-        raise InputError(f"created_after ({after.isoformat()}) must be earlier than created_before/latest_before ({before.isoformat()})",
-        )
+        raise InputError(f"created_after ({after.isoformat()}) must be earlier than created_before/latest_before ({before.isoformat()})")
     return RecoveryPointQuery(
         backup_vault_name=backup_vault_name or None,
         resource_arn=resource_arn or None,
@@ -641,8 +638,7 @@ def resolve_restore_source(
         if problem:
             raise InputError(problem)
         if latest_before is not None:
-            raise InputError("latest_before chooses a recovery point of resource_arn; it cannot be used with recovery_point_arn",
-            )
+            raise InputError("latest_before chooses a recovery point of resource_arn; it cannot be used with recovery_point_arn")
         return {"RecoveryPointArn": recovery_point_arn, "BackupVaultName": backup_vault_name or None}
     if not resource_arn:
         raise InputError("one of recovery_point_arn or resource_arn is required")
@@ -777,8 +773,7 @@ def fetch_base_metadata(
     ``inferred``: GetRestoreTestingInferredMetadata.
     """
     if source not in METADATA_SOURCES:
-        raise InputError(f"metadata_source must be one of {', '.join(METADATA_SOURCES)}, got {source!r}"
-        )
+        raise InputError(f"metadata_source must be one of {', '.join(METADATA_SOURCES)}, got {source!r}")
     if source == "none":
         return {}
     if source == "recovery_point":

@@ -115,6 +115,7 @@ def restore_options() -> dict[str, dict[str, Any]]:
 # 60 s default timeouts would only stretch the deadline.
 WAIT_CLIENT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 30}
 
+
 @dataclass
 class CheckedInput:
     recovery_point_arn: str | None

@@ -170,5 +170,3 @@ def jobs_seen(started: Any, polled: Any, previous: Any, timeout: Any = None) -> 
             entry = {**entry, "error": f"restore job {job_id} did not end within restore_wait_timeout={timeout} seconds"}
         jobs[name] = entry
     return plain(jobs)
-
-

@@ -59,9 +59,6 @@ _TAG_VALUE = re.compile(r"^[\w\s+\-=.:/@]{1,256}$")
 
 ClientFor = Callable[[str], Any]
 ResourceRef = Ref
-_AWS_ERRORS = (BotoCoreError, ClientError, AnsibleAWSError, RestoreJobAWSError)
-
-
 # ---- ARNs, describing, marking -------------------------------------------------------------
 
 
@@ -90,7 +87,7 @@ def resource_exists(client_for: ClientFor, arn: str) -> Optional[bool]:
         return None
     try:
         return describe_resource(client_for, ref) is not None
-    except _AWS_ERRORS:
+    except (BotoCoreError, ClientError, AnsibleAWSError, RestoreJobAWSError):
         return None
 
 
@@ -337,7 +334,7 @@ def teardown(
                         checked.driver.tag(client_for, checked.ref, mark_tags(run_id, restore_job_id))
                         result["marked"] = True
                     waited.append((checked, result))
-        except _AWS_ERRORS as e:
+        except (BotoCoreError, ClientError, AnsibleAWSError, RestoreJobAWSError) as e:
             result["status"] = _aws_failure(e)
         result["deleted_resources"] = []
         results.append(result)
@@ -429,7 +426,7 @@ def make_present(
             result["changed"] = False
             if checked is not None:
                 handled.append(_present_one(client_for, run_id, checked, item, result, mark, check_mode))
-        except _AWS_ERRORS as e:
+        except (BotoCoreError, ClientError, AnsibleAWSError, RestoreJobAWSError) as e:
             result["status"] = _aws_failure(e)
         result.setdefault("changed", False)
         results.append(result)
@@ -815,5 +812,5 @@ def run_info_module(module: Any, client_for: ClientFor) -> None:
         module.exit_json(**result)
     except InputError as e:
         module.fail_json(msg=str(e))
-    except _AWS_ERRORS as e:
+    except (BotoCoreError, ClientError, AnsibleAWSError, RestoreJobAWSError) as e:
         module.fail_json_aws(getattr(e, "exception", None) or getattr(e, "error", None) or e, msg="Failed listing the resources marked by drill runs")

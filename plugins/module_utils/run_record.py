@@ -363,9 +363,11 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
         # The wait is over: what has not ended did not end in time (it keeps running on AWS).
         for name in running:
             if noted["started"]:
-                jobs[name] = {**jobs[name], "error": f"restore job {noted['started'][name]} did not end within restore_wait_timeout={wait_timeout} seconds"}
+                late = f"restore job {noted['started'][name]} did not end within restore_wait_timeout={wait_timeout} seconds"
+                jobs[name] = {**jobs[name], "error": late}
             else:
-                copy_failed[name] = failed[name] = f"copy: copy job {copies[name]['copy_job_id']} did not end within restore_wait_timeout={wait_timeout} seconds"
+                late = f"copy job {copies[name]['copy_job_id']} did not end within restore_wait_timeout={wait_timeout} seconds"
+                copy_failed[name] = failed[name] = f"copy: {late}"
         running = []
     for name, entry in jobs.items():
         if entry.get("error"):

@@ -25,7 +25,7 @@ from tests.integration.test_regional_drill import SOURCE
 from tests.integration.test_regional_drill import copy_to_dr
 from tests.integration.test_regional_drill import efs_copy_target
 from tests.integration.test_regional_drill import inventory
-from tests.integration.test_regional_drill import primary  # noqa: F401  (the fixture)
+from tests.integration.test_regional_drill import primary  # noqa: F401  pylint: disable=unused-import  (the fixture)
 
 # A copy that does not end by itself while the test runs: the emulator's clock is moved on to end it.
 SLOW_COPY_SECONDS = 3600
@@ -67,7 +67,7 @@ def stop_while_copying(playbook_invocation: Any, targets: list[dict[str, Any]]) 
             assert time.monotonic() < deadline, "the drill wrote no journal naming its copy job"
             time.sleep(0.2)
         os.killpg(process.pid, signal.SIGTERM)
-        output, _ = process.communicate(timeout=60)
+        output, _errors = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)

@@ -58,7 +58,7 @@ def between(snapshots: list[tuple[str, float, dict[str, dict[str, int]]]], first
     """Seconds and calls from the first banner of task `first` to the first banner of `last` after it."""
     i = next(n for n, s in enumerate(snapshots) if s[0] == first)
     j = next(n for n, s in enumerate(snapshots) if n > i and s[0] == last)
-    (_, t0, c0), (_, t1, c1) = snapshots[i], snapshots[j]
+    (_task0, t0, c0), (_task1, t1, c1) = snapshots[i], snapshots[j]
     return t1 - t0, {svc: {op: c1[svc].get(op, 0) - c0[svc].get(op, 0) for op in c1[svc]} for svc in c1}
 
 
@@ -85,7 +85,7 @@ def test_a_ten_target_drill_polls_its_jobs_in_o1_calls_and_awaits_aurora_instanc
     assert {t["restore_job_status"] for t in report["targets"]} == {"COMPLETED"} and len(report["targets"]) == EFS_TARGETS + 1
 
     # The wait: from the first round to the step after the last, every round one module call.
-    rounds = sum(1 for task, _, _ in snapshots if task == WAIT_TASK)
+    rounds = sum(1 for snapshot in snapshots if snapshot[0] == WAIT_TASK)
     waited, calls = between(snapshots, WAIT_TASK, READY_TASK)
     backup = calls["backup"]
     assert waited >= RESTORE_SECONDS - 5, waited

@@ -376,10 +376,12 @@ def bench_job_status(targets: int, duration: int, repeats: int) -> dict[str, Any
         backup = server.client("backup")
         totals, by_operation, lateness, processes = [], [], [], []
         for repeat in range(repeats):
-            jobs = [{"name": f"target-{n}", "restore_job_id": backup.start_restore_job(
-                        RecoveryPointArn=point["recovery_point_arn"], IamRoleArn=point["iam_role_arn"], ResourceType="EFS",
-                        Metadata=efs_metadata(point, f"status-{repeat}-{n}"))["RestoreJobId"]}
-                    for n in range(targets)]  # fmt: skip
+            jobs = [
+                {"name": f"target-{n}", "restore_job_id": backup.start_restore_job(
+                    RecoveryPointArn=point["recovery_point_arn"], IamRoleArn=point["iam_role_arn"], ResourceType="EFS",
+                    Metadata=efs_metadata(point, f"status-{repeat}-{n}"))["RestoreJobId"]}
+                for n in range(targets)
+            ]  # fmt: skip
             server.reset_calls()
             running, seen, calls_made = jobs, {}, 0
             while running:

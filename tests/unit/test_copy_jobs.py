@@ -74,7 +74,8 @@ def test_check_mode_starts_nothing(aws, capsys, points):
     [
         (0, {"recovery_point_arn": "not-an-arn"}, "copies[0] (web): recovery_point_arn must be"),
         (1, {"resource_arn": "fs-1"}, "copies[1] (shared): resource_arn must be"),
-        (0, {"resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"}, "copies[0] (web): give one of recovery_point_arn and resource_arn"),
+        (0, {"resource_arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"},
+         "copies[0] (web): give one of recovery_point_arn and resource_arn"),
         (1, {"destination_backup_vault_arn": "dr-vault"}, "copies[1] (shared): give one of destination_backup_vault_name"),
         (0, {"destination_backup_vault_name": None, "destination_backup_vault_arn": "dr"}, "copies[0] (web): destination_backup_vault_arn must be"),
         (1, {"destination_backup_vault_name": "a vault"}, "copies[1] (shared): destination_backup_vault_name"),

@@ -168,7 +168,7 @@ def test_a_job_aws_does_not_know_is_an_error_and_the_others_are_awaited():
 def test_throttling_of_the_listing_is_ridden_out_with_backoff():
     clock = FakeClock()
     api = FakeBackup(clock, {"a": (0.0, 30.0)})
-    api.list_errors = [error("ThrottlingException", "ListRestoreJobs") for _ in range(4)]
+    api.list_errors = [error("ThrottlingException", "ListRestoreJobs") for _attempt in range(4)]
     waited, _copies = status(clock, api, restores=["a"])
     assert all(waited.ended) and waited.jobs[0]["Status"] == "COMPLETED"
     first = api.calls["ListRestoreJobs"][:5]
@@ -180,7 +180,7 @@ def test_throttling_of_the_listing_is_ridden_out_with_backoff():
 def test_endless_throttling_of_the_listing_ends_at_the_deadline():
     clock = FakeClock()
     api = FakeBackup(clock, {"a": (0.0, 30.0), "b": (0.0, 30.0)})
-    api.list_errors = [error("ThrottlingException", "ListRestoreJobs") for _ in range(1000)]
+    api.list_errors = [error("ThrottlingException", "ListRestoreJobs") for _attempt in range(1000)]
     waited, _copies = status(clock, api, restores=["a", "b"], timeout=300)
     assert waited.timed_out and clock.now == pytest.approx(300)
     assert all(e.startswith("ThrottlingException") for e in waited.last_errors)
