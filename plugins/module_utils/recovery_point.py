@@ -112,8 +112,9 @@ def parse_time(value: Any, option: str = "time", now: Optional[datetime] = None)
                 # including a trailing "Z" and a "T" or space separator.
                 parsed = datetime.fromisoformat(text)
             except ValueError:
-                raise InputError(f"{option}: cannot parse {text!r}; use ISO 8601 (2026-11-25T07:30:00Z) "
-                    "or a relative time such as -7d, -12h, -30m",
+                raise InputError(
+                    f"{option}: cannot parse {text!r}; use ISO 8601 (2026-11-25T07:30:00Z) "
+                    "or a relative time such as -7d, -12h, -30m"
                 ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
@@ -153,8 +154,9 @@ def check_backup_vault_name(value: Any, option: str = "backup_vault_name") -> No
     if value is None:
         return
     if not isinstance(value, str) or not _VAULT_NAME.fullmatch(value):
-        raise InputError(f"{option} must be a backup vault name (2 to 50 letters, digits, hyphens and underscores, "
-            f"or an AWS-managed vault such as aws/efs/automatic-backup-vault), got {value!r}",
+        raise InputError(
+            f"{option} must be a backup vault name (2 to 50 letters, digits, hyphens and underscores, "
+            f"or an AWS-managed vault such as aws/efs/automatic-backup-vault), got {value!r}"
         )
 
 
@@ -322,8 +324,9 @@ def _vault_params(
         # Every per-point AWS call (DescribeRecoveryPoint, GetRecoveryPointRestoreMetadata,
         # GetRestoreTestingInferredMetadata) needs the vault, and a recovery point ARN does
         # not contain it. Finding it would mean probing every vault one call each, so ask.
-        raise InputError(f"backup_vault_name is required to {purpose} of {recovery_point_arn} "
-            "(AWS needs the vault; give resource_arn instead to have it found)",
+        raise InputError(
+            f"backup_vault_name is required to {purpose} of {recovery_point_arn} "
+            "(AWS needs the vault; give resource_arn instead to have it found)"
         )
     params = {"BackupVaultName": backup_vault_name, "RecoveryPointArn": recovery_point_arn}
     if backup_vault_account_id:

@@ -25,7 +25,8 @@ from tests.integration.test_regional_drill import SOURCE
 from tests.integration.test_regional_drill import copy_to_dr
 from tests.integration.test_regional_drill import efs_copy_target
 from tests.integration.test_regional_drill import inventory
-from tests.integration.test_regional_drill import primary  # noqa: F401  pylint: disable=unused-import  (the fixture)
+# The fixture this test uses, imported so that pytest finds it.
+from tests.integration.test_regional_drill import primary  # noqa: F401  pylint: disable=unused-import
 
 # A copy that does not end by itself while the test runs: the emulator's clock is moved on to end it.
 SLOW_COPY_SECONDS = 3600
