@@ -24,6 +24,8 @@ description:
   - Read-only. A job that ended C(FAILED), C(ABORTED) or C(PARTIAL) does not fail the module; its status says so.
   - This module was called C(recovery.aws_backup.backup_restore_job_info), a name that clashed with
     C(amazon.aws.backup_restore_job_info); the old name still works (a redirect).
+author:
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
   restore_jobs:
     description:
@@ -94,8 +96,6 @@ notes:
 seealso:
   - module: recovery.aws_backup.backup_restore_jobs
   - module: recovery.aws_backup.backup_copy_jobs
-author:
-  - recovery.aws_backup maintainers (@recovery-aws-backup)
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

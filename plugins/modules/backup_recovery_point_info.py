@@ -17,6 +17,8 @@ description:
     one by one.
   - Finding no matching recovery point is not an error; RV(recovery_points) is then empty.
     See EXAMPLES for failing a play on it.
+author:
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
   backup_vault_name:
     description:
@@ -113,8 +115,6 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - recovery.aws_backup.requirements
-author:
-  - recovery.aws_backup maintainers (@recovery-aws-backup)
 """
 
 EXAMPLES = r"""
