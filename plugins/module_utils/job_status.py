@@ -39,19 +39,28 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 LIST_PAGE_SIZE = 1000
 
 
+def check_named_entry(option: str, index: int, entry: Any, id_key: str, names: set[str], quoted: bool = False) -> str:
+    """How messages name element `index` of a list option of {name, <id_key>, ...} dicts (its name
+    quoted or not), once it is a dict whose name is a non-empty string not among `names` (which it
+    joins); InputError otherwise."""
+    if not isinstance(entry, dict):
+        raise InputError(f"{option}[{index}] must be a dict with name and {id_key}, got {entry!r}")
+    name = entry.get("name")
+    where = f"{option}[{index}] ({name!r})" if quoted else f"{option}[{index}] ({name})"
+    where = where if isinstance(name, str) and name else f"{option}[{index}]"
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{where}.name must be a non-empty string, got {name!r}")
+    if name in names:
+        raise InputError(f"{where}.name must be unique within {option}: {name!r} is given twice")
+    names.add(name)
+    return where
+
+
 def _check_entries(params: dict[str, Any], option: str, id_key: str, with_region: bool) -> list[dict[str, Any]]:
     entries = params.get(option) or []
     names: set[str] = set()
     for index, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            raise InputError(f"{option}[{index}] must be a dict with name and {id_key}, got {entry!r}")
-        name = entry.get("name")
-        where = f"{option}[{index}] ({name})" if isinstance(name, str) and name else f"{option}[{index}]"
-        if not isinstance(name, str) or not name.strip():
-            raise InputError(f"{where}.name must be a non-empty string, got {name!r}")
-        if name in names:
-            raise InputError(f"{where}.name must be unique within {option}: {name!r} is given twice")
-        names.add(name)
+        where = check_named_entry(option, index, entry, id_key, names)
         job_id = entry.get(id_key)
         if not isinstance(job_id, str) or not _JOB_ID.match(job_id):
             raise InputError(f"{where}.{id_key} must be a job id, got {job_id!r}")

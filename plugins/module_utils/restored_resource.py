@@ -43,6 +43,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import aware
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import error_code
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_status import check_named_entry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import ItemWaited
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_until_all
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
@@ -598,18 +599,10 @@ def _check_resources(params: dict[str, Any], resources: Any) -> None:
     names: set[str] = set()
     job_ids: set[str] = set()
     for index, resource in enumerate(resources):
-        if not isinstance(resource, dict):
-            raise InputError(f"resources[{index}] must be a dict with name and restore_job_id, got {resource!r}")
-        name = resource.get("name")
-        label = f"resources[{index}] ({name!r})" if isinstance(name, str) and name else f"resources[{index}]"
-        if not isinstance(name, str) or not name.strip():
-            raise InputError(f"{label}.name must be a non-empty string, got {name!r}")
+        label = check_named_entry("resources", index, resource, "restore_job_id", names, quoted=True)
         _check_job_id(f"{label}.restore_job_id", resource.get("restore_job_id"))
-        if name in names:
-            raise InputError(f"{label}.name: names must be unique, {name!r} is given twice")
         if resource["restore_job_id"] in job_ids:
             raise InputError(f"{label}.restore_job_id: resources must not list a restore job twice")
-        names.add(name)
         job_ids.add(resource["restore_job_id"])
         for key in ("settings", "expected"):
             value = resource.get(key)

@@ -213,7 +213,7 @@ copy_request:
   type: dict
   contains:
     recovery_point_arn:
-      description: The recovery point.
+      description: The recovery point copied, O(recovery_point_arn).
       type: str
     source_backup_vault_name:
       description: Its vault.

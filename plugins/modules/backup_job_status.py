@@ -24,6 +24,8 @@ description:
   - Read-only. A job that ended C(FAILED), C(ABORTED) or C(PARTIAL) does not fail the module; its status says so.
   - This module was called C(recovery.aws_backup.backup_restore_job_info), a name that clashed with
     C(amazon.aws.backup_restore_job_info); the old name still works (a redirect).
+author:
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
   restore_jobs:
     description:
@@ -94,8 +96,6 @@ notes:
 seealso:
   - module: recovery.aws_backup.backup_restore_jobs
   - module: recovery.aws_backup.backup_copy_jobs
-author:
-  - recovery.aws_backup maintainers (@recovery-aws-backup)
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -199,7 +199,8 @@ restore_jobs:
       returned: when AWS refused to describe it
 copy_jobs:
   description: One entry per copy job, in the order given, each as AWS gives it (snake_case; the fields of
-    RV(recovery.aws_backup.backup_copy_job#module:copy_job), C(status_message), C(creation_date), C(completion_date)...)
+    RV(recovery.aws_backup.backup_copy_job#module:copy_job) such as C(copy_job_id), C(state) and
+    C(destination_recovery_point_arn), C(status_message), C(creation_date), C(completion_date)...)
     with the caller's RV(copy_jobs[].name), its RV(copy_jobs[].region) and RV(copy_jobs[].ended).
   returned: always
   type: list
@@ -213,18 +214,6 @@ copy_jobs:
       description: The Region the job was read in (its source Region).
       type: str
       returned: always
-    copy_job_id:
-      description: The copy job's id.
-      type: str
-      returned: always
-    state:
-      description: C(CREATED), C(RUNNING), C(COMPLETED), C(FAILED) or C(PARTIAL).
-      type: str
-      returned: when AWS answered
-    destination_recovery_point_arn:
-      description: The copied recovery point, in the destination's Region and account.
-      type: str
-      returned: when the job is COMPLETED
     ended:
       description: Whether the job has ended (C(COMPLETED), C(FAILED) or C(PARTIAL)), or could not be read.
       type: bool

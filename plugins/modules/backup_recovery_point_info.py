@@ -17,6 +17,8 @@ description:
     one by one.
   - Finding no matching recovery point is not an error; RV(recovery_points) is then empty.
     See EXAMPLES for failing a play on it.
+author:
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
   backup_vault_name:
     description:
@@ -113,8 +115,6 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - recovery.aws_backup.requirements
-author:
-  - recovery.aws_backup maintainers (@recovery-aws-backup)
 """
 
 EXAMPLES = r"""
@@ -170,10 +170,11 @@ EXAMPLES = r"""
     include_copy_source: true
   register: dr_copy
 
-- name: Fail when the DR copy is older than the 24 h recovery point objective
-  ansible.builtin.fail:
-    msg: "The newest copy in eu-central-1 is {{ dr_copy.recovery_points[0].age_seconds }} s old"
-  when: dr_copy.recovery_points | length == 0 or dr_copy.recovery_points[0].age_seconds > 86400
+- name: Say which source recovery point the DR copy was made from, and when
+  ansible.builtin.debug:
+    msg: "{{ dr_copy.recovery_points[0].copy_source.source_recovery_point_arn }}, copied
+      {{ dr_copy.recovery_points[0].copy_source.copy_completion_date }}"
+  when: dr_copy.recovery_points | length > 0 and dr_copy.recovery_points[0].copy_source is defined
 
 - name: A vault shared from the backup account
   recovery.aws_backup.backup_recovery_point_info:

@@ -141,16 +141,13 @@ EXAMPLES = r"""
     wait: false
   register: rds_restore
 
-- name: Wait for it (re-running the same task finds the same job)
-  recovery.aws_backup.backup_restore_job:
-    recovery_point_arn: arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234abcd
-    backup_vault_name: prod-vault
-    resource_type: RDS
-    iam_role_arn: "{{ backup_role_arn }}"
-    metadata:
-      DBInstanceIdentifier: prod-db-restored
-      DBInstanceClass: db.t3.micro
+- name: Wait for it (re-running the task above with wait=true would wait for the same job too)
+  recovery.aws_backup.backup_job_status:
+    restore_jobs:
+      - name: prod-db-restored
+        restore_job_id: "{{ rds_restore.restore_job.restore_job_id }}"
     wait: true
+    wait_timeout: 7200
 
 - name: Restore file system X as it was just before the incident, to a new encrypted file system
   recovery.aws_backup.backup_restore_job:
@@ -309,7 +306,7 @@ restore_request:
   type: dict
   contains:
     recovery_point_arn:
-      description: The recovery point.
+      description: The recovery point restored, O(recovery_point_arn) or the one chosen for O(resource_arn).
       type: str
       returned: always
     metadata:

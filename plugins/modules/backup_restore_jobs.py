@@ -136,44 +136,12 @@ restore_jobs:
         backup:StartRestoreJob): An error occurred (AccessDeniedException) ..."
     restore_job:
       description:
-        - The restore job started or found (DescribeRestoreJob, snake_case), as
-          M(recovery.aws_backup.backup_restore_job) returns it with I(wait=false). Empty when the restore failed
-          and, in check mode, when a job would be started.
+        - The restore job started or found (DescribeRestoreJob, snake_case), with the fields of
+          RV(recovery.aws_backup.backup_restore_job#module:restore_job) as that module returns it with I(wait=false).
+          Empty when the restore failed and, in check mode, when a job would be started.
       type: dict
       returned: always
-      contains:
-        restore_job_id:
-          description: The id of the restore job.
-          type: str
-          returned: when a job was started or found
-          sample: 9B0A3F9C-E1A3-4A6E-8E8C-8AEE4E1D1F2B
-        status:
-          description: C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED) or C(FAILED).
-          type: str
-          returned: when a job was started or found
-          sample: RUNNING
-        percent_done:
-          description: How far the restore is.
-          type: str
-          returned: when a job was started or found
-          sample: "0.00%"
-        created_resource_arn:
-          description: The ARN of the restored resource.
-          type: str
-          returned: when the job is COMPLETED
-        creation_date:
-          description: When the job was created (ISO 8601).
-          type: str
-          returned: when a job was started or found
-        recovery_point_arn:
-          description: The recovery point restored.
-          type: str
-          returned: when a job was started or found
-        resource_type:
-          description: The type of the restored resource.
-          type: str
-          returned: when a job was started or found
-          sample: EFS
+      sample: {"restore_job_id": "9B0A3F9C-E1A3-4A6E-8E8C-8AEE4E1D1F2B", "status": "RUNNING", "percent_done": "0.00%"}
     restore_metadata:
       description:
         - The metadata sent (or, in check mode, that would be sent), as AWS takes it, with sensitive values masked.

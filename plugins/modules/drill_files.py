@@ -14,6 +14,8 @@ description:
     with its directory created when missing. A file that already holds the content, with the mode, is left alone.
   - The C(recovery.aws_backup.restore) role writes its journal and reports with it; for other files use
     M(ansible.builtin.copy).
+author:
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
   files:
     description: The files to write.
@@ -60,8 +62,6 @@ attributes:
     support: full
     platforms: posix
     description: Runs on the controller.
-author:
-  - recovery.aws_backup maintainers (@recovery-aws-backup)
 """
 
 EXAMPLES = r"""

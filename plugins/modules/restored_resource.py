@@ -35,6 +35,8 @@ description:
   - The task fails when any job's resource was refused or failed, with every job's result in RV(resources). A job
     that created nothing, whose resource no longer exists, or that AWS does not know (status C(restore job not found)),
     is not a failure.
+author:
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
   run_id:
     description:
@@ -206,8 +208,6 @@ notes:
 seealso:
   - module: recovery.aws_backup.restored_resource_info
   - module: recovery.aws_backup.backup_restore_job
-author:
-  - recovery.aws_backup maintainers (@recovery-aws-backup)
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -18,6 +18,8 @@ description:
     and says which in RV(msg).
   - Read-only. To delete what is found, give its run and restore jobs to M(recovery.aws_backup.restored_resource)
     with O(recovery.aws_backup.restored_resource#module:state=absent), which checks ownership again.
+author:
+  - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
   run_id:
     description:
@@ -48,8 +50,6 @@ notes:
   - Identifiers are compared without case (RDS keeps them in lower case).
 seealso:
   - module: recovery.aws_backup.restored_resource
-author:
-  - recovery.aws_backup maintainers (@recovery-aws-backup)
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

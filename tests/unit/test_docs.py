@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,15 +63,17 @@ def test_the_requirements_fragment_says_what_requirements_txt_and_amazon_aws_req
     assert pinned == [f"boto3>={botocore_utils.MINIMUM_BOTO3_VERSION}", f"botocore>={botocore_utils.MINIMUM_BOTOCORE_VERSION}"]
 
 
-def test_the_restores_fragment_is_the_one_restore_fragment_moved_into_restores():
-    # One text for one restore's options: RESTORES is DOCUMENTATION's, indented under restores[],
-    # its option references pointing into restores[] (ansible-test needs both as plain strings).
+def test_the_restores_fragment_names_the_one_restore_options_and_points_to_their_text():
+    # One text for one restore's options: DOCUMENTATION's. RESTORES gives each under restores[] with
+    # the same type, choices, default and version_added, a line and a pointer to that text.
     from ansible_collections.recovery.aws_backup.plugins.doc_fragments.restore import ModuleDocFragment
 
-    one = ModuleDocFragment.DOCUMENTATION.split("options:\n", 1)[1]
-    names = sorted(set(re.findall(r"^  ([a-z_]+):$", one, re.M)))
-    moved = re.sub(r"O\((%s)\)" % "|".join(names), r"O(restores[].\1)", one)
-    moved = moved.replace("RV(notes)", "RV(restore_jobs[].notes)").replace("RV(recovery_point)", "RV(restore_jobs[].recovery_point)")
-    moved = "".join("    " + line if line.strip() else line for line in moved.splitlines(True))
-    restores = ModuleDocFragment.RESTORES.split("        required: true\n", 1)[1]
-    assert restores == moved
+    import yaml
+
+    one = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    restores = dict(yaml.safe_load(ModuleDocFragment.RESTORES)["options"]["restores"]["suboptions"])
+    assert restores.pop("name")["required"] is True
+    assert list(restores) == list(one)
+    for name, option in restores.items():
+        assert {k: v for k, v in option.items() if k != "description"} == {k: v for k, v in one[name].items() if k != "description"}
+        assert option["description"][-1] == f"See O(recovery.aws_backup.backup_restore_job#module:{name})."
