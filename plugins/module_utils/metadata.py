@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Restore metadata for StartRestoreJob: YAML values to the strings AWS takes, the
-documented per-resource-type rules, and masking of sensitive values.
+"""Restore metadata for StartRestoreJob: YAML values to the strings AWS takes, the limits AWS
+documents for every type, and masking of sensitive values. The rules of one resource type are
+its driver's (drivers.base.Driver.check_metadata and the metadata methods next to it).
 
 Pure functions, no AWS and no Ansible: they raise InputError (a ValueError) whose
 message names the option (`metadata.<key>`) so a module can fail with it unchanged.
@@ -9,7 +10,6 @@ message names the option (`metadata.<key>`) so a module can fail with it unchang
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any, Iterable
@@ -64,17 +64,9 @@ DOCUMENTED_RESOURCE_TYPES = (
     "VirtualMachine",
 )
 
-# EFS restore metadata (StartRestoreJob, Metadata, in the AWS Backup API reference): booleans.
-# ItemsToRestore: the API reference once said one to five paths; the current developer guide
-# ("Restore an Amazon EFS file system", item-level restore) documents no item limit through the
-# API, only that the restore metadata is at most 200 KB, and that paths are given from the file
-# system root ("/file1"). The newer guide is followed. Keys are lower-cased: AWS reads them
-# case-insensitively.
-EFS_BOOLEAN_KEYS = ("encrypted", "newfilesystem")
-# The same guide: "the maximum size of the restore metadata is 200 KB" (keys and values as sent).
+# "The maximum size of the restore metadata is 200 KB" (keys and values as sent; AWS Backup
+# developer guide, "Restore an Amazon EFS file system").
 MAX_METADATA_BYTES = 200 * 1024
-# EFS CreateFileSystem's CreationToken is 1 to 64 characters (EFS API reference).
-EFS_CREATION_TOKEN_MAX = 64
 # Values AWS documents as structured (JSON objects) in restore metadata, per resource type. A
 # dictionary given for any other key is refused: it would be sent as JSON text that AWS then
 # reads as a plain string (a dict as file-system-id, say). EC2's restore metadata carries JSON
@@ -141,67 +133,15 @@ def find_key(metadata: dict[str, Any], name: str) -> str | None:
     return next((key for key in metadata if str(key).lower() == wanted), None)
 
 
-def _boolean_text(key: str, value: str) -> str:
-    lowered = value.strip().lower()
-    if lowered not in ("true", "false"):
-        raise InputError(f"metadata.{key} must be a boolean (true or false), got {value!r}")
-    return lowered
-
-
-def _items_to_restore(key: str, value: str) -> list[Any]:
-    try:
-        items = json.loads(value)
-    except ValueError:
-        raise InputError(f"metadata.{key} must be a list of file paths, e.g. ['/data/reports']") from None
-    if not isinstance(items, list) or not items:
-        raise InputError(f"metadata.{key} must be a non-empty list of file paths, e.g. ['/data/reports']")
-    for item in items:
-        if not isinstance(item, str) or not item.strip():
-            raise InputError(f"metadata.{key} must hold file paths (non-empty strings), got {item!r}")
-        # "You must specify the path relative to the file system root ... you enter /file1"
-        # (AWS Backup developer guide, "Restore an Amazon EFS file system", item-level restore).
-        if not item.startswith("/"):
-            raise InputError(
-                f"metadata.{key} paths are given from the file system root and start with '/', got {item!r}"
-            )
-    return items
-
-
-def validate_efs(metadata: dict[str, str]) -> dict[str, str]:
-    """Check the documented EFS rules on converted metadata; returns it with boolean values
-    normalized to "true"/"false". Keys are matched case-insensitively, as AWS reads them."""
-    result = dict(metadata)
-    fs_key = find_key(result, "file-system-id")
-    if fs_key is None or not result[fs_key].strip():
-        raise InputError("metadata.file-system-id is required to restore an EFS recovery point")
-    for name in EFS_BOOLEAN_KEYS:
-        key = find_key(result, name)
-        if key is not None:
-            result[key] = _boolean_text(key, result[key])
-    kms_key = find_key(result, "KmsKeyId")
-    if kms_key is not None:
-        encrypted_key = find_key(result, "Encrypted")
-        if encrypted_key is None or result[encrypted_key] != "true":
-            raise InputError(f"metadata.{kms_key} requires metadata.Encrypted to be true")
-    items_key = find_key(result, "ItemsToRestore")
-    if items_key is not None:
-        _items_to_restore(items_key, result[items_key])
-    return result
-
-
-VALIDATORS = {"EFS": validate_efs}
-
-
-def validate_metadata(metadata: dict[str, str], resource_type: str | None) -> dict[str, str]:
-    """Apply the rules AWS documents for `resource_type` (none known for other types), and the
-    200 KB limit on the whole metadata."""
+def validate_metadata(metadata: dict[str, str], driver: Any = None) -> dict[str, str]:
+    """The 200 KB limit on the whole metadata, then the rules AWS documents for the resource type
+    (`driver`: its drivers.base.Driver, None for a type without one: no rule)."""
     size = sum(len(k.encode("utf-8")) + len(v.encode("utf-8")) for k, v in metadata.items())
     if size > MAX_METADATA_BYTES:
         raise InputError(
             f"metadata is {size} bytes; AWS Backup takes at most {MAX_METADATA_BYTES} bytes (200 KB) of restore metadata"
         )
-    validator = VALIDATORS.get(resource_type or "")
-    return validator(metadata) if validator else dict(metadata)
+    return driver.check_metadata(metadata) if driver is not None else dict(metadata)
 
 
 def check_structured_values(metadata: dict[Any, Any] | None, resource_type: str | None) -> None:
@@ -215,24 +155,9 @@ def check_structured_values(metadata: dict[Any, Any] | None, resource_type: str 
             )
 
 
-def needs_efs_creation_token(metadata: dict[str, str], resource_type: str | None) -> bool:
-    """An EFS restore to a new file system without a CreationToken: AWS creates the job and then
-    fails it (StartRestoreJob lists CreationToken among the EFS metadata to specify;
-    aws/aws-cli#4467 shows the failure)."""
-    if resource_type != "EFS" or find_key(metadata, "CreationToken") is not None:
-        return False
-    new_key = find_key(metadata, "newFileSystem")
-    return new_key is not None and metadata[new_key].strip().lower() == "true"
-
-
-def derived_creation_token(seed: str) -> str:
-    """A CreationToken (at most 64 characters) that every run deriving it from `seed` agrees on."""
-    return ("ansible-recovery-" + hashlib.sha256(seed.encode("utf-8")).hexdigest())[:EFS_CREATION_TOKEN_MAX]
-
-
-def prepare_metadata(metadata: dict[Any, Any] | None, resource_type: str | None) -> dict[str, str]:
+def prepare_metadata(metadata: dict[Any, Any] | None, driver: Any = None) -> dict[str, str]:
     """Convert and validate: what StartRestoreJob is sent."""
-    return validate_metadata(to_aws_metadata(metadata), resource_type)
+    return validate_metadata(to_aws_metadata(metadata), driver)
 
 
 def normalise_resource_type(resource_type: str | None) -> tuple[str | None, str | None]:

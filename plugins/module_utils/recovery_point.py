@@ -40,6 +40,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import re
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_type_of_arn
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 
 SELECT_CHOICES = ("all", "latest")
@@ -786,72 +787,10 @@ def fetch_base_metadata(
     return get_restore_testing_inferred_metadata(client, recovery_point_arn, backup_vault_name, backup_vault_account_id)
 
 
-# Each rule names the keys of ``metadata`` StartRestoreJob must not receive for a resource
-# type, with the reason. Keys are compared case-insensitively, as AWS reads them ("Note that
-# key values are not case sensitive",
-# https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html;
-# metadata.py matches EFS keys the same way).
-
-# EFS: the keys the AWS Backup API reference lists for restoring an EFS file system, "You need
-# to specify specific metadata to restore an Amazon EFS instance: file-system-id, Encrypted,
-# KmsKeyId, PerformanceMode, CreationToken, newFileSystem, ItemsToRestore"
-# (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html, Metadata;
-# same text in botocore's backup service-2.json, StartRestoreJobInput.Metadata). Anything else
-# is not an EFS restore parameter.
-_EFS_RESTORE_KEYS = frozenset(
-    k.lower()
-    for k in (
-        "file-system-id",
-        "Encrypted",
-        "KmsKeyId",
-        "PerformanceMode",
-        "CreationToken",
-        "newFileSystem",
-        "ItemsToRestore",
-    )
-)
-_EFS_SOURCE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html"
-
-
-def _efs_unsupported(metadata: dict[str, str]) -> list[tuple[str, str]]:
-    return [
-        (key, f"StartRestoreJob does not accept it for EFS (see {_EFS_SOURCE})")
-        for key in metadata
-        if key.lower() not in _EFS_RESTORE_KEYS
-    ]
-
-
-# RDS DB instances: AWS Backup restores them with RDS RestoreDBInstanceFromDBSnapshot, whose
-# parameter names the restore metadata uses. Its AvailabilityZone says "Constraint: You can't
-# specify the AvailabilityZone parameter if the DB instance is a Multi-AZ deployment"
-# (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html;
-# botocore rds service-2.json, RestoreDBInstanceFromDBSnapshotMessage.AvailabilityZone). The
-# backed-up configuration of a Multi-AZ instance records the AZ it ran in, so sending it back
-# unchanged would fail the restore job.
-_RDS_SOURCE = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html"
-
-
-def _find_key(metadata: dict[str, str], name: str) -> Optional[str]:
-    return next((k for k in metadata if k.lower() == name.lower()), None)
-
-
-def _rds_unsupported(metadata: dict[str, str]) -> list[tuple[str, str]]:
-    multi_az = _find_key(metadata, "MultiAZ")
-    zone = _find_key(metadata, "AvailabilityZone")
-    if multi_az is None or zone is None or str(metadata[multi_az]).strip().lower() != "true":
-        return []
-    return [
-        (zone, f"RDS does not accept an Availability Zone for a Multi-AZ ({multi_az}=true) restore (see {_RDS_SOURCE})")
-    ]
-
-
-# Aurora (RestoreDBClusterFromSnapshot) and other types: we found no documented key that the
-# backed-up configuration holds but a restore rejects, so nothing is dropped rather than
-# inventing a rule. Add a rule here with its source.
-_UNSUPPORTED_KEY_RULES = {
-    "EFS": _efs_unsupported,
-    "RDS": _rds_unsupported,
-}
+# Which keys of a recovery point's metadata StartRestoreJob must not receive is the rule of each
+# resource type's driver (Driver.dropped_source_keys, with its source). Keys are compared
+# case-insensitively, as AWS reads them ("Note that key values are not case sensitive",
+# https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html).
 
 
 def drop_unsupported_metadata_keys(
@@ -864,10 +803,10 @@ def drop_unsupported_metadata_keys(
     overrides) just before StartRestoreJob. Types without a documented rule pass unchanged;
     kept keys keep the caller's spelling.
     """
-    rule = _UNSUPPORTED_KEY_RULES.get(resource_type or "")
-    if rule is None:
+    driver = driver_for(resource_type)
+    if driver is None:
         return dict(metadata), []
-    dropped = dict(rule(metadata))
+    dropped = dict(driver.dropped_source_keys(metadata))
     kept = {k: v for k, v in metadata.items() if k not in dropped}
     notes = [f"dropped metadata key {key!r}: {dropped[key]}" for key in sorted(dropped)]
     return kept, notes

@@ -46,12 +46,11 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import re
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import region_of_arn
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import check_structured_values
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import derived_creation_token
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
-from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import needs_efs_creation_token
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import normalise_resource_type
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import sensitive_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import to_aws_metadata
@@ -292,15 +291,11 @@ def search_scope(source: Source) -> SearchScope | None:
 
 
 def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
-    """Base metadata with the user's on top (keys matched case-insensitively), checked.
-    An EFS restore is never in place unless the user's own metadata says so: a recovery point's
-    metadata may carry newFileSystem false (a restore into the source file system), which only
-    the user may choose."""
-    merged = dict(source.base_metadata)
-    base_new_key = find_key(merged, "newFileSystem")
+    """Base metadata with the user's on top (keys matched case-insensitively), checked. The
+    type's driver sets back in the base what only the user may choose (Driver.source_metadata)."""
     resource_type = source.resource_type or checked.resource_type
-    if resource_type == "EFS" and base_new_key is not None and find_key(checked.user_metadata, "newFileSystem") is None:
-        merged[base_new_key] = "true"
+    driver = driver_for(resource_type)
+    merged = driver.source_metadata(source.base_metadata, checked.user_metadata) if driver else dict(source.base_metadata)
     for key, value in checked.user_metadata.items():
         existing = find_key(merged, key)
         if existing is not None:
@@ -312,15 +307,14 @@ def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
             "give metadata, or metadata_source to start from the recovery point's"
         )
     check_structured_values(checked.raw_metadata, resource_type)
-    return validate_metadata(merged, resource_type)
+    return validate_metadata(merged, driver)
 
 
-def with_efs_creation_token(metadata: dict[str, str], resource_type: str | None, seed: str) -> dict[str, str]:
-    """EFS to a new file system needs a CreationToken (AWS fails the job later without one):
-    when none is given, one derived from `seed` is added."""
-    if not needs_efs_creation_token(metadata, resource_type):
-        return metadata
-    return {**metadata, "CreationToken": derived_creation_token(seed)}
+def completed_metadata(metadata: dict[str, str], resource_type: str | None, seed: str) -> dict[str, str]:
+    """What the type's driver adds that AWS needs and nobody gave (Driver.complete_metadata),
+    derived from `seed`."""
+    driver = driver_for(resource_type)
+    return driver.complete_metadata(metadata, seed) if driver else metadata
 
 
 def masked_request(request: dict[str, Any]) -> dict[str, Any]:
@@ -343,13 +337,14 @@ def snake_job(job: dict[str, Any] | None) -> dict[str, Any]:
     return json_safe(camel_dict_to_snake_dict(job)) if job else {}
 
 
-def creation_token_seed(request: dict[str, Any]) -> str:
-    """What a derived EFS CreationToken is made from: the request as the equal-job search sees it
-    (re-runs and concurrent runs agree), or its own IdempotencyToken when one is set (force: each
-    forced restore gets its own file system)."""
+def derivation_seed(request: dict[str, Any]) -> str:
+    """What metadata a driver derives (Driver.complete_metadata, such as a new file system's
+    CreationToken) is made from: the request as the equal-job search sees it (re-runs and
+    concurrent runs agree), or its own IdempotencyToken when one is set (force: each forced restore
+    gets its own resource)."""
     if "IdempotencyToken" in request:
         return request["IdempotencyToken"]
-    # Keys as AWS reads them (case-insensitively), so spellings do not make another file system.
+    # Keys as AWS reads them (case-insensitively), so spellings do not make another resource.
     metadata = sorted((key.lower(), value) for key, value in request["Metadata"].items())
     return json.dumps([request["RecoveryPointArn"], request.get("ResourceType"), metadata], sort_keys=True)
 
@@ -442,7 +437,7 @@ def start_restore(
     describe_started: bool = True,
 ) -> StartedRestore:
     """One restore, from a checked input to the job started or the equal one found: the source,
-    the final metadata, the EFS CreationToken, the idempotency token, the equal-job search (and
+    the final metadata, what the type's driver derives, the idempotency token, the equal-job search (and
     spent jobs, whose resource is gone), StartRestoreJob and DescribeRestoreJob. `hide` gets the
     secret values of the final metadata (no_log values) before anything can show them; `warn`
     gets warnings as they arise, so they reach the result even when a later step fails.
@@ -462,7 +457,7 @@ def start_restore(
         copy_source_tags_to_restored_resource=params.get("copy_source_tags_to_restored_resource"),
         idempotency_token=token,
     )
-    request["Metadata"] = with_efs_creation_token(metadata, source.resource_type, creation_token_seed(request))
+    request["Metadata"] = completed_metadata(metadata, source.resource_type, derivation_seed(request))
     metadata = request["Metadata"]
     hide(sensitive_values(metadata))
 
@@ -557,7 +552,7 @@ class _NoAWS:
 def check_offline(params: dict[str, Any], checked: CheckedInput, region: str | None = None) -> None:
     """The checks of resolve_source and final_metadata that need no AWS call: the recovery
     point's Region against the task's, the options resolve_restore_source validates, and, with
-    recovery_point_arn and metadata_source none, the final metadata (EFS's file-system-id, ...).
+    recovery_point_arn and metadata_source none, the final metadata (its type's required keys, ...).
     What is left is checked when the restore runs, as backup_restore_job checks it. Raises
     InputError."""
     problem = region_error(checked.recovery_point_arn, region)

@@ -1,4 +1,4 @@
-"""metadata.py: YAML values to AWS strings, the EFS rules, masking. No AWS."""
+"""metadata.py: YAML values to AWS strings, the EFS rules (its driver's), masking. No AWS."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata impor
     MASK,
     InputError,
     check_structured_values,
-    derived_creation_token,
     is_sensitive_key,
     mask_metadata,
-    needs_efs_creation_token,
     prepare_metadata,
     normalise_resource_type,
     sensitive_values,
     to_aws_metadata,
 )
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.efs import derived_creation_token
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.efs import needs_creation_token
 
 
 def test_yaml_values_become_the_strings_aws_takes():
@@ -58,7 +59,7 @@ EFS_BASE = {"file-system-id": "fs-1", "newFileSystem": True}
 
 
 def test_efs_valid_metadata_passes_with_booleans_normalized():
-    prepared = prepare_metadata({**EFS_BASE, "Encrypted": "True", "KmsKeyId": "arn:aws:kms:us-east-1:1:key/x"}, "EFS")
+    prepared = prepare_metadata({**EFS_BASE, "Encrypted": "True", "KmsKeyId": "arn:aws:kms:us-east-1:1:key/x"}, driver_for("EFS"))
     assert prepared["Encrypted"] == "true"
     assert prepared["newFileSystem"] == "true"
 
@@ -80,18 +81,18 @@ def test_efs_valid_metadata_passes_with_booleans_normalized():
 )
 def test_efs_rules_fail_naming_the_key(metadata, message):
     with pytest.raises(InputError, match=message):
-        prepare_metadata(metadata, "EFS")
+        prepare_metadata(metadata, driver_for("EFS"))
 
 
 def test_efs_keys_are_read_case_insensitively_like_aws():
     # AWS's own example writes itemsToRestore (StartRestoreJob, Metadata).
-    prepared = prepare_metadata({"File-System-Id": "fs-1", "itemsToRestore": '["/my.test"]'}, "EFS")
+    prepared = prepare_metadata({"File-System-Id": "fs-1", "itemsToRestore": '["/my.test"]'}, driver_for("EFS"))
     assert json.loads(prepared["itemsToRestore"]) == ["/my.test"]
-    assert prepare_metadata({**EFS_BASE, "ItemsToRestore": ["/a"] * 5}, "EFS")["ItemsToRestore"].count("/a") == 5
+    assert prepare_metadata({**EFS_BASE, "ItemsToRestore": ["/a"] * 5}, driver_for("EFS"))["ItemsToRestore"].count("/a") == 5
 
 
 def test_other_types_are_only_converted():
-    assert prepare_metadata({"DBInstanceIdentifier": "db", "MultiAZ": False}, "RDS") == {
+    assert prepare_metadata({"DBInstanceIdentifier": "db", "MultiAZ": False}, driver_for("RDS")) == {
         "DBInstanceIdentifier": "db",
         "MultiAZ": "false",
     }
@@ -155,13 +156,13 @@ def test_boolean_flags_under_credential_keys_are_masked_but_not_registered():
 
 def test_efs_item_paths_have_no_count_limit_but_the_metadata_has_200_kb():
     paths = [f"/data/dir-{n}" for n in range(50)]
-    prepared = prepare_metadata({**EFS_BASE, "ItemsToRestore": paths}, "EFS")
+    prepared = prepare_metadata({**EFS_BASE, "ItemsToRestore": paths}, driver_for("EFS"))
     assert json.loads(prepared["ItemsToRestore"]) == paths
     too_big = {**EFS_BASE, "ItemsToRestore": [f"/data/{'x' * 1000}-{n}" for n in range(210)]}
     with pytest.raises(InputError, match=r"metadata is \d+ bytes; AWS Backup takes at most 204800 bytes"):
-        prepare_metadata(too_big, "EFS")
+        prepare_metadata(too_big, driver_for("EFS"))
     with pytest.raises(InputError, match="at most 204800 bytes"):
-        prepare_metadata({"DBInstanceIdentifier": "x" * 210_000}, "RDS")
+        prepare_metadata({"DBInstanceIdentifier": "x" * 210_000}, driver_for("RDS"))
 
 
 @pytest.mark.parametrize("resource_type", ["EFS", "RDS", "Aurora", None])
@@ -176,11 +177,15 @@ def test_documented_structured_values_and_lists_are_accepted():
 
 
 def test_an_efs_creation_token_is_needed_only_for_a_new_file_system_without_one():
-    assert needs_efs_creation_token({"file-system-id": "fs-1", "newFileSystem": "true"}, "EFS")
-    assert needs_efs_creation_token({"file-system-id": "fs-1", "NEWFILESYSTEM": "True"}, "EFS")
-    assert not needs_efs_creation_token({"file-system-id": "fs-1", "newFileSystem": "true", "creationtoken": "t"}, "EFS")
-    assert not needs_efs_creation_token({"file-system-id": "fs-1", "newFileSystem": "false"}, "EFS")
-    assert not needs_efs_creation_token({"DBInstanceIdentifier": "x", "newFileSystem": "true"}, "RDS")
+    assert needs_creation_token({"file-system-id": "fs-1", "newFileSystem": "true"})
+    assert needs_creation_token({"file-system-id": "fs-1", "NEWFILESYSTEM": "True"})
+    assert not needs_creation_token({"file-system-id": "fs-1", "newFileSystem": "true", "creationtoken": "t"})
+    assert not needs_creation_token({"file-system-id": "fs-1", "newFileSystem": "false"})
+    other = {"DBInstanceIdentifier": "x", "newFileSystem": "true"}
+    assert driver_for("RDS").complete_metadata(other, "seed") == other
+    assert driver_for("EFS").complete_metadata({"newFileSystem": "true"}, "seed") == {
+        "newFileSystem": "true", "CreationToken": derived_creation_token("seed")
+    }
 
 
 def test_derived_creation_tokens_are_stable_and_fit_efs():

@@ -3,7 +3,9 @@ its driver (plugins/module_utils/drivers/). A type's name there would be a branc
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from pathlib import Path
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import RESOURCE_TYPES
@@ -24,6 +26,30 @@ TYPE_AGNOSTIC = [
     REPO / "plugins" / "module_utils" / "restored_resource.py",
     REPO / "plugins" / "filter" / "restore.py",
 ]
+# The restore modules' flow: no type is named in its code. Comments and messages may name one, as
+# an example for the user ("e.g. file-system-id for EFS") or citing AWS's documentation (a vault
+# name such as aws/efs/automatic-backup-vault); a type as a whole string ("EFS") or a name is code.
+TYPE_AGNOSTIC_CODE = [
+    REPO / "plugins" / "module_utils" / "recovery_point.py",
+    REPO / "plugins" / "module_utils" / "restore_module.py",
+]
+
+
+def type_names_in_code(source: str) -> list[tuple[int, str]]:
+    """(line, token) for each name or whole string in Python source that is a resource type."""
+    found = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.NAME:
+            text = token.string
+        elif token.type == tokenize.STRING:
+            body = token.string.lstrip("rbfuRBFU")
+            quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+            text = body[len(quote):-len(quote)]
+        else:
+            continue
+        if TYPE_NAME.fullmatch(text.strip()):
+            found.append((token.start[0], token.line.strip()))
+    return found
 
 
 def test_no_resource_type_is_named_in_the_role_or_the_plan_run_and_report_code():
@@ -36,6 +62,11 @@ def test_no_resource_type_is_named_in_the_role_or_the_plan_run_and_report_code()
     assert found == []
 
 
+def test_no_resource_type_is_named_in_the_code_of_the_restore_modules_flow():
+    found = [f"{path.relative_to(REPO)}:{number}: {line}" for path in TYPE_AGNOSTIC_CODE for number, line in type_names_in_code(path.read_text())]
+    assert found == []
+
+
 def test_the_role_has_no_per_type_task_file():
     names = {path.stem for path in (REPO / "roles" / "restore" / "tasks").glob("*.yml")}
     assert not {name for name in names if TYPE_NAME.search(name.replace("_", " "))}
@@ -44,3 +75,7 @@ def test_the_role_has_no_per_type_task_file():
 def test_the_check_itself_finds_a_type_name():
     assert TYPE_NAME.search("when: item.resource_type == 'Aurora'")
     assert not TYPE_NAME.search("resource_type: driver.resource_type")
+    assert type_names_in_code('if resource_type == "EFS":\n    pass\n')
+    assert type_names_in_code("RULES = {'RDS': rule}\n")
+    assert type_names_in_code("rule = efs.rule\n")
+    assert not type_names_in_code('# EFS: the keys AWS lists\nraise InputError("give a type such as EFS")\n')

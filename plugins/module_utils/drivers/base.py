@@ -183,6 +183,29 @@ class Driver:
         """Whether a restore job's metadata restored into an existing resource."""
         return False
 
+    # ---- restore metadata (what StartRestoreJob is sent; keys are matched case-insensitively, as AWS reads them)
+
+    def dropped_source_keys(self, metadata: dict[str, str]) -> list[tuple[str, str]]:
+        """(key, why) for each key of a recovery point's own metadata that StartRestoreJob must not
+        receive for this type. The reasons name keys, never values: values may be secrets. None
+        without a documented rule: nothing is dropped on a guess."""
+        return []
+
+    def source_metadata(self, base: dict[str, str], user_metadata: dict[str, str]) -> dict[str, str]:
+        """The recovery point's metadata as a restore starts from it, before the user's own
+        metadata goes on top: what only the user may choose is set back to this type's default."""
+        return dict(base)
+
+    def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
+        """The rules AWS documents for this type, on converted metadata: returns it normalised, or
+        raises InputError naming metadata.<key>."""
+        return dict(metadata)
+
+    def complete_metadata(self, metadata: dict[str, str], seed: str) -> dict[str, str]:
+        """The final metadata with what AWS needs but nobody gave, derived from `seed` (the same
+        request gives the same seed, so re-runs agree)."""
+        return metadata
+
     # ---- AWS side
 
     def parse_arn(self, arn: str) -> Optional[Ref]:

@@ -10,6 +10,8 @@ https://docs.aws.amazon.com/efs/latest/ug/API_DeleteFileSystem.html)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any, Optional
 
@@ -32,6 +34,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 
 KIND = "efs"
 # EFS CreationToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (Amazon EFS API
@@ -39,6 +42,32 @@ KIND = "efs"
 # The role sends the target name as the CreationToken of a new file system.
 CREATION_TOKEN_MAX = 64
 PERFORMANCE_MODES = ("generalPurpose", "maxIO")
+# EFS restore metadata (StartRestoreJob, Metadata, in the AWS Backup API reference): booleans.
+# ItemsToRestore: the API reference once said one to five paths; the current developer guide
+# ("Restore an Amazon EFS file system", item-level restore) documents no item limit through the
+# API, only that the restore metadata is at most 200 KB, and that paths are given from the file
+# system root ("/file1"). The newer guide is followed. Keys are lower-cased: AWS reads them
+# case-insensitively.
+BOOLEAN_KEYS = ("encrypted", "newfilesystem")
+# The keys the AWS Backup API reference lists for restoring an EFS file system, "You need
+# to specify specific metadata to restore an Amazon EFS instance: file-system-id, Encrypted,
+# KmsKeyId, PerformanceMode, CreationToken, newFileSystem, ItemsToRestore"
+# (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html, Metadata;
+# same text in botocore's backup service-2.json, StartRestoreJobInput.Metadata). Anything else
+# is not an EFS restore parameter.
+RESTORE_KEYS = frozenset(
+    k.lower()
+    for k in (
+        "file-system-id",
+        "Encrypted",
+        "KmsKeyId",
+        "PerformanceMode",
+        "CreationToken",
+        "newFileSystem",
+        "ItemsToRestore",
+    )
+)
+_RESTORE_KEYS_SOURCE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html"
 _GONE_STATES = ("deleting", "deleted")
 # LifeCycleState "error" (file system or mount target) is not left by itself.
 _STUCK_STATES = ("error",)
@@ -90,6 +119,47 @@ def _delete_file_system(client: Any, file_system_id: str) -> None:
 @_Errors.common_error_handler("tag the file system")
 def _tag_file_system(client: Any, file_system_id: str, tags: dict[str, str]) -> None:
     client.tag_resource(aws_retry=True, ResourceId=file_system_id, Tags=tag_list(tags))
+
+
+def _boolean_text(key: str, value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered not in ("true", "false"):
+        raise InputError(f"metadata.{key} must be a boolean (true or false), got {value!r}")
+    return lowered
+
+
+def _items_to_restore(key: str, value: str) -> list[Any]:
+    try:
+        items = json.loads(value)
+    except ValueError:
+        raise InputError(f"metadata.{key} must be a list of file paths, e.g. ['/data/reports']") from None
+    if not isinstance(items, list) or not items:
+        raise InputError(f"metadata.{key} must be a non-empty list of file paths, e.g. ['/data/reports']")
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise InputError(f"metadata.{key} must hold file paths (non-empty strings), got {item!r}")
+        # "You must specify the path relative to the file system root ... you enter /file1"
+        # (AWS Backup developer guide, "Restore an Amazon EFS file system", item-level restore).
+        if not item.startswith("/"):
+            raise InputError(
+                f"metadata.{key} paths are given from the file system root and start with '/', got {item!r}"
+            )
+    return items
+
+
+def needs_creation_token(metadata: dict[str, str]) -> bool:
+    """A restore to a new file system without a CreationToken: AWS creates the job and then
+    fails it (StartRestoreJob lists CreationToken among the EFS metadata to specify;
+    aws/aws-cli#4467 shows the failure)."""
+    if find_key(metadata, "CreationToken") is not None:
+        return False
+    new_key = find_key(metadata, "newFileSystem")
+    return new_key is not None and metadata[new_key].strip().lower() == "true"
+
+
+def derived_creation_token(seed: str) -> str:
+    """A CreationToken (at most 64 characters) that every run deriving it from `seed` agrees on."""
+    return ("ansible-recovery-" + hashlib.sha256(seed.encode("utf-8")).hexdigest())[:CREATION_TOKEN_MAX]
 
 
 def _id_list_problem(option: str, value: Any) -> Optional[str]:
@@ -206,6 +276,52 @@ class EfsDriver(Driver):
         # An in-place restore writes into an existing file system (newFileSystem false); AWS reads
         # metadata keys case-insensitively.
         return any(str(k).lower() == "newfilesystem" and str(v).strip().lower() == "false" for k, v in metadata.items())
+
+    # ---- restore metadata
+
+    def dropped_source_keys(self, metadata: dict[str, str]) -> list[tuple[str, str]]:
+        return [
+            (key, f"StartRestoreJob does not accept it for EFS (see {_RESTORE_KEYS_SOURCE})")
+            for key in metadata
+            if key.lower() not in RESTORE_KEYS
+        ]
+
+    def source_metadata(self, base: dict[str, str], user_metadata: dict[str, str]) -> dict[str, str]:
+        # An EFS restore is never in place unless the user's own metadata says so: a recovery
+        # point's metadata may carry newFileSystem false (a restore into the source file system),
+        # which only the user may choose.
+        result = dict(base)
+        base_new_key = find_key(result, "newFileSystem")
+        if base_new_key is not None and find_key(user_metadata, "newFileSystem") is None:
+            result[base_new_key] = "true"
+        return result
+
+    def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
+        # Boolean values are normalized to "true"/"false".
+        result = dict(metadata)
+        fs_key = find_key(result, "file-system-id")
+        if fs_key is None or not result[fs_key].strip():
+            raise InputError("metadata.file-system-id is required to restore an EFS recovery point")
+        for name in BOOLEAN_KEYS:
+            key = find_key(result, name)
+            if key is not None:
+                result[key] = _boolean_text(key, result[key])
+        kms_key = find_key(result, "KmsKeyId")
+        if kms_key is not None:
+            encrypted_key = find_key(result, "Encrypted")
+            if encrypted_key is None or result[encrypted_key] != "true":
+                raise InputError(f"metadata.{kms_key} requires metadata.Encrypted to be true")
+        items_key = find_key(result, "ItemsToRestore")
+        if items_key is not None:
+            _items_to_restore(items_key, result[items_key])
+        return result
+
+    def complete_metadata(self, metadata: dict[str, str], seed: str) -> dict[str, str]:
+        # A new file system needs a CreationToken (AWS fails the job later without one): when
+        # none is given, one derived from `seed` is added.
+        if not needs_creation_token(metadata):
+            return metadata
+        return {**metadata, "CreationToken": derived_creation_token(seed)}
 
     # ---- AWS side
 

@@ -30,6 +30,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
+from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 KIND = "rds-instance"
 # RDS DB instance and Aurora DB cluster identifiers: "Must contain from 1 to 63 letters, numbers,
@@ -40,6 +41,14 @@ KIND = "rds-instance"
 # shorter limit is left to AWS: the role does not know the engine of a recovery point.
 IDENTIFIER_MAX = 63
 IDENTIFIER_RULES = "1 to 63 letters, digits or hyphens, starting with a letter, not ending with a hyphen, no two hyphens in a row"
+# AWS Backup restores DB instances with RDS RestoreDBInstanceFromDBSnapshot, whose parameter
+# names the restore metadata uses. Its AvailabilityZone says "Constraint: You can't specify the
+# AvailabilityZone parameter if the DB instance is a Multi-AZ deployment"
+# (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html;
+# botocore rds service-2.json, RestoreDBInstanceFromDBSnapshotMessage.AvailabilityZone). The
+# backed-up configuration of a Multi-AZ instance records the AZ it ran in, so sending it back
+# unchanged would fail the restore job.
+_RESTORE_SOURCE = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html"
 GONE_STATES = ("deleting",)
 # The DB instance and cluster statuses AWS documents as needing someone to act (a failed instance,
 # an incompatible restore, network, parameter or option group, a lost KMS key, a full disk).
@@ -186,6 +195,15 @@ class RdsDriver(RdsTagged):
 
     def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
         return [("db-instance", name.lower())]
+
+    def dropped_source_keys(self, metadata: dict[str, str]) -> list[tuple[str, str]]:
+        multi_az = find_key(metadata, "MultiAZ")
+        zone = find_key(metadata, "AvailabilityZone")
+        if multi_az is None or zone is None or str(metadata[multi_az]).strip().lower() != "true":
+            return []
+        return [
+            (zone, f"RDS does not accept an Availability Zone for a Multi-AZ ({multi_az}=true) restore (see {_RESTORE_SOURCE})")
+        ]
 
     def parse_arn(self, arn: str) -> Optional[Ref]:
         return parse_rds_arn(arn, "db", KIND)
