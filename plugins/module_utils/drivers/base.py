@@ -15,6 +15,7 @@ state and does the next action, so one wait loop (job_wait.wait_until_all) can d
 
 from __future__ import annotations
 
+import abc
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -115,7 +116,7 @@ def given(value: Any) -> bool:
 # ---- the interface ---------------------------------------------------------------------------
 
 
-class Driver:
+class Driver(abc.ABC):
     """One AWS Backup resource type. The defaults suit a type whose restore creates one resource
     with nothing to make usable; each driver overrides what its type needs."""
 
@@ -211,18 +212,18 @@ class Driver:
     def parse_arn(self, arn: str) -> Optional[Ref]:
         return None
 
+    @abc.abstractmethod
     def describe(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
         """The API's description; None when it does not exist or is on its way out."""
-        raise NotImplementedError
 
     def describe_many(self, client_for: ClientFor, refs: list[Ref]) -> dict[str, Optional[dict[str, Any]]]:
         """describe for several refs, by identifier (lower case); drivers with a filtered listing
         answer them in one call."""
         return {ref.identifier.lower(): self.describe(client_for, ref) for ref in refs}
 
+    @abc.abstractmethod
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
         """arn, kind, identifier, created (datetime), tags (dict), state."""
-        raise NotImplementedError
 
     def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
         """Every resource of this type carrying RUN_TAG, normalised: one listing."""
@@ -232,8 +233,9 @@ class Driver:
         """Which of the (kind, identifier) exist already: one filtered lookup per kind."""
         return []
 
+    @abc.abstractmethod
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
-        raise NotImplementedError
+        """Put tags on the resource (after its restore completed: some types refuse copied tags)."""
 
     def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
         """raw as AWS describes it once `tags` are put on (tagging adds to the tags there are)."""
@@ -259,12 +261,12 @@ class Driver:
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         return []
 
+    @abc.abstractmethod
     def delete_step(
         self, client_for: ClientFor, ref: Ref, raw: Optional[dict[str, Any]], dependents: list[dict[str, Any]], check_mode: bool
     ) -> Step:
         """Idempotent deletion by identifier: `dependents` (checked to be the run's) first, then the
         resource; done when gone."""
-        raise NotImplementedError
 
     def noun(self, ref: Ref) -> str:
         return f"{ref.kind} {ref.identifier}"
