@@ -49,7 +49,7 @@ def test_awx_shows_progress_lines_while_restores_run_and_the_report_when_done(em
     stdout = runner.stdout.read()
     assert runner.rc == 0 and runner.status == "successful", stdout[-3000:]
 
-    # The first progress event, seconds after the start, shows each target's restore job id.
+    # The first progress event, dr_progress_interval seconds after the start, shows each target's restore job id.
     backup = emulator_server.client("backup")
     job_ids = {j["RestoreJobId"] for j in backup.list_restore_jobs()["RestoreJobs"]}
     first = task_events(events, "Restore progress")[0]
