@@ -526,8 +526,10 @@ def test_one_restore_is_documented_once_for_both_modules_with_the_collections_py
     suboptions = many["options"]["restores"]["suboptions"]
     assert set(suboptions) - {"name"} == set(rm.RESTORE_OPTIONS)
     for option in rm.RESTORE_OPTIONS:
-        top = [line.replace("restores[].", "").replace("restore_jobs[].", "") for line in suboptions[option]["description"]]
-        assert top == one["options"][option]["description"], option
+        # Its text is backup_restore_job's, which each element's option points to.
+        assert suboptions[option]["description"][-1] == f"See O(recovery.aws_backup.backup_restore_job#module:{option}).", option
+        assert one["options"][option]["description"], option
         assert suboptions[option].get("default") == one["options"][option].get("default") == rm.RESTORE_OPTIONS[option].get("default")
+        assert suboptions[option].get("type") == one["options"][option].get("type")
     for doc in (one, many, _doc("backup_recovery_point_info")):
         assert "python >= 3.10" in doc["requirements"] and "python >= 3.6" not in doc["requirements"]
