@@ -334,10 +334,7 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
     run = plain(_dict(run))
     if not isinstance(run.get("targets"), dict) or not isinstance(run.get("order"), list):
         raise InputError("restore_fold: the record must be the one restore_plan returned")
-    # Only what the record takes is read from the steps' results (not their whole module
-    # invocations, metadata and descriptions): Ansible hands them over as lazy containers, and
-    # the record is folded again wherever a task refers to it.
-    steps = _dict(steps)
+    steps = _dict(plain(_dict(steps)))
     now = float(steps.get("now") or 0)
     wait_timeout = run["wait_timeout"]
     plan = _plan(run)
