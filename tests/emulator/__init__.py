@@ -168,34 +168,30 @@ def _unknown_region_response(service_name: str, region: str | None) -> tuple[int
     InvalidSignatureException (JSON protocols) or SignatureDoesNotMatch (query/XML protocols),
     "Credential should be scoped to a valid region". moto would look the Region's backend up
     and fail with a KeyError (an HTML 500). See README.md, "Behaviours and their sources"."""
-    from moto.core.utils import get_service_model
-
     message = f"Credential should be scoped to a valid region, not '{region}'. "
-    if get_service_model(service_name).protocol in ("json", "rest-json"):
-        body = json.dumps({"__type": "InvalidSignatureException", "message": message})
-        return 403, {"Content-Type": "application/json", "x-amzn-ErrorType": "InvalidSignatureException"}, body
-    body = (
-        '<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type>'
-        f"<Code>SignatureDoesNotMatch</Code><Message>{message}</Message></Error>"
-        "<RequestId>unknown-region</RequestId></ErrorResponse>"
-    )
-    return 403, {"Content-Type": "text/xml"}, body
+    return _error_response(service_name, "InvalidSignatureException", "SignatureDoesNotMatch", message, "unknown-region")
 
 
 def _access_denied_response(service_name: str, service: str, operation: str) -> tuple[int, dict[str, str], str]:
     """An injected refusal (control.deny): what AWS answers a call the caller's policies do not
     allow, HTTP 400/403 AccessDeniedException "User: ... is not authorized to perform:
     <prefix>:<Operation>" (JSON protocols; query/XML services answer the code AccessDenied)."""
+    message = f"User: arn:aws:sts::123456789012:assumed-role/emulator/test is not authorized to perform: {service}:{operation}"
+    return _error_response(service_name, "AccessDeniedException", "AccessDenied", message, "denied")
+
+
+def _error_response(service_name: str, json_type: str, xml_code: str, message: str, request_id: str) -> tuple[int, dict[str, str], str]:
+    """An HTTP 403 error as the service's protocol words it: JSON protocols by __type and
+    x-amzn-ErrorType, query/XML protocols by an ErrorResponse with its Code."""
     from moto.core.utils import get_service_model
 
-    message = f"User: arn:aws:sts::123456789012:assumed-role/emulator/test is not authorized to perform: {service}:{operation}"
     if get_service_model(service_name).protocol in ("json", "rest-json"):
-        body = json.dumps({"__type": "AccessDeniedException", "message": message})
-        return 403, {"Content-Type": "application/json", "x-amzn-ErrorType": "AccessDeniedException"}, body
+        body = json.dumps({"__type": json_type, "message": message})
+        return 403, {"Content-Type": "application/json", "x-amzn-ErrorType": json_type}, body
     body = (
         '<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type>'
-        f"<Code>AccessDenied</Code><Message>{message}</Message></Error>"
-        "<RequestId>denied</RequestId></ErrorResponse>"
+        f"<Code>{xml_code}</Code><Message>{message}</Message></Error>"
+        f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     )
     return 403, {"Content-Type": "text/xml"}, body
 
