@@ -10,7 +10,6 @@ fail_json_aws.
 
 from __future__ import annotations
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
@@ -32,4 +31,13 @@ class BackupErrorHandler(AWSErrorHandler):
 
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code("ResourceNotFoundException")
+        return aws_error_code("ResourceNotFoundException")
+
+
+def aws_error_code(codes: str | list[str]) -> type[Exception]:
+    """amazon.aws's is_boto3_error_code, imported when an error is matched: importing it loads boto3,
+    which the role's filters (Ansible loads them afresh for every task) share these files with
+    and never need."""
+    from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+
+    return is_boto3_error_code(codes)

@@ -26,7 +26,6 @@ from datetime import datetime
 from typing import Any, Callable
 
 try:
-    from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
     BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
@@ -39,7 +38,6 @@ from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.arn import validate_aws_arn
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_region
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
@@ -494,6 +492,10 @@ def run_module(module: Any) -> None:
         # Check mode reports the equal job as it is now, without waiting for it.
         restore_job = started.outcome.restore_job
         if params["wait"] and not module.check_mode and restore_job is not None:
+            # Imported here: botocore.config is slow to load, and the role's plan (a filter loaded
+            # afresh for every task) shares this file.
+            from botocore.config import Config
+
             wait_client = module.client("backup", config=Config(**WAIT_CLIENT_CONFIG))
             try:
                 job = wait_for_restore_job(wait_client, restore_job, params["wait_timeout"])
@@ -664,6 +666,9 @@ def run_restores_module(module: Any) -> None:
     params = module.params
     module.no_log_values.update(restores_secrets(params))
     try:
+        # Imported here: it loads boto3, which the role's plan (a filter sharing this file) never needs.
+        from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_region
+
         planned = check_restores(params, get_aws_region(module))
     except InputError as e:
         # No restore_jobs: none was started, and a play that registers the task with

@@ -16,7 +16,6 @@ import re
 from typing import Any, Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
@@ -34,6 +33,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import aws_error_code
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 
 KIND = "efs"
@@ -76,7 +76,7 @@ _STUCK_STATES = ("error",)
 class _Errors(BackupErrorHandler):
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code(["FileSystemNotFound", "MountTargetNotFound"])
+        return aws_error_code(["FileSystemNotFound", "MountTargetNotFound"])
 
 
 @_Errors.list_error_handler("describe the file system", None)

@@ -13,7 +13,6 @@ import re
 from typing import Any, Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
@@ -30,6 +29,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import aws_error_code
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 KIND = "rds-instance"
@@ -61,7 +61,7 @@ STUCK_STATES = (
 class Errors(BackupErrorHandler):
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code(["DBInstanceNotFound", "DBInstanceNotFoundFault", "DBClusterNotFoundFault", "DBClusterNotFound"])
+        return aws_error_code(["DBInstanceNotFound", "DBInstanceNotFoundFault", "DBClusterNotFoundFault", "DBClusterNotFound"])
 
 
 @Errors.list_error_handler("describe the DB instances", [])
