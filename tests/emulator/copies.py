@@ -292,7 +292,7 @@ class CopyJobsBackendMixin:
             job.final_state = "FAILED"
             job.status_message = f"Backup vault {job.destination_backup_vault_arn} does not exist."
             return
-        from .resources import handler_for_type
+        from .resource_types import handler_for_type
 
         completed_at = job.creation_date + job.duration
         point = handler_for_type(job.source_point.resource_type).copy_recovery_point(

@@ -28,7 +28,7 @@ from moto.utilities.paginator import paginate
 from moto.utilities.utils import get_partition
 
 from .exceptions import AccessDeniedException, InvalidResourceStateException, MissingParameterValueException
-from .resources import RESOURCE_HANDLERS, handler_for_arn, handler_for_type
+from .resource_types import RESOURCE_HANDLERS, handler_for_arn, handler_for_type
 from .settings import emulator_settings
 
 RESTORE_JOB_STATUSES = ("PENDING", "RUNNING", "COMPLETED", "ABORTED", "FAILED")
