@@ -493,6 +493,19 @@ def _aws_cause(error: Exception) -> Exception:
     return getattr(error, "exception", None) or error
 
 
+@dataclass(frozen=True)
+class Clock:
+    """How a wait passes time: sleep, a monotonic clock for its deadline, and the wall clock
+    (epoch seconds) for what results report. Tests pass a fake one, so waits take no real time."""
+
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    wall: Callable[[], float] = time.time
+
+
+SYSTEM_CLOCK = Clock()
+
+
 def wait_until_all(
     items: list[Any],
     step: Callable[[Any], tuple[str, str]],

@@ -18,7 +18,6 @@ needs one service never creates another's client.
 from __future__ import annotations
 
 import re
-import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
@@ -44,6 +43,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import error_code
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_status import check_named_entry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import SYSTEM_CLOCK
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import Clock
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import ItemWaited
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_until_all
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
@@ -300,16 +301,9 @@ def _outcome_status(outcome: ItemWaited, timeout: float, goal: str) -> Optional[
 
 
 def teardown(
-    client_for: ClientFor,
-    run_id: str,
-    restore_job_ids: list[str],
-    adopt_unmarked: bool = False,
-    check_mode: bool = False,
-    wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    names: Optional[list[str]] = None,
-) -> list[dict[str, Any]]:
+    client_for: ClientFor, run_id: str, restore_job_ids: list[str], adopt_unmarked: bool = False, check_mode: bool = False,
+    wait_timeout: float = DEFAULT_WAIT_TIMEOUT, clock: Clock = SYSTEM_CLOCK, names: Optional[list[str]] = None,
+) -> list[dict[str, Any]]:  # fmt: skip
     """Delete what each of the run's restore jobs created, and nothing else.
 
     A resource is deleted only when it exists, carries this run's mark for that job (or,
@@ -345,7 +339,7 @@ def teardown(
         done = checked.driver.delete_step(client_for, checked.ref, None, checked.dependents, False)
         return done.state, done.detail
 
-    outcomes = wait_until_all(waited, step, wait_timeout, sleep=sleep, clock=clock) if waited else []
+    outcomes = wait_until_all(waited, step, wait_timeout, sleep=clock.sleep, clock=clock.monotonic) if waited else []
     for (checked, result), outcome in zip(waited, outcomes):
         failed = _outcome_status(outcome, wait_timeout, f"{checked.driver.noun(checked.ref)} is deleted")
         if failed is None:
@@ -392,17 +386,9 @@ class _Handled:
 
 
 def make_present(
-    client_for: ClientFor,
-    run_id: str,
-    wanted: list[Wanted],
-    check_mode: bool = False,
-    wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-    mark: bool = True,
-    wait_until_usable: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    wall: Callable[[], float] = time.time,
-) -> list[dict[str, Any]]:
+    client_for: ClientFor, run_id: str, wanted: list[Wanted], check_mode: bool = False, wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
+    mark: bool = True, wait_until_usable: bool = False, clock: Clock = SYSTEM_CLOCK,
+) -> list[dict[str, Any]]:  # fmt: skip
     """Mark what each restore job created as this run's (after the same checks as teardown),
     put its settings' tags on it and make it usable through its driver (dependents created,
     with the run's mark when marking). A job that restored in place is looked at only (status
@@ -439,7 +425,7 @@ def make_present(
     else:
         # Without wait_until_usable, only what the driver is to create is waited for.
         waited = [h for h in handled if wait_until_usable or (not h.checked.in_place and h.checked.driver.creates(h.wanted.settings))]
-        _wait_usable(client_for, waited, wait_timeout, wait_until_usable, sleep, clock, wall)
+        _wait_usable(client_for, waited, wait_timeout, wait_until_usable, clock)
     for one in handled:
         one.result["facts"] = one.checked.driver.facts(one.raw)
         if not one.checked.in_place:
@@ -477,10 +463,7 @@ def _present_one(
     return one
 
 
-def _wait_usable(
-    client_for: ClientFor, items: list[_Handled], timeout: float, usable: bool,
-    sleep: Callable[[float], None], clock: Callable[[], float], wall: Callable[[], float],
-) -> None:  # fmt: skip
+def _wait_usable(client_for: ClientFor, items: list[_Handled], timeout: float, usable: bool, clock: Clock) -> None:
     """One wait for every item until its driver's make-usable step is done. Each round first
     describes what is pending, one call per driver where the driver can (describe_many)."""
     if not items:
@@ -511,10 +494,10 @@ def _wait_usable(
         if done.raw is not None:
             one.raw = done.raw
         if done.state == "done" and usable:
-            one.result["usable_at"] = wall()
+            one.result["usable_at"] = clock.wall()
         return done.state, done.detail
 
-    outcomes = wait_until_all(items, step, timeout, before_round, sleep, clock)
+    outcomes = wait_until_all(items, step, timeout, before_round, clock.sleep, clock.monotonic)
     for one, outcome in zip(items, outcomes):
         failed = _outcome_status(outcome, timeout, f"{one.checked.driver.noun(one.checked.ref)} is usable")
         if failed is not None:
@@ -533,15 +516,13 @@ def ensure_marked(
     mark: bool = True,
     job_settings: Optional[dict[str, Any]] = None,
     wait_until_usable: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    wall: Callable[[], float] = time.time,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> list[dict[str, Any]]:
     """make_present for the options of earlier releases: restore job ids, each job's settings
     from job_settings over the top-level tags, subnet_ids and security_group_ids."""
     fallback = {"tags": extra_tags, "subnet_ids": subnet_ids, "security_group_ids": security_group_ids}
     wanted = [Wanted(job_id, job_id, settings_for((job_settings or {}).get(job_id), fallback)) for job_id in restore_job_ids]
-    return make_present(client_for, run_id, wanted, check_mode, wait_timeout, mark, wait_until_usable, sleep, clock, wall)
+    return make_present(client_for, run_id, wanted, check_mode, wait_timeout, mark, wait_until_usable, clock)
 
 
 # ---- the modules' flow ------------------------------------------------------------------

@@ -323,7 +323,7 @@ def test_an_aurora_cluster_gets_its_instances_with_the_mark_and_is_deleted_with_
     (again,) = rr.make_present(env["client_for"], RUN, wanted, **fake.kwargs())
     assert again["status"] == "already marked" and again["created"] == [] and "CreateDBInstance" not in env["aws"].calls("rds")
 
-    (gone,) = rr.teardown(env["client_for"], RUN, [job["RestoreJobId"]], names=["ledger-drill"], **{k: v for k, v in fake.kwargs().items() if k != "wall"})
+    (gone,) = rr.teardown(env["client_for"], RUN, [job["RestoreJobId"]], names=["ledger-drill"], **fake.kwargs())
     assert gone["status"] == "deleted" and gone["name"] == "ledger-drill" and len(gone["deleted_resources"]) == 3
     assert gone["deleted_resources"][-1] == job["CreatedResourceArn"]
     assert "ledger-drill" not in clusters(env) and not {"ledger-drill-1", "ledger-drill-2"} & set(instances(env))

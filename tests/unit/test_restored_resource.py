@@ -18,6 +18,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import Retrying
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restored_resource as rr
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import WAIT_MIN_DELAY
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import Clock
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_until_all
 from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource as module
 from tests.emulator import seed
@@ -616,7 +617,7 @@ class FakeTime:
         return 1_800_000_000.0 + self.now
 
     def kwargs(self) -> dict:
-        return {"sleep": self.sleep, "clock": self.clock, "wall": self.wall}
+        return {"clock": Clock(self.sleep, self.clock, self.wall)}
 
 
 class Lifecycle:
