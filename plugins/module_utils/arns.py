@@ -79,26 +79,34 @@ _RECOVERY_POINT_FORMS: tuple[tuple[str, str, bool, str], ...] = (
 # The resource type is AWS Backup's name of the type (that same ByResourceType list) where the
 # ARN form names exactly one type; None where it does not: an rds cluster is an Aurora, DocumentDB
 # or Neptune cluster alike, and Redshift Serverless is not in that list, so its name is not known.
-_PROTECTED_RESOURCE_FORMS: tuple[tuple[str, str, Optional[str], str], ...] = (
-    # (service, resource regex, resource type, form shown to users); S3 is handled apart (no region, account)
-    ("elasticfilesystem", rf"file-system/{_NAME}", "EFS", "arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-ID"),
-    ("rds", rf"db:{_NAME}", "RDS", "arn:aws:rds:REGION:ACCOUNT:db:NAME"),
-    ("rds", rf"cluster:{_NAME}", None, "arn:aws:rds:REGION:ACCOUNT:cluster:NAME"),
-    ("dynamodb", rf"table/{_NAME}", "DynamoDB", "arn:aws:dynamodb:REGION:ACCOUNT:table/NAME"),
-    ("ec2", rf"instance/{_NAME}", "EC2", "arn:aws:ec2:REGION:ACCOUNT:instance/i-ID"),
-    ("ec2", rf"volume/{_NAME}", "EBS", "arn:aws:ec2:REGION:ACCOUNT:volume/vol-ID"),
-    ("fsx", rf"file-system/{_NAME}", "FSx", "arn:aws:fsx:REGION:ACCOUNT:file-system/fs-ID"),
-    ("fsx", rf"volume/{_NAME}/{_NAME}", "FSx", "arn:aws:fsx:REGION:ACCOUNT:volume/fs-ID/fsvol-ID"),
-    ("storagegateway", rf"gateway/{_NAME}/volume/{_NAME}", "Storage Gateway",
-     "arn:aws:storagegateway:REGION:ACCOUNT:gateway/sgw-ID/volume/vol-ID"),
-    ("redshift", rf"cluster:{_NAME}", "Redshift", "arn:aws:redshift:REGION:ACCOUNT:cluster:NAME"),
-    ("redshift-serverless", rf"namespace/{_NAME}", None, "arn:aws:redshift-serverless:REGION:ACCOUNT:namespace/ID"),
-    ("timestream", rf"database/{_NAME}/table/{_NAME}", "Timestream", "arn:aws:timestream:REGION:ACCOUNT:database/DB/table/TABLE"),
-    ("backup-gateway", rf"vm/{_NAME}", "VirtualMachine", "arn:aws:backup-gateway:REGION:ACCOUNT:vm/vm-ID"),
-    ("cloudformation", rf"stack/{_NAME}/{_NAME}", "CloudFormation", "arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID"),
-    ("ssm-sap", rf"HANA/{_NAME}/DB/{_NAME}", "SAP HANA on Amazon EC2", "arn:aws:ssm-sap:REGION:ACCOUNT:HANA/APP/DB/DB-ID"),
-    ("eks", rf"cluster/{_NAME}", "EKS", "arn:aws:eks:REGION:ACCOUNT:cluster/NAME"),
-)
+# service | resource (NAME: a name or id) | resource type ("-": the form names no one type) | form shown to users.
+# S3 is handled apart (its ARNs have no Region and account).
+_FORMS_TABLE = """
+elasticfilesystem   | file-system/NAME          | EFS                     | arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-ID
+rds                 | db:NAME                   | RDS                     | arn:aws:rds:REGION:ACCOUNT:db:NAME
+rds                 | cluster:NAME              | -                       | arn:aws:rds:REGION:ACCOUNT:cluster:NAME
+dynamodb            | table/NAME                | DynamoDB                | arn:aws:dynamodb:REGION:ACCOUNT:table/NAME
+ec2                 | instance/NAME             | EC2                     | arn:aws:ec2:REGION:ACCOUNT:instance/i-ID
+ec2                 | volume/NAME               | EBS                     | arn:aws:ec2:REGION:ACCOUNT:volume/vol-ID
+fsx                 | file-system/NAME          | FSx                     | arn:aws:fsx:REGION:ACCOUNT:file-system/fs-ID
+fsx                 | volume/NAME/NAME          | FSx                     | arn:aws:fsx:REGION:ACCOUNT:volume/fs-ID/fsvol-ID
+storagegateway      | gateway/NAME/volume/NAME  | Storage Gateway         | arn:aws:storagegateway:REGION:ACCOUNT:gateway/sgw-ID/volume/vol-ID
+redshift            | cluster:NAME              | Redshift                | arn:aws:redshift:REGION:ACCOUNT:cluster:NAME
+redshift-serverless | namespace/NAME            | -                       | arn:aws:redshift-serverless:REGION:ACCOUNT:namespace/ID
+timestream          | database/NAME/table/NAME  | Timestream              | arn:aws:timestream:REGION:ACCOUNT:database/DB/table/TABLE
+backup-gateway      | vm/NAME                   | VirtualMachine          | arn:aws:backup-gateway:REGION:ACCOUNT:vm/vm-ID
+cloudformation      | stack/NAME/NAME           | CloudFormation          | arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID
+ssm-sap             | HANA/NAME/DB/NAME         | SAP HANA on Amazon EC2  | arn:aws:ssm-sap:REGION:ACCOUNT:HANA/APP/DB/DB-ID
+eks                 | cluster/NAME              | EKS                     | arn:aws:eks:REGION:ACCOUNT:cluster/NAME
+"""
+
+
+def _forms(table: str) -> tuple[tuple[str, str, Optional[str], str], ...]:
+    rows = [[cell.strip() for cell in line.split("|")] for line in table.strip().splitlines()]
+    return tuple((service, resource.replace("NAME", _NAME), None if kind == "-" else kind, form) for service, resource, kind, form in rows)
+
+
+_PROTECTED_RESOURCE_FORMS = _forms(_FORMS_TABLE)
 # S3 bucket names: 3 to 63 lowercase letters, digits, dots and hyphens
 # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
