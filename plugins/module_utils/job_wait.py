@@ -33,6 +33,10 @@ except ImportError:  # handled by AnsibleAWSModule, which reports missing botoco
 # completion. See next_poll_delay.
 WAIT_MIN_DELAY = 5.0
 WAIT_LATENESS_SHARE = 0.05
+# The promise is about when the caller learns of a completion, not when AWS was last asked: the
+# regular gap leaves this much for the poll itself and for the answer to reach the caller.
+WAIT_RETURN_ALLOWANCE = 0.5
+WAIT_REGULAR_GAP = WAIT_MIN_DELAY - WAIT_RETURN_ALLOWANCE  # the gap while 5 % of the time waited is less
 WAIT_SPARSE_DELAY = 15.0
 WAIT_ESTIMATE_SLACK = 1.0
 # Throttling, outages and lost connections while waiting: the delays of wait_delays (3 s, x1.5,
@@ -156,15 +160,16 @@ def next_poll_delay(
 ) -> tuple[float, bool]:
     """Seconds until the next poll, and whether that poll is placed on the expected completion.
 
-    - The regular gap is max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE x waited): completion is
-      noticed at most that late, whatever the estimates say.
+    - The regular gap is max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE x waited) less
+      WAIT_RETURN_ALLOWANCE: completion is known to the caller at most max(...) late, whatever
+      the estimates say.
     - While the estimates put the earliest completion further away than that, the gap widens up
       to WAIT_SPARSE_DELAY (about four polls a minute, rather than twelve). If an estimate is
       wrong and the job ends early, it is noticed at most WAIT_SPARSE_DELAY late.
     - When the expected completion falls within the gap, the poll is placed
       WAIT_ESTIMATE_SLACK after it instead, but not twice in a row: an estimate that keeps
       slipping (PercentDone stuck at 99 %) falls back to the regular gap."""
-    gap = max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE * waited)
+    gap = max(WAIT_MIN_DELAY, WAIT_LATENESS_SHARE * waited) - WAIT_RETURN_ALLOWANCE
     delay = gap
     if earliest is not None and earliest > gap:
         delay = max(gap, min(WAIT_SPARSE_DELAY, earliest))

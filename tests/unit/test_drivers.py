@@ -164,9 +164,9 @@ def test_wait_until_all_polls_on_the_schedule_never_in_a_tight_loop():
     (outcome,) = job_wait.wait_until_all(["x"], step, 3600, sleep=fake.sleep, clock=fake.clock)
     assert outcome.state == "done"
     gaps = [b - a for a, b in zip(asked, asked[1:])]
-    # max(5 s, 5 % of the time waited): 5 s apart for the first 100 s, then growing
-    assert all(gap >= job_wait.WAIT_MIN_DELAY for gap in gaps)
-    assert all(gap == pytest.approx(max(5.0, 0.05 * t)) for gap, t in zip(gaps, asked))
+    # max(5 s, 5 % of the time waited) less the return allowance: 4.5 s apart for the first 100 s, then growing
+    assert all(gap >= job_wait.WAIT_REGULAR_GAP for gap in gaps)
+    assert all(gap == pytest.approx(max(5.0, 0.05 * t) - job_wait.WAIT_RETURN_ALLOWANCE) for gap, t in zip(gaps, asked))
     assert len(asked) < 50
 
 
@@ -184,8 +184,8 @@ def test_wait_until_all_rides_out_throttling_with_backoff_and_stops_on_other_err
 
     a, b = job_wait.wait_until_all(["a", "b"], step, 3600, sleep=fake.sleep, clock=fake.clock)
     assert a.state == "done" and b.state == "error" and b.error is denied
-    # the backoff of wait_delays (3 s x 1.5 ...), never shorter than the regular 5 s
-    assert fake.slept == [5.0, 5.0, 6.75, 10.125, 15.1875, 22.78125]
+    # the backoff of wait_delays (3 s x 1.5 ...), never shorter than the regular gap
+    assert fake.slept == [4.5, 4.5, 6.75, 10.125, 15.1875, 22.78125]
 
 
 def test_wait_until_all_stuck_items_stop_at_once_and_others_go_on():
@@ -200,7 +200,7 @@ def test_wait_until_all_stuck_items_stop_at_once_and_others_go_on():
 
     stuck, slow = job_wait.wait_until_all(["stuck", "slow"], step, 60, sleep=fake.sleep, clock=fake.clock)
     assert (stuck.state, stuck.detail) == ("stuck", "it is failed") and slow.state == "done"
-    assert rounds == {"stuck": 1, "slow": 3} and fake.slept == [5.0, 5.0]
+    assert rounds == {"stuck": 1, "slow": 3} and fake.slept == [job_wait.WAIT_REGULAR_GAP] * 2
 
 
 # ---- the AWS side against the emulator -------------------------------------------------------

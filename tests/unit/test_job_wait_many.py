@@ -92,7 +92,7 @@ def test_progress_interval_returns_the_jobs_as_last_seen_without_extra_calls():
     assert waited.ended == [False, True] and not waited.timed_out
     # Every job is asked at once (known by id only), then on its schedule: nothing extra at the return.
     polls = backup.calls["a"]
-    assert polls[0] == 0 and min(b - a for a, b in zip(polls, polls[1:])) >= jw.WAIT_MIN_DELAY - 1e-9
+    assert polls[0] == 0 and min(b - a for a, b in zip(polls, polls[1:])) >= jw.WAIT_REGULAR_GAP - 1e-9
 
 
 def test_the_deadline_bounds_the_wait_and_every_running_job_is_asked_once_more_at_it():

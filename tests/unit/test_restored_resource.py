@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restored_resource as rr
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
-from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import WAIT_MIN_DELAY
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import WAIT_REGULAR_GAP
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import Clock
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_until_all
 from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource as module
@@ -146,8 +146,8 @@ def test_wait_is_bounded_by_the_deadline_on_the_jobs_schedule():
     asked = []
     (outcome,) = wait_until_all(["x"], lambda item: asked.append(now[0]) or ("pending", "never"), 20, sleep=sleep, clock=lambda: now[0])
     assert outcome.state == "pending" and outcome.detail == "never"
-    # the jobs' schedule: max(5 s, 5 % of the time waited) apart, the last round at the deadline
-    assert now[0] == 20 and slept == [WAIT_MIN_DELAY] * 4 and asked == [0.0, 5.0, 10.0, 15.0, 20.0]
+    # the jobs' schedule: max(5 s, 5 % of the time waited) less the return allowance apart, the last round at the deadline
+    assert now[0] == 20 and slept == [WAIT_REGULAR_GAP] * 4 + [2.0] and asked == [0.0, 4.5, 9.0, 13.5, 18.0, 20.0]
     # what is already done never waits
     slept.clear()
     assert wait_until_all(["x"], lambda item: ("done", ""), 20, sleep=sleep, clock=lambda: now[0])[0].state == "done"
@@ -758,9 +758,9 @@ def test_wait_until_usable_gives_usable_at_and_facts_for_efs_and_rds_together(rd
     )  # fmt: skip
 
     assert (efs_result["status"], db_result["status"]) == ("marked", "marked")
-    # the jobs' schedule: max(5 s, 5 % of the time waited) between rounds
-    assert fake.slept == [WAIT_MIN_DELAY, WAIT_MIN_DELAY]
-    assert efs_result["usable_at"] == 1_800_000_000.0 + WAIT_MIN_DELAY
+    # the jobs' schedule: max(5 s, 5 % of the time waited) less the return allowance between rounds
+    assert fake.slept == [WAIT_REGULAR_GAP, WAIT_REGULAR_GAP]
+    assert efs_result["usable_at"] == 1_800_000_000.0 + WAIT_REGULAR_GAP
     assert db_result["usable_at"] == 1_800_000_000.0 + sum(fake.slept)
     assert isinstance(efs_result["usable_at"], float)
 
