@@ -15,18 +15,25 @@ import pytest
 from tests.emulator import seed
 
 PLAYBOOK = Path(__file__).parent / "playbooks" / "restored_resource" / "run.yml"
-# A run's restores in one task, as the restore role makes it: the targets (restore job id and own
-# settings) come in a list and job_settings is built from it (Ansible does not template YAML keys).
-BATCH_PLAYBOOK = """
-- name: Mark a run's restores, each with its own tags and mount targets, and wait until they are usable
+
+
+def play(name: str) -> str:
+    """A localhost play's header, the collection's modules pointed at the emulator."""
+    return f"""
+- name: {name}
   hosts: localhost
   connection: local
   gather_facts: false
   module_defaults:
     group/recovery.aws_backup.aws:
-      endpoint_url: "{{ aws_endpoint_url }}"
-      region: "{{ aws_region }}"
-  tasks:
+      endpoint_url: "{{{{ aws_endpoint_url }}}}"
+      region: "{{{{ aws_region }}}}"
+  tasks:"""
+
+
+# A run's restores in one task, as the restore role makes it: the targets (restore job id and own
+# settings) come in a list and job_settings is built from it (Ansible does not template YAML keys).
+BATCH_PLAYBOOK = play("Mark a run's restores, each with its own tags and mount targets, and wait until they are usable") + """
     - name: Mark, tag, create the mount targets, wait until usable
       recovery.aws_backup.restored_resource:
         run_id: "{{ run_id }}"
@@ -249,16 +256,7 @@ def test_one_task_marks_two_restores_with_their_own_settings_and_waits_until_usa
     assert all(r["usable_at"] >= after and r["facts"]["number_of_mount_targets"] >= 1 for r in result["resources"])
 
 
-RESOURCES_PLAYBOOK = """
-- name: A run's restores by the caller's names - made usable, validated, listed and torn down
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  module_defaults:
-    group/recovery.aws_backup.aws:
-      endpoint_url: "{{ aws_endpoint_url }}"
-      region: "{{ aws_region }}"
-  tasks:
+RESOURCES_PLAYBOOK = play("A run's restores by the caller's names - made usable, validated, listed and torn down") + """
     - name: Preflight - which identifiers the restores would create exist already
       recovery.aws_backup.restored_resource_info:
         new_resources: "{{ new_resources }}"
