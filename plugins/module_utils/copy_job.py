@@ -48,12 +48,13 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_for_job
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import RecoveryPointOptionError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import check_backup_vault_name
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
+from ansible_collections.recovery.aws_backup.plugins.module_utils.results import json_safe
+from ansible_collections.recovery.aws_backup.plugins.module_utils.results import snake_job
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import list_recovery_points_by_backup_vault
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import newest_first
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import seeded_idempotency_token
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import jobs_newest_first
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import WAIT_CLIENT_CONFIG
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import WAIT_CLIENT_CONFIG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import is_iam_role_arn
 
 # An equal job in one of these is reused, not restarted (CopyJobState, botocore's backup model).
@@ -417,10 +418,6 @@ def delete_copy(
 
 
 # ---- the module ---------------------------------------------------------------------------
-
-
-def snake_job(job: dict[str, Any] | None) -> dict[str, Any]:
-    return json_safe(camel_dict_to_snake_dict(job)) if job else {}
 
 
 def snake_request(request: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,8 @@ except ImportError:  # handled by AnsibleAWSModule, which reports missing botoco
 # (ExpectedCompletionTimeMinutes, PercentDone) put the completion further away, polls are
 # WAIT_SPARSE_DELAY apart, and one poll is placed WAIT_ESTIMATE_SLACK after the estimated
 # completion. See next_poll_delay.
+# The client a wait polls with: the wait's own schedule and deadline retry, not botocore's.
+WAIT_CLIENT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 30}
 WAIT_MIN_DELAY = 5.0
 WAIT_LATENESS_SHARE = 0.05
 # The promise is about when the caller learns of a completion, not when AWS was last asked: the

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -42,6 +42,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import re
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.results import json_safe
 
 SELECT_CHOICES = ("all", "latest")
 METADATA_SOURCES = ("none", "recovery_point", "inferred")
@@ -732,17 +733,6 @@ def copy_source_result(job: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------
-
-
-def json_safe(value: Any) -> Any:
-    """Dates as ISO 8601 text, recursively, so results serialize."""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    return value
 
 
 def recovery_point_result(point: dict[str, Any], now: Optional[datetime] = None) -> dict[str, Any]:

@@ -385,7 +385,7 @@ def wait_for_restore_job(
     """job_wait.wait_for_job for a restore job: poll DescribeRestoreJob until the job ends;
     returns it when COMPLETED. Raises RestoreJobEndedError (FAILED/ABORTED),
     RestoreJobTimeoutError, or RestoreJobAWSError for an error that is not transient. `client`
-    should make few attempts of its own per call (see the module's WAIT_CLIENT_CONFIG)."""
+    should make few attempts of its own per call (see job_wait.WAIT_CLIENT_CONFIG)."""
     try:
         return wait_for_job(lambda job_id: poll_restore_job(client, job_id), restore_job, RESTORE_JOB, timeout, sleep, clock, wall)
     except JobEndedError as e:

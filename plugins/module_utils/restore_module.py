@@ -30,7 +30,6 @@ try:
 except ImportError:  # handled by AnsibleAWSModule, which reports missing botocore itself
     BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.common.validation import check_mutually_exclusive
 from ansible.module_utils.common.validation import check_required_one_of
@@ -62,7 +61,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import missing_vault_message
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import drop_unsupported_metadata_keys
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import fetch_base_metadata
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
+from ansible_collections.recovery.aws_backup.plugins.module_utils.results import snake_job
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import WAIT_CLIENT_CONFIG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import parse_time
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import recovery_point_result
 from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import resolve_restore_source
@@ -110,9 +110,6 @@ def restore_options() -> dict[str, dict[str, Any]]:
 # The client the wait loop polls with makes few attempts of its own and gives up on a dead
 # connection quickly: the loop retries until wait_timeout, so botocore's own retries and its
 # 60 s default timeouts would only stretch the deadline.
-WAIT_CLIENT_CONFIG = {"retries": {"mode": "standard", "total_max_attempts": 2}, "connect_timeout": 5, "read_timeout": 30}
-
-
 @dataclass
 class CheckedInput:
     recovery_point_arn: str | None
@@ -329,10 +326,6 @@ def masked_request(request: dict[str, Any]) -> dict[str, Any]:
         if aws_name in request:
             shown[name] = request[aws_name]
     return shown
-
-
-def snake_job(job: dict[str, Any] | None) -> dict[str, Any]:
-    return json_safe(camel_dict_to_snake_dict(job)) if job else {}
 
 
 def derivation_seed(request: dict[str, Any]) -> str:

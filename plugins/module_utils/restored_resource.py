@@ -47,7 +47,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import Clock
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import ItemWaited
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_until_all
-from ansible_collections.recovery.aws_backup.plugins.module_utils.recovery_point import json_safe
+from ansible_collections.recovery.aws_backup.plugins.module_utils.results import json_safe
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import describe_restore_job
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import get_restore_job_metadata

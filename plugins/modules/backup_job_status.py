@@ -241,8 +241,8 @@ observed_at:
 from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_status import run_module
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import WAIT_CLIENT_CONFIG
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import snake_job
+from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import WAIT_CLIENT_CONFIG
+from ansible_collections.recovery.aws_backup.plugins.module_utils.results import snake_job
 
 try:
     from botocore.config import Config

@@ -211,7 +211,9 @@ def test_wait_fails_with_aws_status_message(status):
 def test_json_safe_turns_dates_into_text():
     from datetime import datetime, timezone
 
-    value = rm.json_safe({"a": [datetime(2024, 1, 2, tzinfo=timezone.utc)], "b": 1})
+    from ansible_collections.recovery.aws_backup.plugins.module_utils.results import json_safe
+
+    value = json_safe({"a": [datetime(2024, 1, 2, tzinfo=timezone.utc)], "b": 1})
     assert value == {"a": ["2024-01-02T00:00:00+00:00"], "b": 1}
 
 
