@@ -79,3 +79,25 @@ def test_the_check_itself_finds_a_type_name():
     assert type_names_in_code("RULES = {'RDS': rule}\n")
     assert type_names_in_code("rule = efs.rule\n")
     assert not type_names_in_code('# EFS: the keys AWS lists\nraise InputError("give a type such as EFS")\n')
+
+
+def test_the_roles_argument_spec_declares_every_drivers_target_options_and_types():
+    """A type's target fields are its driver's (target_options); the role's argument spec, which
+    ansible-doc shows and Ansible checks, must take each with the driver's type and default, and
+    resource_type must offer every type with a driver."""
+    import yaml
+
+    from ansible_collections.recovery.aws_backup.plugins.module_utils import drivers
+
+    spec = yaml.safe_load((REPO / "roles" / "restore" / "meta" / "argument_specs.yml").read_text())
+    options = spec["argument_specs"]["main"]["options"]["restore_targets"]["options"]
+    assert options["resource_type"]["choices"] == list(drivers.RESOURCE_TYPES)
+    for name, (types, default) in drivers.target_fields().items():
+        assert name in options, f"{name} ({', '.join(types)}) is not in the role's argument spec"
+        declared = options[name]
+        option = drivers.DRIVERS[types[0]].target_options[name]
+        assert declared["type"] == option.type, name
+        if default is drivers.base.NO_DEFAULT:  # an empty default is "not given" to the plan (base.given)
+            assert not drivers.base.given(declared.get("default")), name
+        else:
+            assert declared.get("default") == default, name
