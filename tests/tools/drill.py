@@ -66,6 +66,7 @@ def inventory(endpoint_url: str, region: str = REGION) -> dict[str, set[str]]:
         "efs": {fs["FileSystemId"] for fs in efs.describe_file_systems()["FileSystems"]},
         "rds": {db["DBInstanceIdentifier"] for db in rds.describe_db_instances()["DBInstances"]},
         "aurora": {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]},
+        "ebs": {v["VolumeId"] for v in aws_client(endpoint_url, "ec2", region).describe_volumes()["Volumes"]},
     }
     if any(v["BackupVaultName"] == DR_VAULT for v in backup.list_backup_vaults()["BackupVaultList"]):
         points = backup.list_recovery_points_by_backup_vault(BackupVaultName=DR_VAULT)["RecoveryPoints"]
@@ -85,6 +86,9 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
          "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-volume", "resource_type": "EBS", "backup_vault_name": vault,
+         "recovery_point_arn": seeded["ebs"]["recovery_point_arn"],
+         "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
 
 
@@ -197,6 +201,7 @@ def processes_mentioning(text: str) -> list[int]:
 def main() -> int:
     sys.path.insert(0, str(REPO_ROOT))
     from tests.emulator.seed import seed_demo
+    from tests.emulator.seed import seed_ebs_recovery_point
 
     port = free_port()
     endpoint_url = f"http://127.0.0.1:{port}"
@@ -214,6 +219,8 @@ def main() -> int:
         wait_until_up(endpoint_url, server)
         print(f"emulator on {endpoint_url} (log {log_path})")  # noqa: T201
         seeded = seed_demo(endpoint_url, REGION)
+        seeded["ebs"] = seed_ebs_recovery_point(aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "ec2"),
+                                                seeded["backup_vault_name"], seeded["iam_role_arn"])  # fmt: skip
         before = inventory(endpoint_url)
         variables = {
             "dr_targets": drill_targets(seeded),

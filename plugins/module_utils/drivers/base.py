@@ -142,6 +142,11 @@ class Driver(abc.ABC):
     def check_fields(self, target: dict[str, Any]) -> list[str]:
         return []
 
+    def check_drill(self, target: dict[str, Any]) -> list[str]:
+        """Problems of the target in a drill only (one that would restore into existing resources,
+        which a drill must not delete); messages without the target label."""
+        return []
+
     def identity_applies(self, target: dict[str, Any]) -> bool:
         """Whether the restore is named by the target (not so for a restore into an existing resource)."""
         return True
