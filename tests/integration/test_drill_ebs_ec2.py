@@ -1,7 +1,9 @@
-"""Drills of EBS volumes through real ansible-playbook runs on the emulator server: restored,
-validated (the volume's size against the backed-up snapshot's), measured and torn down by
-ownership; a production volume named like a target stops the drill before anything starts; the
-same drill twice restores twice; a drill stopped by SIGTERM is cleaned up later by ownership."""
+"""Drills of EBS volumes and EC2 instances through real ansible-playbook runs on the emulator
+server: restored, validated (the volume's size against the backed-up snapshot's; the instance
+running with its volumes attached), measured and torn down by ownership (the instance with its
+volumes, the AMI and snapshots its restore made); a production resource named like a target stops
+the drill before anything starts; the same drill twice restores twice; a drill stopped by SIGTERM
+is cleaned up later by ownership."""
 
 from __future__ import annotations
 
@@ -23,13 +25,24 @@ def volumes(server: Any) -> set[str]:
     return {v["VolumeId"] for v in server.client("ec2").describe_volumes()["Volumes"]}
 
 
+def inventory(server: Any) -> dict[str, set[str]]:
+    ec2 = server.client("ec2")
+    return {
+        "volumes": volumes(server),
+        "instances": {i["InstanceId"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"] if i["State"]["Name"] != "terminated"},
+        "images": {i["ImageId"] for i in ec2.describe_images(Owners=["self"])["Images"]},
+        "snapshots": {s["SnapshotId"] for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]},
+    }
+
+
 @pytest.fixture
 def seeded(emulator_server) -> dict[str, Any]:
     emulator_server.configure(restore_job_seconds=1)
     backup = emulator_server.client("backup")
     role = seed.ensure_backup_role(emulator_server.client("iam"))
     point = seed.seed_ebs_recovery_point(backup, emulator_server.client("ec2"), "ebs-drill-vault", role, name="prod-data")
-    return {"iam_role_arn": role, "backup_vault_name": "ebs-drill-vault", "ebs": point}
+    instance = seed.seed_ec2_recovery_point(backup, emulator_server.client("ec2"), "ebs-drill-vault", role, name="prod-app")
+    return {"iam_role_arn": role, "backup_vault_name": "ebs-drill-vault", "ebs": point, "ec2": instance}
 
 
 def ebs_target(seeded: dict[str, Any], name: str, **extra: Any) -> dict[str, Any]:
@@ -37,34 +50,42 @@ def ebs_target(seeded: dict[str, Any], name: str, **extra: Any) -> dict[str, Any
             "recovery_point_arn": seeded["ebs"]["recovery_point_arn"], "rto_seconds": 600, **extra}  # fmt: skip
 
 
-def test_an_ebs_drill_restores_validates_and_deletes_only_its_volume_each_time(emulator_server, run_playbook, seeded):
-    before = volumes(emulator_server)
-    drill = role_vars(seeded, "drill", [ebs_target(seeded, "data-drill", volume_type="gp2")])
+def ec2_target(seeded: dict[str, Any], name: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "resource_type": "EC2", "backup_vault_name": seeded["backup_vault_name"],
+            "recovery_point_arn": seeded["ec2"]["recovery_point_arn"], "rto_seconds": 600, **extra}  # fmt: skip
+
+
+def test_an_ebs_and_ec2_drill_restores_validates_and_deletes_only_what_it_restored_each_time(emulator_server, run_playbook, seeded):
+    before = inventory(emulator_server)
+    drill = role_vars(seeded, "drill", [ebs_target(seeded, "data-drill", volume_type="gp2"),
+                                        ec2_target(seeded, "app-drill", instance_type="t3.small")])  # fmt: skip
     first = run_playbook(ROLE, drill)
     assert first.rc == 0, first.stdout[-3000:]
     (summary,) = reports(first)
-    (target,) = summary["targets"]
-    assert target["validation"] == "passed" and target["teardown"] == "deleted", target
-    assert target["rto_seconds"] is not None
-    assert volumes(emulator_server) == before, "the restored volume is gone, the source stays"
+    assert [t["name"] for t in summary["targets"]] == ["data-drill", "app-drill"]
+    for target in summary["targets"]:
+        assert target["validation"] == "passed" and target["teardown"] == "deleted", target
+        assert target["rto_seconds"] is not None
+    assert inventory(emulator_server) == before, "what the drill restored is gone (instance, volumes, AMI, snapshots); the sources stay"
 
     emulator_server.reset_calls()
     second = run_playbook(ROLE, drill)
     assert second.rc == 0, second.stdout[-3000:]
-    assert emulator_server.calls().get("StartRestoreJob", 0) == 1
-    later = [r for r in reports(second) if r["targets"][0]["restore_job_id"] != target["restore_job_id"]]
-    assert len(later) == 1 and later[0]["targets"][0]["teardown"] == "deleted"
-    assert volumes(emulator_server) == before
+    assert emulator_server.calls().get("StartRestoreJob", 0) == 2
+    first_jobs = {t["restore_job_id"] for t in summary["targets"]}
+    later = [r for r in reports(second) if not {t["restore_job_id"] for t in r["targets"]} & first_jobs]
+    assert len(later) == 1 and all(t["teardown"] == "deleted" for t in later[0]["targets"])
+    assert inventory(emulator_server) == before
 
 
-def test_a_volume_named_like_the_target_stops_the_drill_before_anything_starts(emulator_server, run_playbook, seeded):
+def test_a_volume_or_instance_named_like_the_target_stops_the_drill_before_anything_starts(emulator_server, run_playbook, seeded):
     production = seed.create_ebs_volume(emulator_server.client("ec2"), "orders-data")["VolumeId"]
-    before = volumes(emulator_server)
+    before = inventory(emulator_server)
     emulator_server.reset_calls()
-    result = run_playbook(ROLE, role_vars(seeded, "drill", [ebs_target(seeded, "orders-data")]))
-    assert result.rc != 0 and "orders-data" in result.stdout
+    result = run_playbook(ROLE, role_vars(seeded, "drill", [ebs_target(seeded, "orders-data"), ec2_target(seeded, "prod-app")]))
+    assert result.rc != 0 and "orders-data" in result.stdout and "prod-app" in result.stdout
     assert emulator_server.calls().get("StartRestoreJob", 0) == 0
-    assert production in volumes(emulator_server) and volumes(emulator_server) == before
+    assert production in volumes(emulator_server) and inventory(emulator_server) == before
 
     # A file-level restore writes into existing resources: a drill refuses it before starting.
     files = ebs_target(seeded, "files-drill", metadata={"restoreType": "FILE"})
@@ -73,10 +94,10 @@ def test_a_volume_named_like_the_target_stops_the_drill_before_anything_starts(e
     assert emulator_server.calls().get("StartRestoreJob", 0) == 0
 
 
-def test_an_ebs_drill_stopped_by_sigterm_is_cleaned_up_by_ownership(emulator_server, run_playbook, playbook_invocation, tmp_path, seeded):
-    before = volumes(emulator_server)
+def test_an_ebs_and_ec2_drill_stopped_by_sigterm_is_cleaned_up_by_ownership(emulator_server, run_playbook, playbook_invocation, tmp_path, seeded):
+    before = inventory(emulator_server)
     emulator_server.configure(restore_job_seconds=8)
-    invocation = playbook_invocation(ROLE, role_vars(seeded, "drill", [ebs_target(seeded, "stopped-data")]))
+    invocation = playbook_invocation(ROLE, role_vars(seeded, "drill", [ebs_target(seeded, "stopped-data"), ec2_target(seeded, "stopped-app")]))
     process = subprocess.Popen(invocation.command, cwd=REPO_ROOT, env=invocation.env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)  # fmt: skip
     try:
@@ -100,10 +121,10 @@ def test_an_ebs_drill_stopped_by_sigterm_is_cleaned_up_by_ownership(emulator_ser
     while {j["Status"] for j in backup.list_restore_jobs()["RestoreJobs"]} != {"COMPLETED"}:
         assert time.monotonic() < deadline
         time.sleep(0.5)
-    assert volumes(emulator_server) != before, "the restore job carried on and made a volume"
+    assert inventory(emulator_server) != before, "the restore jobs carried on and made a volume and an instance"
 
     emulator_server.configure(restore_job_seconds=1)
     cleanup = run_playbook(ROLE, role_vars(seeded, "cleanup", []))
     assert cleanup.rc == 0, cleanup.stdout[-3000:]
-    assert volumes(emulator_server) == before
-    assert seeded["ebs"]["VolumeId"] in volumes(emulator_server)
+    assert inventory(emulator_server) == before
+    assert seeded["ebs"]["VolumeId"] in volumes(emulator_server) and seeded["ec2"]["InstanceId"] in inventory(emulator_server)["instances"]

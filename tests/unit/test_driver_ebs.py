@@ -50,7 +50,7 @@ def test_target_fields_become_metadata_and_names_are_name_tags():
         "availabilityZone": "us-east-1b", "volumeType": "gp3"}  # fmt: skip
     assert EBS.check_name("x" * 257, {}) == ["name '" + "x" * 257 + "' is 257 characters; an EBS volume name is its Name tag, at most 256"]
     assert EBS.check_fields({"volume_type": "gp9"}) == ["volume_type must be one of standard, io1, io2, gp2, gp3, sc1, st1, got 'gp9'"]
-    assert EBS.new_identifiers("data-drill", {}) == [("ec2-name-tag", "data-drill")]
+    assert EBS.new_identifiers("data-drill", {}) == [("ebs-volume-name", "data-drill")]
     assert EBS.usable_settings("data-drill", {}, "arn:aws:ec2:us-east-1::snapshot/snap-1")["tags"] == {
         "Name": "data-drill", "restored-from": "arn:aws:ec2:us-east-1::snapshot/snap-1"}  # fmt: skip
 
@@ -96,7 +96,7 @@ def test_a_restored_volume_is_marked_validated_found_and_deleted_by_its_job_only
     assert result["status"] == "marked" and result["validation"] == "passed", result
     assert result["facts"]["size"] == 8 and result["facts"]["source_snapshot_volume_size"] == 8
     assert result["facts"]["tags"]["Name"] == "data-drill"
-    assert EBS.find_taken(env["client_for"], [("ec2-name-tag", "data-drill"), ("ec2-name-tag", "free")]) == [("ec2-name-tag", "data-drill")]
+    assert EBS.find_taken(env["client_for"], [("ebs-volume-name", "data-drill"), ("ebs-volume-name", "free")]) == [("ebs-volume-name", "data-drill")]
     marked = [r for r in rr.find_marked_resources(env["client_for"]) if r["kind"] == "ebs-volume"]
     assert [(r["restore_job_id"], r["run_id"]) for r in marked] == [(job_id, RUN)]
 

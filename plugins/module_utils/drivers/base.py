@@ -127,6 +127,7 @@ class Driver(abc.ABC):
     target_options: dict[str, TargetOption] = {}
     settings_keys: tuple[str, ...] = ()  # usable_settings' keys ("tags" is everyone's)
     identity_key: Optional[str] = None  # the metadata key carrying the target name
+    structured_keys: frozenset[str] = frozenset()  # lower-cased metadata keys AWS documents as JSON objects
 
     # ---- plan side (no AWS)
 

@@ -35,7 +35,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 KIND = "ebs-volume"
-NAME_KIND = "ec2-name-tag"  # a Name tag value (EC2 has no other name for volumes and instances)
+NAME_KIND = "ebs-volume-name"  # a volume's Name tag value (EC2 has no other name for volumes)
 _PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ebs.html"
 _CREATE_VOLUME = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html"
 # EC2 tag values: "Constraints: Tag values are case-sensitive and accept a maximum of 256 Unicode
