@@ -69,7 +69,7 @@ def env(aws):
     role = seed.ensure_backup_role(aws.client("iam"))
     point = seed.seed_ec2_recovery_point(backup, ec2, "ec2-vault", role, name="prod-app")
     client_for = rr.lazy_clients(lambda service: RetryingBotoClientWrapper(aws.client(service), backup_retry))
-    return {"backup": backup, "ec2": ec2, "role": role, "point": point, "client_for": client_for}
+    return {"aws": aws, "backup": backup, "ec2": ec2, "role": role, "point": point, "client_for": client_for}
 
 
 def everything(ec2):
@@ -96,8 +96,13 @@ def test_a_restored_instance_is_marked_with_what_its_restore_made_and_torn_down_
     assert marked == set().union(*made.values()), "the instance, its volumes, the AMI and the snapshot the restore made carry the mark"
     assert EC2.find_taken(env["client_for"], [("ec2-instance-name", "app-drill"), ("ec2-instance-name", "free")]) == [("ec2-instance-name", "app-drill")]
 
+    env["aws"].reset_calls()
     (gone,) = rr.teardown(env["client_for"], RUN, [job_id])
     assert gone["status"] == "deleted", gone
+    # The run's data volume is set to go with the instance (DeleteOnTermination), so nothing is
+    # left if teardown stops right after the termination.
+    calls = env["aws"].calls("ec2")
+    assert "ModifyInstanceAttribute" in calls and "TerminateInstances" in calls and "DeleteVolume" not in calls
     assert len(gone["deleted_resources"]) >= 3
     assert everything(env["ec2"]) == before, "everything the restore made is gone; the source and the recovery point's AMI stay"
     (again,) = rr.teardown(env["client_for"], RUN, [job_id])

@@ -9,9 +9,10 @@ and the AMI it was launched from with that AMI's snapshots when they are not the
 and were made after the job started. All of them get the run's mark with the instance, and
 teardown deletes what carries the mark of the instance's own restore job, never anything by name.
 
-Usable when "running" with every volume attached; deleted by TerminateInstances (termination
-protection, which a restore may copy from the backup, is turned off first: the instance is the
-run's), then the run's volumes left (those without DeleteOnTermination), the AMI and its snapshots."""
+Usable when "running" with every volume attached. Deleted in an order an interruption cannot
+leave half done: the AMI and its snapshots, then TerminateInstances with the run's volumes set to
+go with it (termination protection, which a restore may copy from the backup, is turned off first:
+the instance is the run's), then any run's volume left detached."""
 
 from __future__ import annotations
 
@@ -92,6 +93,12 @@ def _describe_restore_job(client: Any, restore_job_id: str) -> dict[str, Any]:
 @_Errors.common_error_handler("turn termination protection off")
 def _allow_termination(client: Any, instance_id: str) -> None:
     client.modify_instance_attribute(aws_retry=True, InstanceId=instance_id, DisableApiTermination={"Value": False})
+
+
+@_Errors.common_error_handler("set the run's volumes to be deleted with the instance")
+def _delete_on_termination(client: Any, instance_id: str, device_names: list[str]) -> None:
+    mappings = [{"DeviceName": name, "Ebs": {"DeleteOnTermination": True}} for name in device_names]
+    client.modify_instance_attribute(aws_retry=True, InstanceId=instance_id, BlockDeviceMappings=mappings)
 
 
 @_Errors.deletion_error_handler("terminate the EC2 instance")
@@ -334,6 +341,11 @@ class Ec2Driver(Driver):
     def delete_step(
         self, client_for: ClientFor, ref: Ref, raw: Optional[dict[str, Any]], dependents: list[dict[str, Any]], check_mode: bool
     ) -> Step:
+        # In an order that leaves nothing behind if interrupted: the AMI and its snapshots first
+        # (a running instance does not need its AMI); then the run's attached volumes are set to
+        # go with the instance (ModifyInstanceAttribute BlockDeviceMappings DeleteOnTermination,
+        # Amazon EC2 API Reference), and the instance is terminated; a run's volume left
+        # detached goes last. Everything by the mark of the instance's own restore job.
         ec2 = client_for("ec2")
         found = _describe_instances(ec2, Filters=[{"Name": "instance-id", "Values": [ref.identifier]}])
         current = found[0] if found else None
@@ -341,29 +353,36 @@ class Ec2Driver(Driver):
         job_id = tag_dict((current or {}).get("Tags")).get(JOB_TAG)
         if check_mode:
             return Step.done(changed=current is not None and state != "terminated")
-        if current is not None and state not in _GONE_STATES:
-            _allow_termination(ec2, ref.identifier)
-            _terminate_instance(ec2, ref.identifier)
-            found = _describe_instances(ec2, Filters=[{"Name": "instance-id", "Values": [ref.identifier]}])
-            state = found[0].get("State", {}).get("Name") if found else "terminated"
-        if current is not None and state != "terminated":
-            return Step.pending(f"instance {state}", changed=True)
-        if not job_id:
-            return Step.done(changed=current is not None)
-        # The instance is gone: what its restore job made and the run marked goes after it (a
-        # volume with DeleteOnTermination went with it; the AMI before its snapshots).
-        volumes, images, snapshots = self._owned(client_for, job_id)
-        for volume in volumes:
-            if volume.get("State") == "available":
-                _delete_volume(ec2, volume["VolumeId"])
+        volumes, images, snapshots = self._owned(client_for, job_id) if job_id else ([], [], [])
         for image in images:
             _deregister_image(ec2, image["ImageId"])
         for snapshot in snapshots:
             _delete_snapshot(ec2, snapshot["SnapshotId"])
-        left = [v["VolumeId"] for v in _describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") not in ("deleted",)]
+        changed = bool(images or snapshots)
+        if current is not None and state not in _GONE_STATES:
+            owned = {v["VolumeId"] for v in volumes}
+            keep = [m["DeviceName"] for m in current.get("BlockDeviceMappings") or []
+                    if (m.get("Ebs") or {}).get("VolumeId") in owned and not m["Ebs"].get("DeleteOnTermination")]  # fmt: skip
+            if keep:
+                _delete_on_termination(ec2, ref.identifier, keep)
+            _allow_termination(ec2, ref.identifier)
+            _terminate_instance(ec2, ref.identifier)
+            found = _describe_instances(ec2, Filters=[{"Name": "instance-id", "Values": [ref.identifier]}])
+            state = found[0].get("State", {}).get("Name") if found else "terminated"
+            changed = True
+        if current is not None and state != "terminated":
+            return Step.pending(f"instance {state}", changed=True)
+        if not job_id:
+            return Step.done(changed=changed)
+        left = [v for v in _describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") not in ("deleting", "deleted")]
+        for volume in left:
+            if volume.get("State") == "available":
+                _delete_volume(ec2, volume["VolumeId"])
+                changed = True
+        left = [v["VolumeId"] for v in _describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") != "deleted"]
         if left:
             return Step.pending(f"volumes {', '.join(left)}", changed=True)
-        return Step.done(changed=True)
+        return Step.done(changed=changed)
 
     def noun(self, ref: Ref) -> str:
         return f"EC2 instance {ref.identifier}"
