@@ -57,12 +57,15 @@ def ec2_target(seeded: dict[str, Any], name: str, **extra: Any) -> dict[str, Any
 
 def test_an_ebs_and_ec2_drill_restores_validates_and_deletes_only_what_it_restored_each_time(emulator_server, run_playbook, seeded):
     before = inventory(emulator_server)
-    drill = role_vars(seeded, "drill", [ebs_target(seeded, "data-drill", volume_type="gp2"),
-                                        ec2_target(seeded, "app-drill", instance_type="t3.small")])  # fmt: skip
+    # The instance's newest recovery point is found by its resource ARN (which holds a slash).
+    by_resource = {**ec2_target(seeded, "app-drill", instance_type="t3.small"), "recovery_point_arn": None,
+                   "resource_arn": seeded["ec2"]["InstanceArn"]}  # fmt: skip
+    drill = role_vars(seeded, "drill", [ebs_target(seeded, "data-drill", volume_type="gp2"), by_resource])
     first = run_playbook(ROLE, drill)
     assert first.rc == 0, first.stdout[-3000:]
     (summary,) = reports(first)
     assert [t["name"] for t in summary["targets"]] == ["data-drill", "app-drill"]
+    assert summary["targets"][1]["recovery_point_arn"] == seeded["ec2"]["recovery_point_arn"]
     for target in summary["targets"]:
         assert target["validation"] == "passed" and target["teardown"] == "deleted", target
         assert target["rto_seconds"] is not None
