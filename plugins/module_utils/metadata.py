@@ -67,14 +67,6 @@ DOCUMENTED_RESOURCE_TYPES = (
 # "The maximum size of the restore metadata is 200 KB" (keys and values as sent; AWS Backup
 # developer guide, "Restore an Amazon EFS file system").
 MAX_METADATA_BYTES = 200 * 1024
-# Values AWS documents as structured (JSON objects) in restore metadata, per resource type. A
-# dictionary given for any other key is refused: it would be sent as JSON text that AWS then
-# reads as a plain string (a dict as file-system-id, say). EC2's restore metadata carries JSON
-# objects such as Placement and IamInstanceProfile (AWS Backup developer guide, "Restore an Amazon
-# EC2 instance", metadata from GetRecoveryPointRestoreMetadata).
-STRUCTURED_KEYS = {"EC2": frozenset({"placement", "iaminstanceprofile", "cpuoptions", "creditspecification", "metadataoptions"})}
-
-
 def _normalized_key(key: str) -> str:
     return re.sub(r"[-_.\s]", "", key).lower()
 
@@ -144,9 +136,11 @@ def validate_metadata(metadata: dict[str, str], driver: Any = None) -> dict[str,
     return driver.check_metadata(metadata) if driver is not None else dict(metadata)
 
 
-def check_structured_values(metadata: dict[Any, Any] | None, resource_type: str | None) -> None:
-    """Refuse dictionaries where AWS documents no structured value for the key."""
-    allowed = STRUCTURED_KEYS.get(resource_type or "", frozenset())
+def check_structured_values(metadata: dict[Any, Any] | None, resource_type: str | None, allowed: frozenset[str] = frozenset()) -> None:
+    """Refuse dictionaries where AWS documents no structured value for the key (`allowed`: the
+    lower-cased keys the resource type's driver documents as JSON objects, Driver.structured_keys).
+    A dictionary given for any other key would be sent as JSON text that AWS then reads as a plain
+    string (a dict as file-system-id, say)."""
     for key, value in (metadata or {}).items():
         if isinstance(value, dict) and str(key).lower() not in allowed:
             raise InputError(

@@ -301,7 +301,7 @@ def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
             "metadata is required: StartRestoreJob needs the restore metadata (e.g. file-system-id for EFS); "
             "give metadata, or metadata_source to start from the recovery point's"
         )
-    check_structured_values(checked.raw_metadata, resource_type)
+    check_structured_values(checked.raw_metadata, resource_type, driver.structured_keys if driver else frozenset())
     return validate_metadata(merged, driver)
 
 

@@ -329,6 +329,9 @@ def check_targets(targets: Any, mode: Any, run_id: Any) -> None:
     names: dict[str, int] = {}
     for index, target in enumerate(targets):
         problems.extend(_check_target(index, target, names))
+        driver = driver_for(target.get("resource_type")) if isinstance(target, dict) else None
+        if mode == "drill" and driver is not None:
+            problems.extend(f"{_label(index, target)}: {problem}" for problem in driver.check_drill(target))
     if problems:
         raise PlanError(problems)
 

@@ -229,3 +229,44 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def create_ebs_volume(ec2: Any, name: str = "prod-data", size: int = 8, zone: str = "us-east-1a", volume_type: str = "gp3") -> dict[str, str]:
+    """Create an EBS volume tagged Name=name; returns {"VolumeId", "VolumeArn"} (the ARN AWS
+    Backup takes as ResourceArn: arn:aws:ec2:REGION:ACCOUNT:volume/ID)."""
+    volume = ec2.create_volume(Size=size, AvailabilityZone=zone, VolumeType=volume_type,
+                               TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": name}]}])  # fmt: skip
+    region = zone[:-1]
+    # DescribeVolumes names no owner; the account's default security group does.
+    account = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]["OwnerId"]
+    return {"VolumeId": volume["VolumeId"], "VolumeArn": f"arn:aws:ec2:{region}:{account}:volume/{volume['VolumeId']}"}
+
+
+def seed_ebs_recovery_point(backup: Any, ec2: Any, backup_vault_name: str, iam_role_arn: str, name: str = "demo-volume") -> dict[str, Any]:
+    """A completed recovery point (an EBS snapshot) of a new 8 GiB volume."""
+    ensure_vault(backup, backup_vault_name)
+    volume = create_ebs_volume(ec2, name)
+    result = backup_and_wait(backup, backup_vault_name, volume["VolumeArn"], iam_role_arn)
+    return {**volume, "recovery_point_arn": result.recovery_point_arn}
+
+
+def create_ec2_instance(ec2: Any, name: str = "prod-app", data_gib: int = 20, instance_type: str = "t3.micro") -> dict[str, str]:
+    """Launch an instance tagged Name=name with a data volume of data_gib attached (without
+    DeleteOnTermination, as AttachVolume leaves it); returns {"InstanceId", "InstanceArn", "DataVolumeId"}."""
+    image_id = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1, InstanceType=instance_type,
+                                 TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}])["Instances"][0]  # fmt: skip
+    zone = instance["Placement"]["AvailabilityZone"]
+    volume = ec2.create_volume(Size=data_gib, AvailabilityZone=zone, VolumeType="gp3")
+    ec2.attach_volume(VolumeId=volume["VolumeId"], InstanceId=instance["InstanceId"], Device="/dev/sdf")
+    account = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]["OwnerId"]
+    return {"InstanceId": instance["InstanceId"], "DataVolumeId": volume["VolumeId"],
+            "InstanceArn": f"arn:aws:ec2:{zone[:-1]}:{account}:instance/{instance['InstanceId']}"}  # fmt: skip
+
+
+def seed_ec2_recovery_point(backup: Any, ec2: Any, backup_vault_name: str, iam_role_arn: str, name: str = "demo-app") -> dict[str, Any]:
+    """A completed recovery point (an AMI with snapshots) of a new instance with a data volume."""
+    ensure_vault(backup, backup_vault_name)
+    instance = create_ec2_instance(ec2, name)
+    result = backup_and_wait(backup, backup_vault_name, instance["InstanceArn"], iam_role_arn)
+    return {**instance, "recovery_point_arn": result.recovery_point_arn}

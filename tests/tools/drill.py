@@ -61,11 +61,15 @@ def aws_client(endpoint_url: str, service: str, region: str = REGION) -> Any:
 def inventory(endpoint_url: str, region: str = REGION) -> dict[str, set[str]]:
     """What exists on the emulator in a Region: file systems, DB instances, DB clusters, and the
     recovery points of the DR vault when there is one."""
-    efs, rds, backup = (aws_client(endpoint_url, service, region) for service in ("efs", "rds", "backup"))
+    efs, rds, backup, ec2 = (aws_client(endpoint_url, service, region) for service in ("efs", "rds", "backup", "ec2"))
     found = {
         "efs": {fs["FileSystemId"] for fs in efs.describe_file_systems()["FileSystems"]},
         "rds": {db["DBInstanceIdentifier"] for db in rds.describe_db_instances()["DBInstances"]},
         "aurora": {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]},
+        "ebs": {v["VolumeId"] for v in ec2.describe_volumes()["Volumes"]},
+        "ec2": {i["InstanceId"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"] if i["State"]["Name"] != "terminated"},
+        "ec2-images": {i["ImageId"] for i in ec2.describe_images(Owners=["self"])["Images"]},
+        "ec2-snapshots": {s["SnapshotId"] for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]},
     }
     if any(v["BackupVaultName"] == DR_VAULT for v in backup.list_backup_vaults()["BackupVaultList"]):
         points = backup.list_recovery_points_by_backup_vault(BackupVaultName=DR_VAULT)["RecoveryPoints"]
@@ -85,6 +89,12 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
          "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-volume", "resource_type": "EBS", "backup_vault_name": vault,
+         "recovery_point_arn": seeded["ebs"]["recovery_point_arn"],
+         "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-instance", "resource_type": "EC2", "backup_vault_name": vault,
+         "recovery_point_arn": seeded["ec2"]["recovery_point_arn"],
+         "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
 
 
@@ -197,6 +207,8 @@ def processes_mentioning(text: str) -> list[int]:
 def main() -> int:
     sys.path.insert(0, str(REPO_ROOT))
     from tests.emulator.seed import seed_demo
+    from tests.emulator.seed import seed_ebs_recovery_point
+    from tests.emulator.seed import seed_ec2_recovery_point
 
     port = free_port()
     endpoint_url = f"http://127.0.0.1:{port}"
@@ -214,6 +226,10 @@ def main() -> int:
         wait_until_up(endpoint_url, server)
         print(f"emulator on {endpoint_url} (log {log_path})")  # noqa: T201
         seeded = seed_demo(endpoint_url, REGION)
+        seeded["ebs"] = seed_ebs_recovery_point(aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "ec2"),
+                                                seeded["backup_vault_name"], seeded["iam_role_arn"])  # fmt: skip
+        seeded["ec2"] = seed_ec2_recovery_point(aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "ec2"),
+                                                seeded["backup_vault_name"], seeded["iam_role_arn"])  # fmt: skip
         before = inventory(endpoint_url)
         variables = {
             "dr_targets": drill_targets(seeded),

@@ -172,7 +172,7 @@ def test_a_dictionary_is_refused_where_aws_documents_no_structured_value(resourc
 
 
 def test_documented_structured_values_and_lists_are_accepted():
-    check_structured_values({"Placement": {"AvailabilityZone": "us-east-1a"}}, "EC2")
+    check_structured_values({"Placement": {"AvailabilityZone": "us-east-1a"}}, "EC2", driver_for("EC2").structured_keys)
     check_structured_values({"ItemsToRestore": ["/a"], "Encrypted": True}, "EFS")
 
 

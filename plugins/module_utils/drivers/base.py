@@ -127,6 +127,7 @@ class Driver(abc.ABC):
     target_options: dict[str, TargetOption] = {}
     settings_keys: tuple[str, ...] = ()  # usable_settings' keys ("tags" is everyone's)
     identity_key: Optional[str] = None  # the metadata key carrying the target name
+    structured_keys: frozenset[str] = frozenset()  # lower-cased metadata keys AWS documents as JSON objects
 
     # ---- plan side (no AWS)
 
@@ -140,6 +141,11 @@ class Driver(abc.ABC):
         return self.check_name(name, target) + self.check_fields(target) + self.check_identity(name, target)
 
     def check_fields(self, target: dict[str, Any]) -> list[str]:
+        return []
+
+    def check_drill(self, target: dict[str, Any]) -> list[str]:
+        """Problems of the target in a drill only (one that would restore into existing resources,
+        which a drill must not delete); messages without the target label."""
         return []
 
     def identity_applies(self, target: dict[str, Any]) -> bool:

@@ -8,10 +8,12 @@ from typing import Any
 
 from .aurora import AuroraHandler
 from .base import ResourceHandler
+from .ebs import EbsHandler
+from .ec2 import Ec2Handler
 from .efs import EfsHandler
 from .rds import RdsHandler
 
-RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler()]
+RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler(), EbsHandler(), Ec2Handler()]
 
 
 def handler_for_arn(arn: str, backend: Any = None) -> ResourceHandler | None:
