@@ -229,3 +229,37 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def create_docdb_cluster(docdb: Any, identifier: str = "prod-docdb", **extra: Any) -> dict[str, str]:
+    """Create an Amazon DocumentDB cluster (with the `docdb` client); returns {"DBClusterIdentifier", "DBClusterArn"}."""
+    cluster = docdb.create_db_cluster(
+        DBClusterIdentifier=identifier,
+        Engine="docdb",
+        MasterUsername=extra.pop("MasterUsername", "docdb_admin"),
+        MasterUserPassword=extra.pop("MasterUserPassword", "not-a-real-secret-2"),
+        **extra,
+    )["DBCluster"]
+    return {k: cluster[k] for k in ("DBClusterIdentifier", "DBClusterArn")}
+
+
+def seed_cluster_recovery_points(endpoint_url: str, region: str = "us-east-1", backup_vault_name: str = "cluster-vault") -> dict[str, Any]:
+    """A vault holding one completed recovery point of a DocumentDB cluster, on the emulator
+    server at endpoint_url; returns the vault, the backup role and {"docdb": cluster and point}."""
+    import boto3
+
+    def client(service: str) -> Any:
+        return boto3.client(
+            service, region_name=region, endpoint_url=endpoint_url,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+
+    backup = client("backup")
+    ensure_vault(backup, backup_vault_name)
+    role = ensure_backup_role(client("iam"))
+    docdb = create_docdb_cluster(client("docdb"), "prod-catalog")
+    return {
+        "backup_vault_name": backup_vault_name,
+        "iam_role_arn": role,
+        "docdb": {**docdb, "recovery_point_arn": backup_and_wait(backup, backup_vault_name, docdb["DBClusterArn"], role).recovery_point_arn},
+    }

@@ -85,6 +85,18 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
          "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
+    ] + cluster_targets(seeded)  # fmt: skip
+
+
+def cluster_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
+    """The DB cluster types' targets, when their recovery points were seeded (seed_cluster_recovery_points)."""
+    if "clusters" not in seeded:
+        return []
+    vault, points = seeded["clusters"]["backup_vault_name"], seeded["clusters"]
+    return [
+        {"name": "drill-docdb", "resource_type": "DocumentDB", "backup_vault_name": vault,
+         "recovery_point_arn": points["docdb"]["recovery_point_arn"],
+         "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
 
 
@@ -196,6 +208,7 @@ def processes_mentioning(text: str) -> list[int]:
 
 def main() -> int:
     sys.path.insert(0, str(REPO_ROOT))
+    from tests.emulator.seed import seed_cluster_recovery_points
     from tests.emulator.seed import seed_demo
 
     port = free_port()
@@ -214,6 +227,7 @@ def main() -> int:
         wait_until_up(endpoint_url, server)
         print(f"emulator on {endpoint_url} (log {log_path})")  # noqa: T201
         seeded = seed_demo(endpoint_url, REGION)
+        seeded["clusters"] = seed_cluster_recovery_points(endpoint_url, REGION, seeded["backup_vault_name"])
         before = inventory(endpoint_url)
         variables = {
             "dr_targets": drill_targets(seeded),
