@@ -244,8 +244,8 @@ def create_docdb_cluster(docdb: Any, identifier: str = "prod-docdb", **extra: An
 
 
 def seed_cluster_recovery_points(endpoint_url: str, region: str = "us-east-1", backup_vault_name: str = "cluster-vault") -> dict[str, Any]:
-    """A vault holding one completed recovery point of a DocumentDB cluster, on the emulator
-    server at endpoint_url; returns the vault, the backup role and {"docdb": cluster and point}."""
+    """A vault holding one completed recovery point each of a DocumentDB and a Neptune cluster, on
+    the emulator server at endpoint_url; returns the vault, the backup role and {"docdb"/"neptune": cluster and point}."""
     import boto3
 
     def client(service: str) -> Any:
@@ -258,8 +258,17 @@ def seed_cluster_recovery_points(endpoint_url: str, region: str = "us-east-1", b
     ensure_vault(backup, backup_vault_name)
     role = ensure_backup_role(client("iam"))
     docdb = create_docdb_cluster(client("docdb"), "prod-catalog")
+    neptune = create_neptune_cluster(client("neptune"), "prod-graph")
     return {
         "backup_vault_name": backup_vault_name,
         "iam_role_arn": role,
         "docdb": {**docdb, "recovery_point_arn": backup_and_wait(backup, backup_vault_name, docdb["DBClusterArn"], role).recovery_point_arn},
+        "neptune": {**neptune, "recovery_point_arn": backup_and_wait(backup, backup_vault_name, neptune["DBClusterArn"], role).recovery_point_arn},
     }
+
+
+def create_neptune_cluster(neptune: Any, identifier: str = "prod-graph", **extra: Any) -> dict[str, str]:
+    """Create an Amazon Neptune cluster (with the `neptune` client; Neptune has no master user);
+    returns {"DBClusterIdentifier", "DBClusterArn"}."""
+    cluster = neptune.create_db_cluster(DBClusterIdentifier=identifier, Engine="neptune", **extra)["DBCluster"]
+    return {k: cluster[k] for k in ("DBClusterIdentifier", "DBClusterArn")}

@@ -1,4 +1,4 @@
-"""Drills of DB cluster types (DocumentDB) through real ansible-playbook runs of the restore role
+"""Drills of DB cluster types (DocumentDB, Neptune) through real ansible-playbook runs of the restore role
 on the emulator server: the restore creates a cluster with no instances, the drill creates
 instance_count DB instances in it with the run's mark, validates the cluster and its instances
 (available, the type's engine), measures, and tears down instances then cluster by ownership.
@@ -30,6 +30,8 @@ def cluster_targets(seeded: dict[str, Any], suffix: str, **extra: Any) -> list[d
         {"name": f"catalog-{suffix}", "resource_type": "DocumentDB", "backup_vault_name": seeded["backup_vault_name"],
          "recovery_point_arn": seeded["docdb"]["recovery_point_arn"], "instance_count": 2, "db_instance_class": "db.r5.large",
          "rto_seconds": 600, "rpo_seconds": 86400, **extra},
+        {"name": f"graph-{suffix}", "resource_type": "Neptune", "backup_vault_name": seeded["backup_vault_name"],
+         "recovery_point_arn": seeded["neptune"]["recovery_point_arn"], "rto_seconds": 600, "rpo_seconds": 86400, **extra},
     ]  # fmt: skip
 
 
@@ -47,17 +49,20 @@ def test_a_cluster_drill_restores_validates_measures_deletes_and_twice_restores_
     assert first.rc == 0, first.stdout[-3000:]
     (summary,) = reports(first)
     by_name = {t["name"]: t for t in summary["targets"]}
-    target = by_name["catalog-drill"]
-    # the built-in check: the cluster available with its two instances available, of the type's engine
-    assert target["validation"] == "passed" and target["teardown"] == "deleted", target
-    assert target["measures"]["rto_met"] is True and target["measures"]["rpo_met"] is True
+    assert set(by_name) == {"catalog-drill", "graph-drill"}
+    for target in by_name.values():
+        # the built-in check: the cluster available with its instances available, of the type's engine
+        assert target["validation"] == "passed" and target["teardown"] == "deleted", target
+        assert target["measures"]["rto_met"] is True and target["measures"]["rpo_met"] is True
     # The restore and the instances it got are gone; the source cluster is untouched.
     assert inventory(emulator_server) == before
-    (source,) = rds.describe_db_clusters(DBClusterIdentifier="prod-catalog")["DBClusters"]
-    assert source["Engine"] == "docdb" and RUN_TAG not in {t["Key"] for t in source.get("TagList", [])}
+    for identifier, engine in (("prod-catalog", "docdb"), ("prod-graph", "neptune")):
+        (source,) = rds.describe_db_clusters(DBClusterIdentifier=identifier)["DBClusters"]
+        assert source["Engine"] == engine and RUN_TAG not in {t["Key"] for t in source.get("TagList", [])}
     backup = emulator_server.client("backup")
-    (job,) = backup.list_restore_jobs(ByResourceType="DocumentDB")["RestoreJobs"]
-    assert job["Status"] == "COMPLETED" and job["CreatedResourceArn"].endswith(":cluster:catalog-drill")
+    for resource_type, name in (("DocumentDB", "catalog-drill"), ("Neptune", "graph-drill")):
+        (job,) = backup.list_restore_jobs(ByResourceType=resource_type)["RestoreJobs"]
+        assert job["Status"] == "COMPLETED" and job["CreatedResourceArn"].endswith(f":cluster:{name}")
 
     # The same drill again restores again (its own restore jobs), and cleans up again.
     second = run_playbook(ROLE, drill)
@@ -72,12 +77,15 @@ def test_a_cluster_drill_restores_validates_measures_deletes_and_twice_restores_
 
 def test_a_cluster_named_like_a_target_stops_the_drill_before_anything_starts(emulator_server, run_playbook):
     seeded = seed_cluster_recovery_points(emulator_server.endpoint_url)
-    # production: a DocumentDB cluster with the target's name, and a DB instance named like its first instance
+    # production: a DocumentDB cluster named like the DocumentDB target, and one named like the Neptune
+    # target (cluster identifiers are one namespace across the engines)
     create_docdb_cluster(emulator_server.client("docdb"), "catalog-prod")
+    create_docdb_cluster(emulator_server.client("docdb"), "graph-prod")
     before, clusters_before = inventory(emulator_server), engines(emulator_server)
     emulator_server.reset_calls()
     result = run_playbook(ROLE, role_vars(seeded, "drill", cluster_targets(seeded, "prod")))
-    assert result.rc != 0 and "catalog-prod" in result.stdout and "already exist" in result.stdout, result.stdout[-3000:]
+    assert result.rc != 0 and "already exist" in result.stdout, result.stdout[-3000:]
+    assert "catalog-prod" in result.stdout and "graph-prod" in result.stdout
     assert emulator_server.calls().get("StartRestoreJob", 0) == 0
     assert inventory(emulator_server) == before and engines(emulator_server) == clusters_before
 
@@ -116,4 +124,4 @@ def test_a_cluster_drill_stopped_by_sigterm_is_cleaned_up_by_ownership(emulator_
     cleanup = run_playbook(ROLE, role_vars(seeded, "cleanup", []))
     assert cleanup.rc == 0, cleanup.stdout[-3000:]
     assert inventory(emulator_server) == before
-    assert engines(emulator_server) == {"prod-catalog": "docdb"}
+    assert engines(emulator_server) == {"prod-catalog": "docdb", "prod-graph": "neptune"}

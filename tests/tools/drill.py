@@ -97,6 +97,9 @@ def cluster_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "drill-docdb", "resource_type": "DocumentDB", "backup_vault_name": vault,
          "recovery_point_arn": points["docdb"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-neptune", "resource_type": "Neptune", "backup_vault_name": vault,
+         "recovery_point_arn": points["neptune"]["recovery_point_arn"],
+         "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
 
 

@@ -14,10 +14,11 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.docdb import DocumentDbDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.efs import EfsDriver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.neptune import NeptuneDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.rds import RdsDriver
 
 # In a stable order: listings, results and messages follow it.
-DRIVERS: dict[str, Driver] = {driver.resource_type: driver for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DocumentDbDriver())}
+DRIVERS: dict[str, Driver] = {driver.resource_type: driver for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DocumentDbDriver(), NeptuneDriver())}
 RESOURCE_TYPES: tuple[str, ...] = tuple(DRIVERS)
 
 

@@ -33,6 +33,6 @@ class DocumentDbDriver(ClusterDriver):
         "DBClusterIdentifier": "str", "Engine": "str", "AvailabilityZones": "list", "EngineVersion": "str", "Port": "int",
         "DBSubnetGroupName": "str", "VpcSecurityGroupIds": "list", "KmsKeyId": "str", "EnableCloudwatchLogsExports": "list",
         "DeletionProtection": "bool", "DBClusterParameterGroupName": "str", "StorageType": "str", "NetworkType": "str",
-        "CopyTagsToSnapshot": "bool", "ServerlessV2ScalingConfiguration": "dict",
+        "CopyTagsToSnapshot": "bool",
     }  # fmt: skip
     restore_source = RESTORE_SOURCE

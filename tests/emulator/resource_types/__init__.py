@@ -10,9 +10,10 @@ from .aurora import AuroraHandler
 from .base import ResourceHandler
 from .docdb import DocumentDbHandler
 from .efs import EfsHandler
+from .neptune import NeptuneHandler
 from .rds import RdsHandler
 
-RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler(), DocumentDbHandler()]
+RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler(), DocumentDbHandler(), NeptuneHandler()]
 
 
 def handler_for_arn(arn: str, backend: Any = None) -> ResourceHandler | None:
