@@ -107,7 +107,7 @@ def _is_default(value: Any, default: Any) -> bool:
 
 
 def _type_list(types: tuple[str, ...]) -> str:
-    return " and ".join(types)
+    return " and ".join(types) if len(types) < 3 else f"{', '.join(types[:-1])} and {types[-1]}"
 
 
 # ---- secrets in metadata ---------------------------------------------------------------------

@@ -33,6 +33,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import DRIVERS
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for_arn
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for_resource
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import identifier_finders
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import settings_keys
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import JOB_TAG
@@ -237,6 +238,8 @@ def _check_job(
     raw = driver.describe(client_for, ref)
     if raw is None:
         return None, {**result, "status": "not found"}
+    # The type the description shows, where the ARN's form is shared (DB clusters of several engines).
+    driver = driver_for_resource(ref, raw) or driver
     resource = driver.normalise(raw)
     if in_place:
         return _Checked(driver, ref, resource, "in place", [], raw, in_place=True), {**result, "status": "in place"}

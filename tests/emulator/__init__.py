@@ -104,9 +104,13 @@ def install() -> None:
         for path in NEW_URL_PATHS:
             backup_urls.url_paths.setdefault(path, BackupResponse.dispatch)
 
+        from .docdb import install_docdb
+        from .neptune import install_neptune
         from .rds import install_rds_fidelity
 
         install_rds_fidelity()
+        install_docdb()
+        install_neptune()
         BaseResponse.call_action = _counted_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
         _installed = True
 

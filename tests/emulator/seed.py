@@ -270,3 +270,46 @@ def seed_ec2_recovery_point(backup: Any, ec2: Any, backup_vault_name: str, iam_r
     instance = create_ec2_instance(ec2, name)
     result = backup_and_wait(backup, backup_vault_name, instance["InstanceArn"], iam_role_arn)
     return {**instance, "recovery_point_arn": result.recovery_point_arn}
+
+
+def create_docdb_cluster(docdb: Any, identifier: str = "prod-docdb", **extra: Any) -> dict[str, str]:
+    """Create an Amazon DocumentDB cluster (with the `docdb` client); returns {"DBClusterIdentifier", "DBClusterArn"}."""
+    cluster = docdb.create_db_cluster(
+        DBClusterIdentifier=identifier,
+        Engine="docdb",
+        MasterUsername=extra.pop("MasterUsername", "docdb_admin"),
+        MasterUserPassword=extra.pop("MasterUserPassword", "not-a-real-secret-2"),
+        **extra,
+    )["DBCluster"]
+    return {k: cluster[k] for k in ("DBClusterIdentifier", "DBClusterArn")}
+
+
+def seed_cluster_recovery_points(endpoint_url: str, region: str = "us-east-1", backup_vault_name: str = "cluster-vault") -> dict[str, Any]:
+    """A vault holding one completed recovery point each of a DocumentDB and a Neptune cluster, on
+    the emulator server at endpoint_url; returns the vault, the backup role and {"docdb"/"neptune": cluster and point}."""
+    import boto3
+
+    def client(service: str) -> Any:
+        return boto3.client(
+            service, region_name=region, endpoint_url=endpoint_url,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+
+    backup = client("backup")
+    ensure_vault(backup, backup_vault_name)
+    role = ensure_backup_role(client("iam"))
+    docdb = create_docdb_cluster(client("docdb"), "prod-catalog")
+    neptune = create_neptune_cluster(client("neptune"), "prod-graph")
+    return {
+        "backup_vault_name": backup_vault_name,
+        "iam_role_arn": role,
+        "docdb": {**docdb, "recovery_point_arn": backup_and_wait(backup, backup_vault_name, docdb["DBClusterArn"], role).recovery_point_arn},
+        "neptune": {**neptune, "recovery_point_arn": backup_and_wait(backup, backup_vault_name, neptune["DBClusterArn"], role).recovery_point_arn},
+    }
+
+
+def create_neptune_cluster(neptune: Any, identifier: str = "prod-graph", **extra: Any) -> dict[str, str]:
+    """Create an Amazon Neptune cluster (with the `neptune` client; Neptune has no master user);
+    returns {"DBClusterIdentifier", "DBClusterArn"}."""
+    cluster = neptune.create_db_cluster(DBClusterIdentifier=identifier, Engine="neptune", **extra)["DBCluster"]
+    return {k: cluster[k] for k in ("DBClusterIdentifier", "DBClusterArn")}

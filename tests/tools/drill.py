@@ -89,12 +89,31 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
          "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
-        {"name": "drill-volume", "resource_type": "EBS", "backup_vault_name": vault,
-         "recovery_point_arn": seeded["ebs"]["recovery_point_arn"],
-         "rto_seconds": 600, "rpo_seconds": 86400},
-        {"name": "drill-instance", "resource_type": "EC2", "backup_vault_name": vault,
-         "recovery_point_arn": seeded["ec2"]["recovery_point_arn"],
-         "rto_seconds": 600, "rpo_seconds": 86400},
+    ] + machine_targets(seeded) + cluster_targets(seeded)  # fmt: skip
+
+
+def machine_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
+    """The EBS volume's and EC2 instance's targets, when their recovery points were seeded."""
+    vault = seeded["backup_vault_name"]
+    return [
+        {"name": name, "resource_type": kind, "backup_vault_name": vault, "recovery_point_arn": seeded[key]["recovery_point_arn"],
+         "rto_seconds": 600, "rpo_seconds": 86400}
+        for key, kind, name in (("ebs", "EBS", "drill-volume"), ("ec2", "EC2", "drill-instance")) if key in seeded
+    ]  # fmt: skip
+
+
+def cluster_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
+    """The DB cluster types' targets, when their recovery points were seeded (seed_cluster_recovery_points)."""
+    if "clusters" not in seeded:
+        return []
+    vault, points = seeded["clusters"]["backup_vault_name"], seeded["clusters"]
+    return [
+        {"name": "drill-docdb", "resource_type": "DocumentDB", "backup_vault_name": vault,
+         "recovery_point_arn": points["docdb"]["recovery_point_arn"],
+         "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-neptune", "resource_type": "Neptune", "backup_vault_name": vault,
+         "recovery_point_arn": points["neptune"]["recovery_point_arn"],
+         "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
 
 
@@ -206,6 +225,7 @@ def processes_mentioning(text: str) -> list[int]:
 
 def main() -> int:
     sys.path.insert(0, str(REPO_ROOT))
+    from tests.emulator.seed import seed_cluster_recovery_points
     from tests.emulator.seed import seed_demo
     from tests.emulator.seed import seed_ebs_recovery_point
     from tests.emulator.seed import seed_ec2_recovery_point
@@ -230,6 +250,7 @@ def main() -> int:
                                                 seeded["backup_vault_name"], seeded["iam_role_arn"])  # fmt: skip
         seeded["ec2"] = seed_ec2_recovery_point(aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "ec2"),
                                                 seeded["backup_vault_name"], seeded["iam_role_arn"])  # fmt: skip
+        seeded["clusters"] = seed_cluster_recovery_points(endpoint_url, REGION, seeded["backup_vault_name"])
         before = inventory(endpoint_url)
         variables = {
             "dr_targets": drill_targets(seeded),

@@ -20,6 +20,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils import drivers
 from ansible_collections.recovery.aws_backup.plugins.module_utils import job_wait
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restored_resource as rr
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import ClusterDriver
 from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource as module
 from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource_info as info_module
 from tests.emulator import seed
@@ -30,13 +31,14 @@ RUN = "drill-2026-12-04"
 OTHER_RUN = "drill-2026-12-03"
 VAULT = "drill-vault"
 EFS, RDS, AURORA = (drivers.driver_for(t) for t in ("EFS", "RDS", "Aurora"))
+CLUSTER_TYPES = sum(isinstance(d, ClusterDriver) for d in drivers.DRIVERS.values())
 
 
 # ---- the registry --------------------------------------------------------------------------
 
 
 def test_registry_finds_drivers_by_type_in_any_case_and_by_arn():
-    assert drivers.RESOURCE_TYPES[:3] == ("EFS", "RDS", "Aurora") and "EBS" in drivers.RESOURCE_TYPES
+    assert drivers.RESOURCE_TYPES[:3] == ("EFS", "RDS", "Aurora") and {"EBS", "DocumentDB"} <= set(drivers.RESOURCE_TYPES)
     assert drivers.driver_for("efs") is EFS and drivers.driver_for(" AURORA ") is AURORA
     assert drivers.driver_for("DynamoDB") is None and drivers.driver_for(None) is None
     driver, ref = drivers.driver_for_arn("arn:aws:rds:eu-west-1:123456789012:cluster:orders-aurora")
@@ -50,9 +52,9 @@ def test_registry_finds_drivers_by_type_in_any_case_and_by_arn():
 def test_target_fields_say_which_types_take_each_field_and_its_default():
     fields = drivers.target_fields()
     assert fields["in_place"] == (("EFS",), False)
-    assert fields["kms_key_id"] == (("EFS", "Aurora"), drivers.base.NO_DEFAULT)
-    assert fields["db_instance_class"][0] == ("RDS", "Aurora")
-    assert fields["instance_count"] == (("Aurora",), 1)
+    assert fields["kms_key_id"][0][:2] == ("EFS", "Aurora") and fields["kms_key_id"][1] is drivers.base.NO_DEFAULT
+    assert fields["db_instance_class"][0][:2] == ("RDS", "Aurora")
+    assert fields["instance_count"][0][0] == "Aurora" and fields["instance_count"][1] == 1
     assert fields["multi_az"][0] == ("RDS",)
     for driver in drivers.DRIVERS.values():
         for option in driver.target_options.values():
@@ -383,7 +385,8 @@ def test_find_marked_is_one_listing_per_type(env):
     for driver in drivers.DRIVERS.values():
         driver.find_marked(env["client_for"])
     assert env["aws"].calls("efs") == {"DescribeFileSystems": 1}
-    assert env["aws"].calls("rds") == {"DescribeDBInstances": 1, "DescribeDBClusters": 1}
+    # one listing of the DB clusters per cluster type (Aurora, DocumentDB, ...)
+    assert env["aws"].calls("rds") == {"DescribeDBInstances": 1, "DescribeDBClusters": CLUSTER_TYPES}
 
 
 def test_taken_names_are_one_lookup_per_kind_whatever_the_number(env, capsys):
@@ -399,7 +402,7 @@ def test_taken_names_are_one_lookup_per_kind_whatever_the_number(env, capsys):
         ("Orders", "orders", "db-instance"), ("ledger", "ledger", "db-cluster"), ("ledger", "orders", "db-instance"),
     ]  # fmt: skip
     # One filtered lookup per kind of identifier, and one listing per type for what earlier drills left.
-    assert env["aws"].calls("rds") == {"DescribeDBInstances": 2, "DescribeDBClusters": 2}
+    assert env["aws"].calls("rds") == {"DescribeDBInstances": 2, "DescribeDBClusters": 1 + CLUSTER_TYPES}
     assert env["aws"].calls("efs") == {"DescribeFileSystems": 1}
     assert result["msg"].endswith(" already exist; choose new names (nothing was started)")
     assert sorted(result["msg"].split(" already")[0].split(", ")) == ["ledger", "orders", "orders"]
@@ -430,7 +433,7 @@ def test_module_bad_input_fails_naming_the_option_before_any_call(aws, capsys, a
 
 def test_info_module_bad_new_resources_fail_before_any_call(aws, capsys):
     result = run_module_main(capsys, info_module.main, {"new_resources": [{"name": "a", "resource_type": "Floppy"}]})
-    assert result["failed"] is True and "new_resources[0] ('a').resource_type must be one of EFS, RDS, Aurora" in result["msg"]
+    assert result["failed"] is True and "new_resources[0] ('a').resource_type must be one of EFS, RDS, Aurora, " in result["msg"]
     assert aws.calls("rds") == {} and aws.calls("efs") == {}
 
 

@@ -15,6 +15,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.recovery.aws_backup.plugins.filter.restore import FilterModule
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import target_fields
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
@@ -67,10 +68,10 @@ BAD_TARGETS = [
     pytest.param(rds(subnet_ids=["subnet-1"]), "subnet_ids", "only supported for EFS", id="subnets-rds"),
     pytest.param(aurora(security_group_ids=["sg-1"]), "security_group_ids", "only supported for EFS", id="sgs-aurora"),
     pytest.param(aurora(multi_az=True), "multi_az", "multi_az is only supported for RDS", id="multi_az-aurora"),
-    pytest.param(efs(db_instance_class="db.t3.micro"), "db_instance_class", "only supported for RDS and Aurora", id="class-efs"),
-    pytest.param(efs(db_subnet_group_name="g"), "db_subnet_group_name", "only supported for RDS and Aurora", id="subnet-group-efs"),
-    pytest.param(efs(vpc_security_group_ids=["sg-1"]), "vpc_security_group_ids", "only supported for RDS and Aurora", id="vpc-sgs-efs"),
-    pytest.param(efs(port=2049), "port", "only supported for RDS and Aurora", id="port-efs"),
+    pytest.param(efs(db_instance_class="db.t3.micro"), "db_instance_class", "only supported for RDS, Aurora", id="class-efs"),
+    pytest.param(efs(db_subnet_group_name="g"), "db_subnet_group_name", "only supported for RDS, Aurora", id="subnet-group-efs"),
+    pytest.param(efs(vpc_security_group_ids=["sg-1"]), "vpc_security_group_ids", "only supported for RDS, Aurora", id="vpc-sgs-efs"),
+    pytest.param(efs(port=2049), "port", "only supported for RDS, Aurora", id="port-efs"),
     pytest.param(rds(instance_count=2), "instance_count", "instance_count is only supported for Aurora", id="count-rds"),
     pytest.param(efs(engine="aurora-mysql"), "engine", "only supported for Aurora", id="engine-efs"),
     pytest.param(rds(name=None), "name", "name is required", id="name-missing"),
@@ -144,12 +145,16 @@ def test_the_message_reads_as_documented():
         restore_plan(targets, "recover", "run-1")
 
 
+# the types that take a port: RDS, Aurora and the other DB cluster types
+PORT_TYPES = ", ".join(target_fields()["port"][0][:-1]) + " and " + target_fields()["port"][0][-1]
+
+
 def test_several_bad_targets_give_all_errors_at_once():
     targets = [rds(in_place=True), efs(name="f" * 65, port=1), "orders", aurora(instance_count=0, multi_az=True)]
     found = problems(targets)
     assert found == [
         "restore_targets[0] (name 'orders'): in_place is only supported for EFS",
-        f"restore_targets[1] (name {'f' * 65!r}): port is only supported for RDS and Aurora",
+        f"restore_targets[1] (name {'f' * 65!r}): port is only supported for {PORT_TYPES}",
         f"restore_targets[1] (name {'f' * 65!r}): name {'f' * 65!r} is 65 characters; an EFS name is the file system's "
         "CreationToken, at most 64",
         "restore_targets[2] must be a dictionary of target options, got str",

@@ -17,6 +17,8 @@ from botocore.exceptions import ClientError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restored_resource as rr
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import DRIVERS
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import ClusterDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import WAIT_REGULAR_GAP
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import Clock
 from ansible_collections.recovery.aws_backup.plugins.module_utils.job_wait import wait_until_all
@@ -488,7 +490,9 @@ def test_find_marked_resources_lists_each_service_once_whatever_the_number(rds_e
 
     everything = rr.find_marked_resources(client_for)
     assert aws.calls("efs") == {"DescribeFileSystems": 1}
-    assert aws.calls("rds") == {"DescribeDBInstances": 1, "DescribeDBClusters": 1}
+    # one listing of the DB clusters per cluster type (Aurora, DocumentDB, ...)
+    clusters = sum(isinstance(d, ClusterDriver) for d in DRIVERS.values())
+    assert aws.calls("rds") == {"DescribeDBInstances": 1, "DescribeDBClusters": clusters}
 
     assert len(everything) == 8  # 5 file systems, 2 instances, 1 cluster; no production resource
     assert {r["identifier"] for r in everything} >= {"orders-drill", "orders-aurora-drill", "orders-aurora-drill-1"}
@@ -497,7 +501,7 @@ def test_find_marked_resources_lists_each_service_once_whatever_the_number(rds_e
     aws.reset_calls()
     ours = rr.find_marked_resources(client_for, RUN)
     assert aws.calls("efs") == {"DescribeFileSystems": 1}
-    assert aws.calls("rds") == {"DescribeDBInstances": 1, "DescribeDBClusters": 1}
+    assert aws.calls("rds") == {"DescribeDBInstances": 1, "DescribeDBClusters": clusters}
     assert sorted(r["arn"] for r in ours) == sorted([j["CreatedResourceArn"] for j in jobs[:4]] + [db_job["CreatedResourceArn"]])
     efs_one = next(r for r in ours if r["arn"] == jobs[0]["CreatedResourceArn"])
     assert efs_one["kind"] == "efs" and efs_one["run_id"] == RUN and efs_one["restore_job_id"] == jobs[0]["RestoreJobId"]

@@ -12,13 +12,18 @@ from typing import Any, Optional
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.aurora import AuroraDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.docdb import DocumentDbDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import EbsDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ec2 import Ec2Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.efs import EfsDriver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.neptune import NeptuneDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.rds import RdsDriver
 
 # In a stable order: listings, results and messages follow it.
-DRIVERS: dict[str, Driver] = {driver.resource_type: driver for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), EbsDriver(), Ec2Driver())}
+DRIVERS: dict[str, Driver] = {
+    driver.resource_type: driver
+    for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DocumentDbDriver(), NeptuneDriver(), EbsDriver(), Ec2Driver())
+}
 RESOURCE_TYPES: tuple[str, ...] = tuple(DRIVERS)
 
 
@@ -40,6 +45,12 @@ def driver_for_arn(arn: Any) -> Optional[tuple[Driver, Ref]]:
         if ref is not None:
             return driver, ref
     return None
+
+
+def driver_for_resource(ref: Ref, raw: dict[str, Any]) -> Optional[Driver]:
+    """The driver of a described resource: the first of those whose kinds hold ref.kind that
+    claims the description (an ARN may not tell the type, as a DB cluster's does not)."""
+    return next((driver for driver in DRIVERS.values() if ref.kind in driver.kinds and driver.claims(raw)), None)
 
 
 def target_fields() -> dict[str, tuple[tuple[str, ...], Any]]:

@@ -231,6 +231,11 @@ class Driver(abc.ABC):
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
         """arn, kind, identifier, created (datetime), tags (dict), state."""
 
+    def claims(self, raw: dict[str, Any]) -> bool:
+        """Whether a description of a resource of this driver's kinds is of its type: types that
+        share an ARN form (DB clusters of several engines) tell theirs apart by the description."""
+        return True
+
     def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
         """Every resource of this type carrying RUN_TAG, normalised: one listing."""
         return []

@@ -8,12 +8,16 @@ from typing import Any
 
 from .aurora import AuroraHandler
 from .base import ResourceHandler
+from .docdb import DocumentDbHandler
 from .ebs import EbsHandler
 from .ec2 import Ec2Handler
 from .efs import EfsHandler
+from .neptune import NeptuneHandler
 from .rds import RdsHandler
 
-RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler(), EbsHandler(), Ec2Handler()]
+RESOURCE_HANDLERS: list[ResourceHandler] = [
+    EfsHandler(), RdsHandler(), AuroraHandler(), DocumentDbHandler(), NeptuneHandler(), EbsHandler(), Ec2Handler(),
+]
 
 
 def handler_for_arn(arn: str, backend: Any = None) -> ResourceHandler | None:

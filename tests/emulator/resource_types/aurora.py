@@ -17,19 +17,31 @@ from .rds import (AURORA_CLUSTER_RESTORE_KEYS, _AwsBackupSnapshotLookup, _copy_s
 
 
 class AuroraHandler(ResourceHandler):
+    """Also the base of the other DB cluster types (DocumentDB, Neptune): they share the RDS
+    backend and the ARN form, and are told apart by the cluster's engine."""
+
     resource_type = "Aurora"
     arn_pattern = re.compile(r"^arn:[\w-]+:rds:[\w-]+:\d{12}:cluster:([A-Za-z][A-Za-z0-9-]*)$")
+    restore_keys = AURORA_CLUSTER_RESTORE_KEYS
+
+    def claims(self, engine: str) -> bool:
+        return engine.startswith("aurora")
 
     def matches(self, backend: Any, arn: str) -> bool:
-        return bool(self.arn_pattern.match(arn))
+        found = self.arn_pattern.match(arn)
+        if not found:
+            return False
+        cluster = _rds_backend(backend).clusters.get(found.group(1)) if backend is not None else None
+        # A cluster that does not exist is the first cluster handler's to refuse (ResourceNotFoundException).
+        return cluster is None or self.claims(cluster.engine)
 
     def describe_source(self, backend: Any, arn: str) -> Source:
         identifier = self.arn_pattern.match(arn).group(1)  # type: ignore[union-attr]
         cluster = _rds_backend(backend).clusters.get(identifier)
         if cluster is None:
             raise ResourceNotFoundException(f"Resource {arn} not found")
-        if not cluster.engine.startswith("aurora"):
-            # DocumentDB and Neptune clusters share the ARN form; the emulator backs up Aurora only
+        if not self.claims(cluster.engine):
+            # a cluster of an engine no handler backs up
             raise InvalidParameterValueException(f"Unsupported resource type for {arn}: engine {cluster.engine}")
         return Source(self.resource_type, identifier, cluster)
 
@@ -40,9 +52,21 @@ class AuroraHandler(ResourceHandler):
         snapshot = _rds_backend(backend).create_db_cluster_snapshot(
             cluster.db_cluster_identifier, _snapshot_identifier(job), snapshot_type="awsbackup"
         )
+        metadata = {k: v for k, v in self.source_metadata(cluster).items() if v not in (None, "")}
+        return RecoveryPoint(
+            snapshot.arn,
+            job,
+            restore_metadata=metadata,
+            encryption_key_arn=cluster.kms_key_id if cluster.storage_encrypted else None,  # type: ignore[arg-type]
+            is_encrypted=bool(cluster.storage_encrypted),
+            backup_size_in_bytes=0,
+            source_snapshot_id=_snapshot_identifier(job),
+        )
+
+    def source_metadata(self, cluster: Any) -> dict[str, str]:
         # In RestoreDBClusterFromSnapshot's parameter names (see RdsHandler); only keys that
         # call takes (KmsKeyId yes, StorageEncrypted no).
-        metadata = {
+        return {
             "DBClusterIdentifier": cluster.db_cluster_identifier,
             "Engine": cluster.engine,
             "EngineVersion": cluster.engine_version,
@@ -57,16 +81,6 @@ class AuroraHandler(ResourceHandler):
             "EnableIAMDatabaseAuthentication": _str_bool(cluster.iam_auth),
             "KmsKeyId": cluster.kms_key_id if cluster.storage_encrypted else "",
         }
-        metadata = {k: v for k, v in metadata.items() if v not in (None, "")}
-        return RecoveryPoint(
-            snapshot.arn,
-            job,
-            restore_metadata=metadata,
-            encryption_key_arn=cluster.kms_key_id if cluster.storage_encrypted else None,  # type: ignore[arg-type]
-            is_encrypted=bool(cluster.storage_encrypted),
-            backup_size_in_bytes=0,
-            source_snapshot_id=_snapshot_identifier(job),
-        )
 
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         _validate_rds_metadata(metadata, "DBClusterIdentifier")
@@ -91,12 +105,15 @@ class AuroraHandler(ResourceHandler):
         from moto.rds.exceptions import RDSClientError
 
         rds = _rds_backend(backend)
-        params = _rds_restore_params(metadata, AURORA_CLUSTER_RESTORE_KEYS)
+        params = _rds_restore_params(metadata, self.restore_keys)
         identifier = params["DBClusterIdentifier"]
         if identifier in rds.clusters:
             return RestoreOutcome(error=f"DB cluster already exists (Service: Rds, Status Code: 400, "
                                   f"Error Code: DBClusterAlreadyExistsFault): {identifier}")
         params.setdefault("Engine", point.restore_metadata.get("Engine"))
+        if not self.claims(str(params["Engine"])):
+            # RestoreDBClusterFromSnapshot Engine: "Must be compatible with the engine of the source"
+            return RestoreOutcome(error=f"InvalidParameterCombination: engine {params['Engine']} is not compatible with the snapshot's")
         try:
             # Only the cluster: AWS Backup creates no DB instances when it restores Aurora.
             with _AwsBackupSnapshotLookup(rds, "describe_db_cluster_snapshots"):
