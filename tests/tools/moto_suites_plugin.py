@@ -32,6 +32,10 @@ def _install_emulator() -> None:
     if not Path(tests.__file__ or "").resolve().is_relative_to(Path(moto_source).resolve()):
         raise pytest.UsageError(f"run from moto's unpacked sdist: `tests` came from {tests.__file__}")
     tests.__path__.append(str(REPO_ROOT / "tests"))
+    import moto
+
+    if Path(moto.__file__).resolve().is_relative_to(Path(moto_source).resolve()):
+        raise pytest.UsageError(f"moto must be the installed one, not the sdist's source: {moto.__file__}")
     from tests.emulator import install
 
     install()
