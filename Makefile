@@ -13,7 +13,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends bench ee clean
+.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends moto-suites bench ee clean
 
 setup: $(VENV)/.installed $(COLLECTIONS)/.installed
 
@@ -75,6 +75,13 @@ compat: setup
 # The matrix's oldest and newest combinations end to end (a quick look before `make compat`).
 compat-ends: setup
 	$(BIN)/nox --tags oldest newest --parallel 2 --report $(CURDIR)/.cache/compat/report-ends.json
+
+# moto's own test suites (from moto's sdist of the pinned version, cached in .cache/moto-suites) for
+# the services the emulator extends, run with the emulator installed; the tests where the emulator
+# knowingly follows AWS over moto are tests/emulator/moto_known_differences.txt (strict xfails).
+# MOTO_SUITES="backup rds" runs some of them (tests/tools/moto_suites.py).
+moto-suites: setup
+	$(BIN)/python tests/tools/moto_suites.py -n 2 $(MOTO_SUITES)
 
 # What restores cost on the emulator (tests/tools/bench.py): re-run reads with 0/1,000/5,000 other
 # restore jobs, completion lateness, one restore vs the AWS CLI, drill overhead at N=1/10/50 and a

@@ -497,7 +497,9 @@ class BackupJobsBackendMixin:
 
     @paginate(pagination_model=PAGINATION_MODEL)
     def list_backup_plans_page(self: Any, include_deleted: bool = False) -> list[Any]:
-        return sorted(self.list_backup_plans(include_deleted), key=lambda plan: plan.backup_plan_id)
+        # in moto's order (creation), as moto's own tests expect: AWS documents no order for
+        # ListBackupPlans, and pages only need one that is stable between calls
+        return self.list_backup_plans(include_deleted)
 
     def _recovery_point(self: Any, recovery_point_arn: str | None, vault: Vault | None = None) -> RecoveryPoint:
         if not recovery_point_arn:
