@@ -229,3 +229,37 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---- DynamoDB ------------------------------------------------------------------------------
+
+
+def create_dynamodb_table(dynamodb: Any, name: str = "prod-orders", items: int = 3, **extra: Any) -> dict[str, str]:
+    """Create a DynamoDB table (key `id`, on demand) holding `items` items; returns {"TableName", "TableArn"}."""
+    table = dynamodb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        **extra,
+    )["TableDescription"]
+    for number in range(items):
+        dynamodb.put_item(TableName=name, Item={"id": {"S": f"item-{number}"}, "n": {"N": str(number)}})
+    return {"TableName": table["TableName"], "TableArn": table["TableArn"]}
+
+
+def seed_dynamodb_recovery_point(
+    backup: Any, dynamodb: Any, iam: Any, backup_vault_name: str = "test-vault", name: str = "prod-orders", items: int = 3
+) -> dict[str, str]:
+    """A vault (created if missing), a DynamoDB table with `items` items and one completed recovery point of it."""
+    ensure_vault(backup, backup_vault_name)
+    role_arn = ensure_backup_role(iam)
+    table = create_dynamodb_table(dynamodb, name, items)
+    result = backup_and_wait(backup, backup_vault_name, table["TableArn"], role_arn)
+    return {
+        "backup_vault_name": backup_vault_name,
+        "table_name": table["TableName"],
+        "resource_arn": table["TableArn"],
+        "recovery_point_arn": result.recovery_point_arn,
+        "iam_role_arn": role_arn,
+    }

@@ -12,11 +12,12 @@ from typing import Any, Optional
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.aurora import AuroraDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.dynamodb import DynamoDBDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.efs import EfsDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.rds import RdsDriver
 
 # In a stable order: listings, results and messages follow it.
-DRIVERS: dict[str, Driver] = {driver.resource_type: driver for driver in (EfsDriver(), RdsDriver(), AuroraDriver())}
+DRIVERS: dict[str, Driver] = {driver.resource_type: driver for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DynamoDBDriver())}
 RESOURCE_TYPES: tuple[str, ...] = tuple(DRIVERS)
 
 

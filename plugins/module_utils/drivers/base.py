@@ -127,6 +127,10 @@ class Driver(abc.ABC):
     target_options: dict[str, TargetOption] = {}
     settings_keys: tuple[str, ...] = ()  # usable_settings' keys ("tags" is everyone's)
     identity_key: Optional[str] = None  # the metadata key carrying the target name
+    # Whether a restore job of this type fails when CopySourceTagsToRestoredResource is set
+    # (AWS Backup developer guide, "Restore a backup": DynamoDB, S3 and others); the module
+    # refuses the option for such a type before any call.
+    refuses_copied_tags: bool = False
 
     # ---- plan side (no AWS)
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from .aurora import AuroraHandler
 from .base import ResourceHandler
+from .dynamodb import DynamoDBHandler
 from .efs import EfsHandler
 from .rds import RdsHandler
 
-RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler()]
+RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler(), DynamoDBHandler()]
 
 
 def handler_for_arn(arn: str, backend: Any = None) -> ResourceHandler | None:
