@@ -32,8 +32,9 @@ NEW_URL_PATHS = [
     "{0}/backup-jobs/$",
     "{0}/backup-jobs/(?P<backupJobId>[^/]+)$",
     "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/$",
-    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/(?P<recoveryPointArn>[^/]+)$",
-    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/(?P<recoveryPointArn>[^/]+)/restore-metadata$",
+    # A recovery point ARN may hold "/" (DynamoDB's table/NAME/backup/ID): botocore sends it as
+    # %2F, which the server decodes before routing.
+    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/(?P<recoveryPointArn>.+)$",
     "{0}/resources/(?P<resourceArn>.+)/recovery-points/$",
     "{0}/resources/(?P<resourceArn>.+)/restore-jobs/$",
     "{0}/restore-testing/inferred-metadata$",

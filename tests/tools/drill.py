@@ -1,8 +1,8 @@
 """`make drill`: the embedded DR drill demo against the emulator.
 
 Starts the emulator server on a free 127.0.0.1 port, seeds it through the AWS API (EFS
-file system, RDS instance, Aurora cluster, vault, backups), runs playbooks/dr_drill.yml in
-drill mode on all three, prints the report, checks the emulator holds nothing the drill
+file system, RDS instance, Aurora cluster, DynamoDB table, vault, backups), runs playbooks/dr_drill.yml in
+drill mode on all of them, prints the report, checks the emulator holds nothing the drill
 created. Then it shows a drill stopped mid-way (SIGTERM while it waits, its background waits
 gone too, as when AWX removes a cancelled job's container): its restore jobs carry on and leave
 resources, which dr_mode=cleanup deletes by ownership. Last, a regional drill
@@ -66,6 +66,7 @@ def inventory(endpoint_url: str, region: str = REGION) -> dict[str, set[str]]:
         "efs": {fs["FileSystemId"] for fs in efs.describe_file_systems()["FileSystems"]},
         "rds": {db["DBInstanceIdentifier"] for db in rds.describe_db_instances()["DBInstances"]},
         "aurora": {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]},
+        "dynamodb": set(aws_client(endpoint_url, "dynamodb", region).list_tables()["TableNames"]),
     }
     if any(v["BackupVaultName"] == DR_VAULT for v in backup.list_backup_vaults()["BackupVaultList"]):
         points = backup.list_recovery_points_by_backup_vault(BackupVaultName=DR_VAULT)["RecoveryPoints"]
@@ -85,7 +86,19 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
          "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-table", "resource_type": "DynamoDB", "backup_vault_name": vault,
+         "recovery_point_arn": seeded["dynamodb"]["recovery_point_arn"], "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
+
+
+def seed_dynamodb(endpoint_url: str, seeded: dict[str, Any]) -> None:
+    """A DynamoDB table with items and its recovery point, in the demo's vault."""
+    from tests.emulator.seed import seed_dynamodb_recovery_point
+
+    seeded["dynamodb"] = seed_dynamodb_recovery_point(
+        aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "dynamodb"), aws_client(endpoint_url, "iam"),
+        seeded["backup_vault_name"], "demo-table", items=5,
+    )
 
 
 def playbook_command(variables: dict[str, Any], playbook: str = "dr_drill.yml") -> list[str]:
@@ -214,6 +227,7 @@ def main() -> int:
         wait_until_up(endpoint_url, server)
         print(f"emulator on {endpoint_url} (log {log_path})")  # noqa: T201
         seeded = seed_demo(endpoint_url, REGION)
+        seed_dynamodb(endpoint_url, seeded)
         before = inventory(endpoint_url)
         variables = {
             "dr_targets": drill_targets(seeded),
