@@ -106,6 +106,9 @@ def install() -> None:
         from .rds import install_rds_fidelity
 
         install_rds_fidelity()
+        from .s3 import install_s3_fidelity
+
+        install_s3_fidelity()
         BaseResponse.call_action = _counted_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
         _installed = True
 

@@ -263,3 +263,33 @@ def seed_dynamodb_recovery_point(
         "recovery_point_arn": result.recovery_point_arn,
         "iam_role_arn": role_arn,
     }
+
+
+# ---- S3 ------------------------------------------------------------------------------------
+
+
+def create_s3_bucket(s3: Any, name: str = "prod-reports", objects: int = 3) -> dict[str, str]:
+    """Create a versioned S3 bucket (AWS Backup backs up versioned buckets only) holding `objects`
+    objects; returns {"Bucket", "BucketArn"}."""
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    for number in range(objects):
+        s3.put_object(Bucket=name, Key=f"reports/{number}.csv", Body=f"row,{number}\n".encode())
+    return {"Bucket": name, "BucketArn": f"arn:aws:s3:::{name}"}
+
+
+def seed_s3_recovery_point(
+    backup: Any, s3: Any, iam: Any, backup_vault_name: str = "test-vault", name: str = "prod-reports", objects: int = 3
+) -> dict[str, str]:
+    """A vault (created if missing), a versioned bucket with `objects` objects and one completed recovery point of it."""
+    ensure_vault(backup, backup_vault_name)
+    role_arn = ensure_backup_role(iam)
+    bucket = create_s3_bucket(s3, name, objects)
+    result = backup_and_wait(backup, backup_vault_name, bucket["BucketArn"], role_arn)
+    return {
+        "backup_vault_name": backup_vault_name,
+        "bucket": bucket["Bucket"],
+        "resource_arn": bucket["BucketArn"],
+        "recovery_point_arn": result.recovery_point_arn,
+        "iam_role_arn": role_arn,
+    }

@@ -1,7 +1,7 @@
 """`make drill`: the embedded DR drill demo against the emulator.
 
 Starts the emulator server on a free 127.0.0.1 port, seeds it through the AWS API (EFS
-file system, RDS instance, Aurora cluster, DynamoDB table, vault, backups), runs playbooks/dr_drill.yml in
+file system, RDS instance, Aurora cluster, DynamoDB table, S3 bucket, vault, backups), runs playbooks/dr_drill.yml in
 drill mode on all of them, prints the report, checks the emulator holds nothing the drill
 created. Then it shows a drill stopped mid-way (SIGTERM while it waits, its background waits
 gone too, as when AWX removes a cancelled job's container): its restore jobs carry on and leave
@@ -67,6 +67,7 @@ def inventory(endpoint_url: str, region: str = REGION) -> dict[str, set[str]]:
         "rds": {db["DBInstanceIdentifier"] for db in rds.describe_db_instances()["DBInstances"]},
         "aurora": {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]},
         "dynamodb": set(aws_client(endpoint_url, "dynamodb", region).list_tables()["TableNames"]),
+        "s3": {b["Name"] for b in aws_client(endpoint_url, "s3", region).list_buckets()["Buckets"]},
     }
     if any(v["BackupVaultName"] == DR_VAULT for v in backup.list_backup_vaults()["BackupVaultList"]):
         points = backup.list_recovery_points_by_backup_vault(BackupVaultName=DR_VAULT)["RecoveryPoints"]
@@ -88,7 +89,19 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
         {"name": "drill-table", "resource_type": "DynamoDB", "backup_vault_name": vault,
          "recovery_point_arn": seeded["dynamodb"]["recovery_point_arn"], "rto_seconds": 600, "rpo_seconds": 86400},
+        {"name": "drill-bucket", "resource_type": "S3", "backup_vault_name": vault,
+         "recovery_point_arn": seeded["s3"]["recovery_point_arn"], "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
+
+
+def seed_s3(endpoint_url: str, seeded: dict[str, Any]) -> None:
+    """A versioned S3 bucket with objects and its recovery point, in the demo's vault."""
+    from tests.emulator.seed import seed_s3_recovery_point
+
+    seeded["s3"] = seed_s3_recovery_point(
+        aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "s3"), aws_client(endpoint_url, "iam"),
+        seeded["backup_vault_name"], "demo-bucket", objects=5,
+    )
 
 
 def seed_dynamodb(endpoint_url: str, seeded: dict[str, Any]) -> None:
@@ -228,6 +241,7 @@ def main() -> int:
         print(f"emulator on {endpoint_url} (log {log_path})")  # noqa: T201
         seeded = seed_demo(endpoint_url, REGION)
         seed_dynamodb(endpoint_url, seeded)
+        seed_s3(endpoint_url, seeded)
         before = inventory(endpoint_url)
         variables = {
             "dr_targets": drill_targets(seeded),

@@ -15,9 +15,10 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.dynamodb import DynamoDBDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.efs import EfsDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.rds import RdsDriver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.s3 import S3Driver
 
 # In a stable order: listings, results and messages follow it.
-DRIVERS: dict[str, Driver] = {driver.resource_type: driver for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DynamoDBDriver())}
+DRIVERS: dict[str, Driver] = {driver.resource_type: driver for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DynamoDBDriver(), S3Driver())}
 RESOURCE_TYPES: tuple[str, ...] = tuple(DRIVERS)
 
 

@@ -146,6 +146,11 @@ class Driver(abc.ABC):
     def check_fields(self, target: dict[str, Any]) -> list[str]:
         return []
 
+    def check_drill(self, target: dict[str, Any]) -> list[str]:
+        """Problems of a target in a drill only (what a drill must never do with this type, such
+        as writing into an existing resource); messages without the target label."""
+        return []
+
     def identity_applies(self, target: dict[str, Any]) -> bool:
         """Whether the restore is named by the target (not so for a restore into an existing resource)."""
         return True

@@ -11,8 +11,9 @@ from .base import ResourceHandler
 from .dynamodb import DynamoDBHandler
 from .efs import EfsHandler
 from .rds import RdsHandler
+from .s3 import S3Handler
 
-RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler(), DynamoDBHandler()]
+RESOURCE_HANDLERS: list[ResourceHandler] = [EfsHandler(), RdsHandler(), AuroraHandler(), DynamoDBHandler(), S3Handler()]
 
 
 def handler_for_arn(arn: str, backend: Any = None) -> ResourceHandler | None:
