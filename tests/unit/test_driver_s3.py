@@ -4,6 +4,8 @@ every object version and delete marker, while the source bucket stays."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils import drivers
@@ -32,12 +34,15 @@ def test_the_driver_reads_bucket_arns():
 def test_metadata_rules_name_the_key():
     assert S3.check_metadata({"DestinationBucketName": "new-one", "newbucket": "TRUE"}) == {"DestinationBucketName": "new-one", "newbucket": "true"}
     assert S3.check_metadata({"DestinationBucketName": "Existing_Old", "NewBucket": "false"})["NewBucket"] == "false"
+    S3.check_metadata({"DestinationBucketName": "ok-bucket", "ItemsToRestore": '["s3://prod-reports/reports/0.csv"]'})
     for metadata, named in (
         ({"NewBucket": "true"}, "metadata.DestinationBucketName is required"),
         ({"DestinationBucketName": "ok-bucket", "NewBucket": "yes"}, "metadata.NewBucket must be a boolean"),
         ({"DestinationBucketName": "Bad_Name", "NewBucket": "true"}, "metadata.DestinationBucketName 'Bad_Name' is not a valid name"),
         ({"DestinationBucketName": "ok-bucket", "RestoreACLs": "1"}, "metadata.RestoreACLs must be a boolean"),
-        ({"DestinationBucketName": "ok-bucket", "ItemsToRestore": "[]"}, "metadata.ItemsToRestore must be a non-empty list"),
+        ({"DestinationBucketName": "ok-bucket", "ItemsToRestore": "[]"}, "metadata.ItemsToRestore must be a list of S3 URIs"),
+        ({"DestinationBucketName": "ok-bucket", "ItemsToRestore": '["reports/0.csv"]'}, "metadata.ItemsToRestore must be a list of S3 URIs"),
+        ({"DestinationBucketName": "ok-bucket", "ItemsToRestore": json.dumps([f"s3://b/k{n}" for n in range(6)])}, "at most 5"),
     ):
         with pytest.raises(InputError, match=named):
             S3.check_metadata(metadata)

@@ -46,6 +46,7 @@ RESTORE_KEYS = frozenset(
 )
 _RESTORE_KEYS_SOURCE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-s3.html"
 BOOLEAN_KEYS = ("NewBucket", "RestoreACLs")
+MAX_ITEMS = 5
 # DeleteObjects takes at most 1000 keys a request (Amazon S3 API Reference, DeleteObjects).
 DELETE_BATCH = 1000
 
@@ -228,8 +229,12 @@ class S3Driver(Driver):
                 items = json.loads(result[items_key])
             except ValueError:
                 items = None
-            if not isinstance(items, list) or not items or not all(isinstance(i, str) and i.strip() for i in items):
-                raise InputError(f"metadata.{items_key} must be a non-empty list of object keys or prefixes")
+            # "Item level restore: you restore up to 5 items (S3 objects) per restore job by
+            # specifying each item's S3 URI that uniquely identifies that object" (restoring-s3).
+            if not isinstance(items, list) or not items or not all(isinstance(i, str) and i.startswith("s3://") for i in items):
+                raise InputError(f"metadata.{items_key} must be a list of S3 URIs (s3://BUCKET/KEY), one per object to restore")
+            if len(items) > MAX_ITEMS:
+                raise InputError(f"metadata.{items_key} names {len(items)} objects; an S3 item-level restore takes at most {MAX_ITEMS}")
         return result
 
     # ---- AWS side

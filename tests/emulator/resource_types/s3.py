@@ -87,8 +87,12 @@ class S3Handler(ResourceHandler):
                 keys = json.loads(items)
             except ValueError:
                 keys = None
-            if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-                raise InvalidParameterValueException("ItemsToRestore must be a JSON list of keys or prefixes")
+            # restoring-s3: "up to 5 items (S3 objects) per restore job by specifying each item's
+            # S3 URI that uniquely identifies that object"
+            if not isinstance(keys, list) or not keys or not all(isinstance(k, str) and k.startswith("s3://") for k in keys):
+                raise InvalidParameterValueException("ItemsToRestore must be a JSON list of S3 URIs")
+            if len(keys) > 5:
+                raise InvalidParameterValueException("ItemsToRestore takes at most 5 items")
 
     def restore(
         self, backend: Any, point: RecoveryPoint, metadata: dict[str, str], copy_source_tags: bool = False
@@ -108,12 +112,14 @@ class S3Handler(ResourceHandler):
             return RestoreOutcome(error=f"The specified bucket does not exist (Error Code: NoSuchBucket): {name}")
         bucket = s3.buckets[name]
         wanted = metadata_value(metadata, "ItemsToRestore")
-        prefixes = json.loads(wanted) if wanted else None
+        # s3://BUCKET/KEY: the object's key is what follows the bucket
+        items = {uri.split("/", 3)[3] for uri in json.loads(wanted) if uri.count("/") >= 3} if wanted else None
         existing = _objects(bucket)
         for key, value in getattr(point, "s3_objects", {}).items():
-            if prefixes is not None and not any(key.startswith(p.split("/", 3)[-1] if p.startswith("s3://") else p) for p in prefixes):
+            if items is not None and key not in items:
                 continue
-            # "Existing objects are never overwritten" (restoring-s3).
+            # "Restores of objects are skipped if the destination bucket has an object with the
+            # same name" (restoring-s3); a current delete marker counts as no object.
             if key not in existing:
                 s3.put_object(name, key, value)
         return RestoreOutcome(created_resource_arn=f"arn:{get_partition(backend.region_name)}:s3:::{name}")

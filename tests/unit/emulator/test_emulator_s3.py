@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -74,3 +76,14 @@ def test_metadata_and_copied_tags(env):
     assert "tagged-copy" not in {b["Name"] for b in s3.list_buckets()["Buckets"]}
     inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="s3-vault", RecoveryPointArn=point["recovery_point_arn"])
     assert inferred["InferredMetadata"]["DestinationBucketName"].startswith("awsbackup-restore-test-")
+
+
+def test_an_item_level_restore_restores_the_objects_named_by_their_uris(env):
+    backup, s3, point = env
+    items = '["s3://prod-reports/reports/1.csv", "s3://prod-reports/reports/3.csv"]'
+    job = restore(backup, point, {"DestinationBucketName": "two-items", "NewBucket": "true", "ItemsToRestore": items})
+    assert job["Status"] == "COMPLETED", job.get("StatusMessage")
+    assert keys(s3, "two-items") == ["reports/1.csv", "reports/3.csv"]
+    with pytest.raises(ClientError, match="at most 5"):
+        restore(backup, point, {"DestinationBucketName": "six", "NewBucket": "true",
+                                "ItemsToRestore": json.dumps([f"s3://prod-reports/k{n}" for n in range(6)])})  # fmt: skip
