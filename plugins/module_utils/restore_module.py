@@ -42,6 +42,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import recovery_point_arn_error
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import region_of_arn
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error
+from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_type_of_arn
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
@@ -196,8 +197,22 @@ def check_input(params: dict[str, Any]) -> CheckedInput:
         user_metadata[key] = value
     for key, value in (params.get("secret_metadata") or {}).items():
         raw_metadata[key] = value
+    # The type is known before any call when given, or when the resource's ARN names it (else
+    # once the recovery point is read, before StartRestoreJob: start_restore).
+    check_copied_tags(params, resource_type or resource_type_of_arn(params.get("resource_arn")))
     notes = [resource_type_note] if resource_type_note else []
     return CheckedInput(recovery_point_arn, user_metadata, resource_type, [], raw_metadata, notes)
+
+
+def check_copied_tags(params: dict[str, Any], resource_type: str | None) -> None:
+    """Refuse copy_source_tags_to_restored_resource=true for a type whose restore job then fails
+    (Driver.refuses_copied_tags)."""
+    driver = driver_for(resource_type)
+    if params.get("copy_source_tags_to_restored_resource") and driver is not None and driver.refuses_copied_tags:
+        raise InputError(
+            f"copy_source_tags_to_restored_resource cannot be true for {driver.resource_type}: AWS Backup fails the restore "
+            "job of this type when it is set (developer guide, \"Restore a backup\"); tag the restored resource afterwards"
+        )
 
 
 def region_error(recovery_point_arn: str | None, region: str | None) -> str | None:
@@ -434,6 +449,8 @@ def start_restore(
     gets warnings as they arise, so they reach the result even when a later step fails.
     Raises InputError or RestoreJobAWSError."""
     source = resolve_source(params, checked, clients.backup, clients.region)
+    # The type may be known only now, from the recovery point.
+    check_copied_tags(params, source.resource_type)
     for warning in source.warnings:
         warn(warning)
     metadata = final_metadata(source, checked)

@@ -174,7 +174,7 @@ def _check_metadata(target: dict[str, Any]) -> list[str]:
     ]
 
 
-def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
+def _check_target(index: int, target: Any, names: dict[str, int], mode: Any = None) -> list[str]:
     if not isinstance(target, dict):
         return [f"restore_targets[{index}] must be a dictionary of target options, got {type(target).__name__}"]
     label = _label(index, target)
@@ -245,6 +245,8 @@ def _check_target(index: int, target: Any, names: dict[str, int]) -> list[str]:
     driver = driver_for(resource_type) if resource_type is not None else None
     if driver is not None and isinstance(name, str) and name.strip():
         problems.extend(driver.check_target(name, target))
+        if mode == "drill":
+            problems.extend(driver.check_drill(target))
         if not metadata_problems:
             problems.extend(check_restore_options(_restore_options(target, copy_point)))
 
@@ -328,10 +330,7 @@ def check_targets(targets: Any, mode: Any, run_id: Any) -> None:
         problems.append("restore_targets is empty; give at least one target to restore")
     names: dict[str, int] = {}
     for index, target in enumerate(targets):
-        problems.extend(_check_target(index, target, names))
-        driver = driver_for(target.get("resource_type")) if isinstance(target, dict) else None
-        if mode == "drill" and driver is not None:
-            problems.extend(f"{_label(index, target)}: {problem}" for problem in driver.check_drill(target))
+        problems.extend(_check_target(index, target, names, mode))
     if problems:
         raise PlanError(problems)
 

@@ -107,10 +107,12 @@ def install() -> None:
         from .docdb import install_docdb
         from .neptune import install_neptune
         from .rds import install_rds_fidelity
+        from .s3 import install_s3_fidelity
 
         install_rds_fidelity()
         install_docdb()
         install_neptune()
+        install_s3_fidelity()
         BaseResponse.call_action = _counted_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
         _installed = True
 

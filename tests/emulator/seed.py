@@ -313,3 +313,67 @@ def create_neptune_cluster(neptune: Any, identifier: str = "prod-graph", **extra
     returns {"DBClusterIdentifier", "DBClusterArn"}."""
     cluster = neptune.create_db_cluster(DBClusterIdentifier=identifier, Engine="neptune", **extra)["DBCluster"]
     return {k: cluster[k] for k in ("DBClusterIdentifier", "DBClusterArn")}
+
+
+# ---- DynamoDB ------------------------------------------------------------------------------
+
+
+def create_dynamodb_table(dynamodb: Any, name: str = "prod-orders", items: int = 3, **extra: Any) -> dict[str, str]:
+    """Create a DynamoDB table (key `id`, on demand) holding `items` items; returns {"TableName", "TableArn"}."""
+    table = dynamodb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        **extra,
+    )["TableDescription"]
+    for number in range(items):
+        dynamodb.put_item(TableName=name, Item={"id": {"S": f"item-{number}"}, "n": {"N": str(number)}})
+    return {"TableName": table["TableName"], "TableArn": table["TableArn"]}
+
+
+def seed_dynamodb_recovery_point(
+    backup: Any, dynamodb: Any, iam: Any, backup_vault_name: str = "test-vault", name: str = "prod-orders", items: int = 3
+) -> dict[str, str]:
+    """A vault (created if missing), a DynamoDB table with `items` items and one completed recovery point of it."""
+    ensure_vault(backup, backup_vault_name)
+    role_arn = ensure_backup_role(iam)
+    table = create_dynamodb_table(dynamodb, name, items)
+    result = backup_and_wait(backup, backup_vault_name, table["TableArn"], role_arn)
+    return {
+        "backup_vault_name": backup_vault_name,
+        "table_name": table["TableName"],
+        "resource_arn": table["TableArn"],
+        "recovery_point_arn": result.recovery_point_arn,
+        "iam_role_arn": role_arn,
+    }
+
+
+# ---- S3 ------------------------------------------------------------------------------------
+
+
+def create_s3_bucket(s3: Any, name: str = "prod-reports", objects: int = 3) -> dict[str, str]:
+    """Create a versioned S3 bucket (AWS Backup backs up versioned buckets only) holding `objects`
+    objects; returns {"Bucket", "BucketArn"}."""
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    for number in range(objects):
+        s3.put_object(Bucket=name, Key=f"reports/{number}.csv", Body=f"row,{number}\n".encode())
+    return {"Bucket": name, "BucketArn": f"arn:aws:s3:::{name}"}
+
+
+def seed_s3_recovery_point(
+    backup: Any, s3: Any, iam: Any, backup_vault_name: str = "test-vault", name: str = "prod-reports", objects: int = 3
+) -> dict[str, str]:
+    """A vault (created if missing), a versioned bucket with `objects` objects and one completed recovery point of it."""
+    ensure_vault(backup, backup_vault_name)
+    role_arn = ensure_backup_role(iam)
+    bucket = create_s3_bucket(s3, name, objects)
+    result = backup_and_wait(backup, backup_vault_name, bucket["BucketArn"], role_arn)
+    return {
+        "backup_vault_name": backup_vault_name,
+        "bucket": bucket["Bucket"],
+        "resource_arn": bucket["BucketArn"],
+        "recovery_point_arn": result.recovery_point_arn,
+        "iam_role_arn": role_arn,
+    }

@@ -119,7 +119,7 @@ def test_bad_input_fails_before_any_restore(emulator_server, run_playbook):
     seeded = seed_demo(emulator_server.endpoint_url)
     emulator_server.reset_calls()
     bad_type = run_playbook(PLAYBOOK, {"mode": "drill", "iam_role_arn": seeded["iam_role_arn"],
-                                       "targets": [{"name": "x", "resource_type": "S3"}]})  # fmt: skip
+                                       "targets": [{"name": "x", "resource_type": "Timestream"}]})  # fmt: skip
     assert bad_type.rc != 0 and "resource_type" in bad_type.stdout
     bad_mode = run_playbook(PLAYBOOK, {"mode": "practice", "iam_role_arn": seeded["iam_role_arn"], "targets": []})
     assert bad_mode.rc != 0 and "restore_mode" in bad_mode.stdout

@@ -1,8 +1,8 @@
 """`make drill`: the embedded DR drill demo against the emulator.
 
 Starts the emulator server on a free 127.0.0.1 port, seeds it through the AWS API (EFS
-file system, RDS instance, Aurora cluster, vault, backups), runs playbooks/dr_drill.yml in
-drill mode on all three, prints the report, checks the emulator holds nothing the drill
+file system, RDS instance, Aurora cluster, DynamoDB table, S3 bucket, vault, backups), runs playbooks/dr_drill.yml in
+drill mode on all of them, prints the report, checks the emulator holds nothing the drill
 created. Then it shows a drill stopped mid-way (SIGTERM while it waits, its background waits
 gone too, as when AWX removes a cancelled job's container): its restore jobs carry on and leave
 resources, which dr_mode=cleanup deletes by ownership. Last, a regional drill
@@ -70,6 +70,8 @@ def inventory(endpoint_url: str, region: str = REGION) -> dict[str, set[str]]:
         "ec2": {i["InstanceId"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"] if i["State"]["Name"] != "terminated"},
         "ec2-images": {i["ImageId"] for i in ec2.describe_images(Owners=["self"])["Images"]},
         "ec2-snapshots": {s["SnapshotId"] for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]},
+        "dynamodb": set(aws_client(endpoint_url, "dynamodb", region).list_tables()["TableNames"]),
+        "s3": {b["Name"] for b in aws_client(endpoint_url, "s3", region).list_buckets()["Buckets"]},
     }
     if any(v["BackupVaultName"] == DR_VAULT for v in backup.list_backup_vaults()["BackupVaultList"]):
         points = backup.list_recovery_points_by_backup_vault(BackupVaultName=DR_VAULT)["RecoveryPoints"]
@@ -89,7 +91,7 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
          "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
-    ] + machine_targets(seeded) + cluster_targets(seeded)  # fmt: skip
+    ] + machine_targets(seeded) + cluster_targets(seeded) + data_targets(seeded)  # fmt: skip
 
 
 def machine_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
@@ -115,6 +117,36 @@ def cluster_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
          "recovery_point_arn": points["neptune"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
     ]  # fmt: skip
+
+
+def data_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
+    """The DynamoDB table's and S3 bucket's targets, when their recovery points were seeded."""
+    vault = seeded["backup_vault_name"]
+    return [
+        {"name": name, "resource_type": kind, "backup_vault_name": vault, "recovery_point_arn": seeded[key]["recovery_point_arn"],
+         "rto_seconds": 600, "rpo_seconds": 86400}
+        for key, kind, name in (("dynamodb", "DynamoDB", "drill-table"), ("s3", "S3", "drill-bucket")) if key in seeded
+    ]  # fmt: skip
+
+
+def seed_s3(endpoint_url: str, seeded: dict[str, Any]) -> None:
+    """A versioned S3 bucket with objects and its recovery point, in the demo's vault."""
+    from tests.emulator.seed import seed_s3_recovery_point
+
+    seeded["s3"] = seed_s3_recovery_point(
+        aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "s3"), aws_client(endpoint_url, "iam"),
+        seeded["backup_vault_name"], "demo-bucket", objects=5,
+    )
+
+
+def seed_dynamodb(endpoint_url: str, seeded: dict[str, Any]) -> None:
+    """A DynamoDB table with items and its recovery point, in the demo's vault."""
+    from tests.emulator.seed import seed_dynamodb_recovery_point
+
+    seeded["dynamodb"] = seed_dynamodb_recovery_point(
+        aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "dynamodb"), aws_client(endpoint_url, "iam"),
+        seeded["backup_vault_name"], "demo-table", items=5,
+    )
 
 
 def playbook_command(variables: dict[str, Any], playbook: str = "dr_drill.yml") -> list[str]:
@@ -251,6 +283,8 @@ def main() -> int:
         seeded["ec2"] = seed_ec2_recovery_point(aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "ec2"),
                                                 seeded["backup_vault_name"], seeded["iam_role_arn"])  # fmt: skip
         seeded["clusters"] = seed_cluster_recovery_points(endpoint_url, REGION, seeded["backup_vault_name"])
+        seed_dynamodb(endpoint_url, seeded)
+        seed_s3(endpoint_url, seeded)
         before = inventory(endpoint_url)
         variables = {
             "dr_targets": drill_targets(seeded),

@@ -38,14 +38,14 @@ CLUSTER_TYPES = sum(isinstance(d, ClusterDriver) for d in drivers.DRIVERS.values
 
 
 def test_registry_finds_drivers_by_type_in_any_case_and_by_arn():
-    assert drivers.RESOURCE_TYPES[:3] == ("EFS", "RDS", "Aurora") and {"EBS", "DocumentDB"} <= set(drivers.RESOURCE_TYPES)
+    assert drivers.RESOURCE_TYPES[:3] == ("EFS", "RDS", "Aurora") and {"EBS", "DocumentDB", "DynamoDB"} <= set(drivers.RESOURCE_TYPES)
     assert drivers.driver_for("efs") is EFS and drivers.driver_for(" AURORA ") is AURORA
-    assert drivers.driver_for("DynamoDB") is None and drivers.driver_for(None) is None
+    assert drivers.driver_for("Timestream") is None and drivers.driver_for(None) is None
     driver, ref = drivers.driver_for_arn("arn:aws:rds:eu-west-1:123456789012:cluster:orders-aurora")
     assert driver is AURORA and (ref.kind, ref.identifier) == ("rds-cluster", "orders-aurora")
     assert drivers.driver_for_arn("arn:aws:rds:us-east-1:123456789012:db:orders")[0] is RDS
     assert drivers.driver_for_arn("arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123abcd")[0] is EFS
-    for arn in ("arn:aws:s3:::bucket", "arn:aws:rds:us-east-1:123456789012:snapshot:s1", " arn:aws:rds:us-east-1:1:db:x", None):
+    for arn in ("arn:aws:sqs:us-east-1:123456789012:queue", "arn:aws:rds:us-east-1:123456789012:snapshot:s1", " arn:aws:rds:us-east-1:1:db:x", None):
         assert drivers.driver_for_arn(arn) is None
 
 

@@ -298,7 +298,7 @@ def test_rds_multi_az_drops_the_availability_zone_only() -> None:
     assert drop_unsupported_metadata_keys("RDS", single_az) == (single_az, [])
 
 
-@pytest.mark.parametrize("resource_type", ["RDS", "Aurora", None, "DynamoDB"])
+@pytest.mark.parametrize("resource_type", ["RDS", "Aurora", None, "Timestream"])
 def test_types_without_a_documented_rule_pass_through(resource_type) -> None:
     metadata = {"DBInstanceIdentifier": "prod-db", "Port": "5432", "AvailabilityZone": "us-east-1a"}
     kept, notes = drop_unsupported_metadata_keys(resource_type, metadata)

@@ -88,7 +88,7 @@ BAD_TARGETS = [
     pytest.param(efs(name="f" * 65), "name", "at most 64", id="efs-too-long"),
     pytest.param(efs(name=" files"), "name", "whitespace", id="efs-leading-space"),
     pytest.param(efs(name="files\t"), "name", "whitespace", id="efs-trailing-tab"),
-    pytest.param(rds(resource_type="DynamoDB"), "resource_type", "must be one of EFS, RDS, Aurora", id="type-other"),
+    pytest.param(rds(resource_type="Timestream"), "resource_type", "must be one of EFS, RDS, Aurora", id="type-other"),
     pytest.param(rds(resource_type="rds"), "resource_type", "did you mean 'RDS'", id="type-case"),
     pytest.param(rds(resource_type=None), "resource_type", "resource_type is required", id="type-missing"),
     pytest.param(rds(recovery_point_arn=None), "recovery_point_arn", "one of the following is required: recovery_point_arn, resource_arn", id="no-source"),

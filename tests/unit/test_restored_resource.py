@@ -99,7 +99,7 @@ def test_parse_restored_arn_kinds(arn, expected):
 @pytest.mark.parametrize(
     "arn",
     [
-        None, "", "fs-0123abcd", "arn:aws:s3:::prod-share",
+        None, "", "fs-0123abcd", "arn:aws:sqs:us-east-1:123456789012:prod-share",
         "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1",
         "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123",
         "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/prod-share",
@@ -528,7 +528,8 @@ def test_resource_exists(env):
     assert rr.resource_exists(env["client_for"], job["CreatedResourceArn"]) is False
     assert rr.resource_exists(env["client_for"], "arn:aws:rds:us-east-1:123456789012:db:nope") is False
     assert rr.resource_exists(env["client_for"], "arn:aws:rds:us-east-1:123456789012:cluster:nope") is False
-    assert rr.resource_exists(env["client_for"], "arn:aws:s3:::bucket") is None
+    assert rr.resource_exists(env["client_for"], "arn:aws:s3:::no-such-bucket") is False
+    assert rr.resource_exists(env["client_for"], "arn:aws:sqs:us-east-1:123456789012:queue") is None
     for code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "ValidationError"):
         denied = rr.lazy_clients(lambda service, code=code: _Denied(code))
         assert rr.resource_exists(denied, env["point"]["resource_arn"]) is None

@@ -15,14 +15,16 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.docdb import DocumentDbDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import EbsDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ec2 import Ec2Driver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.dynamodb import DynamoDBDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.efs import EfsDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.neptune import NeptuneDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.rds import RdsDriver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.s3 import S3Driver
 
 # In a stable order: listings, results and messages follow it.
 DRIVERS: dict[str, Driver] = {
     driver.resource_type: driver
-    for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DocumentDbDriver(), NeptuneDriver(), EbsDriver(), Ec2Driver())
+    for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DocumentDbDriver(), NeptuneDriver(), EbsDriver(), Ec2Driver(), DynamoDBDriver(), S3Driver())
 }
 RESOURCE_TYPES: tuple[str, ...] = tuple(DRIVERS)
 

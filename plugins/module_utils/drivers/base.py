@@ -128,6 +128,10 @@ class Driver(abc.ABC):
     settings_keys: tuple[str, ...] = ()  # usable_settings' keys ("tags" is everyone's)
     identity_key: Optional[str] = None  # the metadata key carrying the target name
     structured_keys: frozenset[str] = frozenset()  # lower-cased metadata keys AWS documents as JSON objects
+    # Whether a restore job of this type fails when CopySourceTagsToRestoredResource is set
+    # (AWS Backup developer guide, "Restore a backup": DynamoDB, S3 and others); the module
+    # refuses the option for such a type before any call.
+    refuses_copied_tags: bool = False
 
     # ---- plan side (no AWS)
 
@@ -144,8 +148,8 @@ class Driver(abc.ABC):
         return []
 
     def check_drill(self, target: dict[str, Any]) -> list[str]:
-        """Problems of the target in a drill only (one that would restore into existing resources,
-        which a drill must not delete); messages without the target label."""
+        """Problems of a target in a drill only (what a drill must never do with this type, such
+        as writing into an existing resource); messages without the target label."""
         return []
 
     def identity_applies(self, target: dict[str, Any]) -> bool:

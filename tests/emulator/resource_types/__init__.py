@@ -11,12 +11,15 @@ from .base import ResourceHandler
 from .docdb import DocumentDbHandler
 from .ebs import EbsHandler
 from .ec2 import Ec2Handler
+from .dynamodb import DynamoDBHandler
 from .efs import EfsHandler
 from .neptune import NeptuneHandler
 from .rds import RdsHandler
+from .s3 import S3Handler
 
 RESOURCE_HANDLERS: list[ResourceHandler] = [
     EfsHandler(), RdsHandler(), AuroraHandler(), DocumentDbHandler(), NeptuneHandler(), EbsHandler(), Ec2Handler(),
+    DynamoDBHandler(), S3Handler(),
 ]
 
 
