@@ -67,6 +67,8 @@ DOCUMENTED_RESOURCE_TYPES = (
 # "The maximum size of the restore metadata is 200 KB" (keys and values as sent; AWS Backup
 # developer guide, "Restore an Amazon EFS file system").
 MAX_METADATA_BYTES = 200 * 1024
+
+
 def _normalized_key(key: str) -> str:
     return re.sub(r"[-_.\s]", "", key).lower()
 

@@ -9,7 +9,7 @@ short_description: Mark, or delete, the resources a drill run's restore jobs cre
 version_added: 0.2.0
 description:
   - Works on what AWS Backup restore jobs created (DescribeRestoreJob C(CreatedResourceArn)), through the
-    collection's driver of the resource's type (today EFS file systems, RDS DB instances and Aurora DB clusters).
+    collection's driver of the resource's type (the types of the restore role's targets, see the README's table of resource types).
   - A run owns a resource when all of these hold - it is the C(CreatedResourceArn) of one of the run's restore jobs;
     it was created after that job started (so a job's source, an in-place target or any resource that existed
     before cannot be taken for its creation); the job did not restore in place (EFS C(newFileSystem=false));

@@ -10,9 +10,9 @@ version_added: 0.2.0
 description:
   - Lists the resources that carry the tag C(recovery.aws_backup:run-id), which
     M(recovery.aws_backup.restored_resource) puts on what a run's restore jobs created - of every type the
-    collection restores (today EFS file systems, RDS DB instances and Aurora DB clusters).
-  - One listing per resource type (DescribeFileSystems, DescribeDBInstances, DescribeDBClusters), whose answers
-    include the tags, so the cost does not grow with the number of resources.
+    collection restores (the types of the restore role's targets, see the README's table of resource types).
+  - One listing per resource type (DescribeFileSystems, DescribeDBInstances, DescribeDBClusters, ...); where a
+    type's listing leaves out the tags (DynamoDB tables, S3 buckets), one tag read per resource of that type.
   - With O(new_resources), also tells which identifiers the restores of a drill would create exist already
     (RV(taken)), the drill's preflight - one filtered lookup per kind of identifier, whatever the number of targets -
     and says which in RV(msg).

@@ -20,7 +20,6 @@ from tests.emulator import seed
 from tests.integration.test_restore_role_safety import ROLE, _processes_under, reports, role_vars
 
 
-
 def volumes(server: Any) -> set[str]:
     return {v["VolumeId"] for v in server.client("ec2").describe_volumes()["Volumes"]}
 

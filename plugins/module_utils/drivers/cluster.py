@@ -339,4 +339,3 @@ class ClusterDriver(rds.RdsTagged):
 
     def foreign_dependents(self, identifiers: list[str]) -> str:
         return f"the cluster has DB instances this run did not create ({', '.join(identifiers)})"
-

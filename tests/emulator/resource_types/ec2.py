@@ -118,9 +118,9 @@ class Ec2Handler(ResourceHandler):
         placement = json.loads(metadata_value(metadata, "Placement") or "{}")
         groups = json.loads(metadata_value(metadata, "SecurityGroupIds") or "[]")
         mappings = [{"DeviceName": image.root_device_name, "Ebs": {"SnapshotId": image.ebs_snapshot.id, "VolumeSize": 8, "DeleteOnTermination": True}}]
-        mappings += [{"DeviceName": d["DeviceName"], "Ebs": {"SnapshotId": d["SnapshotId"], "VolumeSize": d["VolumeSize"],
-                                                            "VolumeType": d["VolumeType"], "DeleteOnTermination": d["DeleteOnTermination"]}}
-                     for d in getattr(point, "ec2_data_volumes", [])]  # fmt: skip
+        for d in getattr(point, "ec2_data_volumes", []):
+            ebs = {"SnapshotId": d["SnapshotId"], "VolumeSize": d["VolumeSize"], "VolumeType": d["VolumeType"], "DeleteOnTermination": d["DeleteOnTermination"]}
+            mappings.append({"DeviceName": d["DeviceName"], "Ebs": ebs})
         try:
             reservation = ec2.run_instances(
                 image.id, 1, None, [],
