@@ -7,20 +7,15 @@ same drill twice restores twice, a drill stopped by SIGTERM is cleaned up later 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
 from typing import Any
 
-from tests.conftest import REPO_ROOT
 from tests.emulator.seed import create_docdb_cluster
 from tests.emulator.seed import seed_cluster_recovery_points
 from tests.integration.test_restore_role import inventory
 from tests.integration.test_restore_role_safety import ROLE
-from tests.integration.test_restore_role_safety import _processes_under
 from tests.integration.test_restore_role_safety import reports
 from tests.integration.test_restore_role_safety import role_vars
+from tests.integration.interrupted import stop_drill_while_it_waits, wait_until_restore_jobs_completed
 
 RUN_TAG = "recovery.aws_backup:run-id"
 
@@ -95,29 +90,8 @@ def test_a_cluster_drill_stopped_by_sigterm_is_cleaned_up_by_ownership(emulator_
     before = inventory(emulator_server)
     emulator_server.configure(restore_job_seconds=6)
     invocation = playbook_invocation(ROLE, role_vars(seeded, "drill", cluster_targets(seeded, "stopped")))
-    process = subprocess.Popen(invocation.command, cwd=REPO_ROOT, env=invocation.env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while not list(invocation.output_dir.glob("drill-*.journal.json")):
-            assert process.poll() is None and time.monotonic() < deadline, "the drill wrote no journal"
-            time.sleep(0.2)
-        time.sleep(1)  # inside the wait for the restore jobs
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    for pid in _processes_under(str(tmp_path)):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    backup = emulator_server.client("backup")
-    deadline = time.monotonic() + 60
-    while {j["Status"] for j in backup.list_restore_jobs()["RestoreJobs"]} != {"COMPLETED"}:
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    stop_drill_while_it_waits(invocation, tmp_path, seconds_into_the_wait=1)
+    wait_until_restore_jobs_completed(emulator_server)
     assert inventory(emulator_server) != before, "the restore jobs created their clusters, unmarked"
 
     emulator_server.configure(restore_job_seconds=0)

@@ -8,18 +8,14 @@ stopped by SIGTERM is cleaned up later by ownership. Both types go in one drill 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import REPO_ROOT
 from tests.emulator import seed
+from tests.integration.interrupted import stop_drill_while_it_waits, wait_until_restore_jobs_completed
 
 ROLE = Path(__file__).parent / "playbooks" / "restore_role" / "role.yml"
 
@@ -117,46 +113,13 @@ def test_the_same_drill_twice_restores_twice(emulator_server, run_playbook):
     assert inventory(emulator_server) == before
 
 
-def _processes_under(marker: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 def test_a_drill_stopped_by_sigterm_is_cleaned_up_later_by_ownership(emulator_server, run_playbook, playbook_invocation, tmp_path):
     seeded = seeded_points(emulator_server)
     before = inventory(emulator_server)
     emulator_server.configure(restore_job_seconds=6)
     invocation = playbook_invocation(ROLE, role_vars(seeded, "drill", both(seeded, "stopped")))
-    process = subprocess.Popen(invocation.command, cwd=REPO_ROOT, env=invocation.env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while not list(invocation.output_dir.glob("drill-*.journal.json")):
-            assert process.poll() is None and time.monotonic() < deadline, "the drill wrote no journal"
-            time.sleep(0.2)
-        time.sleep(1)  # inside the wait for the restore job
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    for pid in _processes_under(str(tmp_path)):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    backup = emulator_server.client("backup")
-    deadline = time.monotonic() + 60
-    while {j["Status"] for j in backup.list_restore_jobs()["RestoreJobs"]} != {"COMPLETED"}:
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    stop_drill_while_it_waits(invocation, tmp_path, seconds_into_the_wait=1)
+    wait_until_restore_jobs_completed(emulator_server)
     left = inventory(emulator_server)
     assert "orders-stopped" in left["tables"] and "reports-stopped" in left["buckets"], "the restore jobs carried on"
 

@@ -7,17 +7,13 @@ is cleaned up later by ownership."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.emulator import seed
-from tests.integration.test_restore_role_safety import ROLE, _processes_under, reports, role_vars
+from tests.integration.test_restore_role_safety import ROLE, reports, role_vars
+from tests.integration.interrupted import stop_drill_while_it_waits, wait_until_restore_jobs_completed
 
 
 def volumes(server: Any) -> set[str]:
@@ -100,29 +96,8 @@ def test_an_ebs_and_ec2_drill_stopped_by_sigterm_is_cleaned_up_by_ownership(emul
     before = inventory(emulator_server)
     emulator_server.configure(restore_job_seconds=8)
     invocation = playbook_invocation(ROLE, role_vars(seeded, "drill", [ebs_target(seeded, "stopped-data"), ec2_target(seeded, "stopped-app")]))
-    process = subprocess.Popen(invocation.command, cwd=REPO_ROOT, env=invocation.env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while not list(invocation.output_dir.glob("drill-*.journal.json")):
-            assert process.poll() is None and time.monotonic() < deadline, "the drill wrote no journal"
-            time.sleep(0.2)
-        time.sleep(1)
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    for pid in _processes_under(str(tmp_path)):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    backup = emulator_server.client("backup")
-    deadline = time.monotonic() + 60
-    while {j["Status"] for j in backup.list_restore_jobs()["RestoreJobs"]} != {"COMPLETED"}:
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    stop_drill_while_it_waits(invocation, tmp_path, seconds_into_the_wait=1)
+    wait_until_restore_jobs_completed(emulator_server)
     assert inventory(emulator_server) != before, "the restore jobs carried on and made a volume and an instance"
 
     emulator_server.configure(restore_job_seconds=1)

@@ -6,18 +6,14 @@ and in AWX's job events, and a drill stopped by SIGTERM then cleaned up. Real an
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.emulator.seed import seed_demo
 from tests.integration.test_restore_role import inventory
+from tests.integration.interrupted import stop_drill_while_it_waits, wait_until_restore_jobs_completed
 
 PLAYBOOKS = Path(__file__).parent / "playbooks" / "restore_role"
 ROLE = PLAYBOOKS / "role.yml"
@@ -178,19 +174,6 @@ def test_secret_metadata_never_reaches_awx_job_events_even_when_the_drill_fails(
         assert stats and "restore_report" in json.dumps(stats[-1].get("event_data", {}).get("artifact_data", {}))
 
 
-def _processes_under(marker: str) -> list[int]:
-    """Pids whose command line mentions marker (this test's temporary directory)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 def test_a_drill_stopped_by_sigterm_is_cleaned_up_later_by_ownership(emulator_server, run_playbook, playbook_invocation, tmp_path):
     seeded = seed_demo(emulator_server.endpoint_url)
     before = inventory(emulator_server)
@@ -201,34 +184,11 @@ def test_a_drill_stopped_by_sigterm_is_cleaned_up_later_by_ownership(emulator_se
                {"name": "stopped-aurora", "resource_type": "Aurora", "backup_vault_name": seeded["backup_vault_name"],
                 "recovery_point_arn": seeded["aurora"]["recovery_point_arn"]}]  # fmt: skip
     invocation = playbook_invocation(ROLE, role_vars(seeded, "drill", targets))
-    process = subprocess.Popen(invocation.command, cwd=REPO_ROOT, env=invocation.env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while not list(invocation.output_dir.glob("drill-*.journal.json")):
-            assert process.poll() is None and time.monotonic() < deadline, "the drill wrote no journal"
-            time.sleep(0.2)
-        time.sleep(2)  # inside the wait for the restore jobs
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    # As when AWX removes a cancelled job's container: nothing of the run survives on the
-    # controller, not even the background (async) waits that would have marked the resources.
-    for pid in _processes_under(str(tmp_path)):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    stop_drill_while_it_waits(invocation, tmp_path, seconds_into_the_wait=2)
     assert not list(invocation.output_dir.glob("drill-*[0-9a-f].json")), "a stopped drill writes no report"
 
     # The restore jobs carry on in AWS and create their resources, unmarked.
-    backup = emulator_server.client("backup")
-    deadline = time.monotonic() + 60
-    while {j["Status"] for j in backup.list_restore_jobs()["RestoreJobs"]} != {"COMPLETED"}:
-        assert time.monotonic() < deadline
-        time.sleep(1)
+    wait_until_restore_jobs_completed(emulator_server)
     assert inventory(emulator_server) != before
 
     # The next drill reports them, and a cleanup deletes them, by ownership.
