@@ -63,10 +63,16 @@ class AuroraHandler(ResourceHandler):
             source_snapshot_id=_snapshot_identifier(job),
         )
 
+    # A backup's restore metadata (GetRecoveryPointRestoreMetadata): the cluster's settings under
+    # the names of its service's RestoreDBClusterFromSnapshot (see RdsHandler), only the keys that
+    # call takes (KmsKeyId yes, StorageEncrypted no).
+    source_metadata_keys: tuple[str, ...] = (
+        "DBClusterIdentifier", "Engine", "EngineVersion", "EngineMode", "Port", "DBSubnetGroupName", "VpcSecurityGroupIds",
+        "AvailabilityZones", "DatabaseName", "CopyTagsToSnapshot", "DeletionProtection", "EnableIAMDatabaseAuthentication", "KmsKeyId",
+    )  # fmt: skip
+
     def source_metadata(self, cluster: Any) -> dict[str, str]:
-        # In RestoreDBClusterFromSnapshot's parameter names (see RdsHandler); only keys that
-        # call takes (KmsKeyId yes, StorageEncrypted no).
-        return {
+        settings = {
             "DBClusterIdentifier": cluster.db_cluster_identifier,
             "Engine": cluster.engine,
             "EngineVersion": cluster.engine_version,
@@ -76,11 +82,13 @@ class AuroraHandler(ResourceHandler):
             "VpcSecurityGroupIds": _json_list(cluster._vpc_security_group_ids),
             "AvailabilityZones": _json_list(cluster.availability_zones),
             "DatabaseName": cluster.database_name or "",
+            "DBClusterParameterGroupName": cluster.parameter_group or "",
             "CopyTagsToSnapshot": _str_bool(cluster.copy_tags_to_snapshot),
             "DeletionProtection": _str_bool(cluster.deletion_protection),
             "EnableIAMDatabaseAuthentication": _str_bool(cluster.iam_auth),
             "KmsKeyId": cluster.kms_key_id if cluster.storage_encrypted else "",
         }
+        return {key: settings[key] for key in self.source_metadata_keys}
 
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         _validate_rds_metadata(metadata, "DBClusterIdentifier")
