@@ -34,6 +34,18 @@ class BackupErrorHandler(AWSErrorHandler):
         return aws_error_code("ResourceNotFoundException")
 
 
+def missing_when(*codes: str) -> type[BackupErrorHandler]:
+    """A BackupErrorHandler for one service, whose list and deletion handlers take these AWS error
+    codes (its "not found" answers) as "not there"."""
+
+    class ServiceErrorHandler(BackupErrorHandler):
+        @classmethod
+        def _is_missing(cls):
+            return aws_error_code(list(codes))
+
+    return ServiceErrorHandler
+
+
 def aws_error_code(codes: str | list[str]) -> type[Exception]:
     """amazon.aws's is_boto3_error_code, imported when an error is matched: importing it loads boto3,
     which the role's filters (Ansible loads them afresh for every task) share these files with

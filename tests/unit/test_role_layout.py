@@ -101,3 +101,17 @@ def test_the_roles_argument_spec_declares_every_drivers_target_options_and_types
             assert not drivers.base.given(declared.get("default")), name
         else:
             assert declared.get("default") == default, name
+
+
+def test_the_roles_filters_load_without_boto3():
+    """Ansible loads a filter plugin afresh in every task's worker process: importing boto3 there
+    would cost every task of the role about a tenth of a second."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; import ansible_collections.recovery.aws_backup.plugins.filter.restore; "
+            "print(sorted(m for m in ('boto3', 'botocore.config', 'ansible_collections.amazon.aws.plugins.module_utils.botocore') if m in sys.modules))")  # fmt: skip
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO,  # noqa: S603
+                            env={"PYTHONPATH": os.pathsep.join(sys.path), "PATH": "/usr/bin:/bin"}).stdout.strip()  # fmt: skip
+    assert loaded == "[]"

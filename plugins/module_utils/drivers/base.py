@@ -23,6 +23,8 @@ from typing import Any, Callable, Optional
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
@@ -107,6 +109,16 @@ def aware(value: Any) -> Optional[datetime]:
 def paginate(client: Any, operation: str, result_key: str, **params: Any) -> list[dict[str, Any]]:
     # Paginators cannot take aws_retry; the decorator retries the whole listing instead.
     return client.get_paginator(operation).paginate(**params).build_full_result().get(result_key, [])
+
+
+def arn_ref(arn: str, service: str, resource_type: str, identifier: str, kind: str) -> Optional[Ref]:
+    """The Ref of `arn` when it names the service's resource_type with an identifier matching the
+    regular expression `identifier`; else None."""
+    details = parse_aws_arn(arn) or {}
+    found = details.get("resource_id") or ""
+    if details.get("service") == service and details.get("resource_type") == resource_type and re.fullmatch(identifier, found):
+        return Ref(arn, kind, found)
+    return None
 
 
 def given(value: Any) -> bool:

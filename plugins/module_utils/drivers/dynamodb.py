@@ -30,9 +30,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import aws_error_code
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import missing_when
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 KIND = "dynamodb-table"
@@ -57,10 +56,7 @@ _STUCK_STATES = ("INACCESSIBLE_ENCRYPTION_CREDENTIALS", "ARCHIVING", "ARCHIVED")
 _BACKUP_ARN = re.compile(r"arn:[\w-]+:dynamodb:[\w-]+:\d{12}:table/[^/]+/backup/[\w.\-]+")
 
 
-class _Errors(BackupErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        return aws_error_code(["ResourceNotFoundException", "TableNotFoundException", "BackupNotFoundException"])
+_Errors = missing_when("ResourceNotFoundException", "TableNotFoundException", "BackupNotFoundException")
 
 
 @_Errors.list_error_handler("describe the table", None)

@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import arn_ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
@@ -29,9 +29,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import aws_error_code
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import missing_when
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 KIND = "ebs-volume"
@@ -55,10 +54,7 @@ _GONE_STATES = ("deleting", "deleted")
 _STUCK_STATES = ("error",)
 
 
-class _Errors(BackupErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        return aws_error_code(["InvalidVolume.NotFound", "InvalidSnapshot.NotFound"])
+_Errors = missing_when("InvalidVolume.NotFound", "InvalidSnapshot.NotFound")
 
 
 @_Errors.list_error_handler("describe the EBS volumes", [])
@@ -220,11 +216,7 @@ class EbsDriver(Driver):
     # ---- AWS side
 
     def parse_arn(self, arn: str) -> Optional[Ref]:
-        details = parse_aws_arn(arn) or {}
-        identifier = details.get("resource_id") or ""
-        if details.get("service") == "ec2" and details.get("resource_type") == "volume" and re.fullmatch(r"vol-[0-9a-f]+", identifier):
-            return Ref(arn, KIND, identifier)
-        return None
+        return arn_ref(arn, "ec2", "volume", r"vol-[0-9a-f]+", KIND)
 
     def _with_backed_up_size(self, client_for: ClientFor, raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
         # The backed-up size is the snapshot's VolumeSize (the volume's own SnapshotId, the

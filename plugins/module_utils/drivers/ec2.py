@@ -17,11 +17,9 @@ the instance is the run's), then any run's volume left detached."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any, Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import JOB_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
@@ -29,6 +27,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import arn_ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import aware
@@ -40,9 +39,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import create_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import find_named
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import name_problems
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import aws_error_code
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import missing_when
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 KIND = "ec2-instance"
@@ -58,10 +56,7 @@ _GONE_STATES = ("shutting-down", "terminated")
 _STUCK_STATES = ("stopped", "stopping")
 
 
-class _Errors(BackupErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        return aws_error_code(["InvalidInstanceID.NotFound", "InvalidAMIID.NotFound", "InvalidSnapshot.NotFound", "InvalidVolume.NotFound"])
+_Errors = missing_when("InvalidInstanceID.NotFound", "InvalidAMIID.NotFound", "InvalidSnapshot.NotFound", "InvalidVolume.NotFound")
 
 
 @_Errors.list_error_handler("describe the EC2 instances", [])
@@ -215,11 +210,7 @@ class Ec2Driver(Driver):
     # ---- AWS side
 
     def parse_arn(self, arn: str) -> Optional[Ref]:
-        details = parse_aws_arn(arn) or {}
-        identifier = details.get("resource_id") or ""
-        if details.get("service") == "ec2" and details.get("resource_type") == "instance" and re.fullmatch(r"i-[0-9a-f]+", identifier):
-            return Ref(arn, KIND, identifier)
-        return None
+        return arn_ref(arn, "ec2", "instance", r"i-[0-9a-f]+", KIND)
 
     def describe(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
         return self.describe_many(client_for, [ref])[ref.identifier.lower()]

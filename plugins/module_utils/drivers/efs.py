@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any, Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import arn_ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import as_bool
@@ -32,8 +31,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import aws_error_code
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import missing_when
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 
 KIND = "efs"
@@ -73,10 +71,7 @@ _GONE_STATES = ("deleting", "deleted")
 _STUCK_STATES = ("error",)
 
 
-class _Errors(BackupErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        return aws_error_code(["FileSystemNotFound", "MountTargetNotFound"])
+_Errors = missing_when("FileSystemNotFound", "MountTargetNotFound")
 
 
 @_Errors.list_error_handler("describe the file system", None)
@@ -326,11 +321,7 @@ class EfsDriver(Driver):
     # ---- AWS side
 
     def parse_arn(self, arn: str) -> Optional[Ref]:
-        details = parse_aws_arn(arn) or {}
-        identifier = details.get("resource_id") or ""
-        if details.get("service") == "elasticfilesystem" and details.get("resource_type") == "file-system" and re.fullmatch(r"fs-[0-9a-f]+", identifier):
-            return Ref(arn, KIND, identifier)
-        return None
+        return arn_ref(arn, "elasticfilesystem", "file-system", r"fs-[0-9a-f]+", KIND)
 
     def _describe_any(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
         return _describe_file_system(client_for("efs"), ref.identifier)

@@ -27,9 +27,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import aws_error_code
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import missing_when
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 KIND = "s3-bucket"
@@ -64,10 +63,7 @@ def bucket_reasons(name: str) -> list[str]:
     return reasons
 
 
-class _Errors(BackupErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        return aws_error_code(["NoSuchBucket", "NoSuchTagSet", "404", "NotFound"])
+_Errors = missing_when("NoSuchBucket", "NoSuchTagSet", "404", "NotFound")
 
 
 @_Errors.common_error_handler("list the buckets")
