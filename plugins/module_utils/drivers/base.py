@@ -140,6 +140,13 @@ class Driver(abc.ABC):
     settings_keys: tuple[str, ...] = ()  # usable_settings' keys ("tags" is everyone's)
     identity_key: Optional[str] = None  # the metadata key carrying the target name
     structured_keys: frozenset[str] = frozenset()  # lower-cased metadata keys AWS documents as JSON objects
+    # The keys StartRestoreJob takes for this type (lower case) and the page that documents them: a
+    # recovery point's own keys outside them are dropped (dropped_source_keys). None: no such list.
+    restore_keys: Optional[frozenset[str]] = None
+    restore_keys_source: str = ""
+    # The metadata key whose value false restores into an existing resource (EFS newFileSystem, S3
+    # NewBucket); only the user may choose that, never a recovery point's metadata. None: none.
+    new_resource_key: Optional[str] = None
     # Whether a restore job of this type fails when CopySourceTagsToRestoredResource is set
     # (AWS Backup developer guide, "Restore a backup": DynamoDB, S3 and others); the module
     # refuses the option for such a type before any call.
@@ -203,8 +210,12 @@ class Driver(abc.ABC):
         return []
 
     def in_place(self, metadata: dict[str, Any]) -> bool:
-        """Whether a restore job's metadata restored into an existing resource."""
-        return False
+        """Whether a restore job's metadata restored into an existing resource (new_resource_key
+        false; AWS reads metadata keys case-insensitively)."""
+        if self.new_resource_key is None:
+            return False
+        wanted = self.new_resource_key.lower()
+        return any(str(k).lower() == wanted and str(v).strip().lower() == "false" for k, v in metadata.items())
 
     # ---- restore metadata (what StartRestoreJob is sent; keys are matched case-insensitively, as AWS reads them)
 
@@ -212,12 +223,20 @@ class Driver(abc.ABC):
         """(key, why) for each key of a recovery point's own metadata that StartRestoreJob must not
         receive for this type. The reasons name keys, never values: values may be secrets. None
         without a documented rule: nothing is dropped on a guess."""
-        return []
+        if self.restore_keys is None:
+            return []
+        why = f"StartRestoreJob does not take it for {self.resource_type} (see {self.restore_keys_source})"
+        return [(key, why) for key in metadata if key.lower() not in self.restore_keys]
 
     def source_metadata(self, base: dict[str, str], user_metadata: dict[str, str]) -> dict[str, str]:
         """The recovery point's metadata as a restore starts from it, before the user's own
-        metadata goes on top: what only the user may choose is set back to this type's default."""
-        return dict(base)
+        metadata goes on top: what only the user may choose is set back to this type's default
+        (new_resource_key to true: a new resource)."""
+        result = dict(base)
+        key = find_key(result, self.new_resource_key) if self.new_resource_key is not None else None
+        if key is not None and find_key(user_metadata, self.new_resource_key) is None:
+            result[key] = "true"
+        return result
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         """The rules AWS documents for this type, on converted metadata: returns it normalised, or

@@ -96,6 +96,8 @@ def _delete_table(client: Any, table_name: str) -> None:
 
 class DynamoDBDriver(Driver):
     resource_type = "DynamoDB"
+    restore_keys = RESTORE_KEYS
+    restore_keys_source = _RESTORE_KEYS_SOURCE
     services = ("dynamodb",)
     kinds = (KIND,)
     identifier_kinds = (KIND,)
@@ -140,13 +142,6 @@ class DynamoDBDriver(Driver):
         return [(KIND, name)]
 
     # ---- restore metadata
-
-    def dropped_source_keys(self, metadata: dict[str, str]) -> list[tuple[str, str]]:
-        return [
-            (key, f"StartRestoreJob does not take it for DynamoDB (see {_RESTORE_KEYS_SOURCE})")
-            for key in metadata
-            if key.lower() not in RESTORE_KEYS
-        ]
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         result = dict(metadata)

@@ -165,6 +165,9 @@ def _id_list_problem(option: str, value: Any) -> Optional[str]:
 
 class EfsDriver(Driver):
     resource_type = "EFS"
+    restore_keys = RESTORE_KEYS
+    restore_keys_source = _RESTORE_KEYS_SOURCE
+    new_resource_key = "newFileSystem"
     services = ("efs",)
     kinds = (KIND,)
     identity_key = "CreationToken"
@@ -267,29 +270,7 @@ class EfsDriver(Driver):
             )
         return problems
 
-    def in_place(self, metadata: dict[str, Any]) -> bool:
-        # An in-place restore writes into an existing file system (newFileSystem false); AWS reads
-        # metadata keys case-insensitively.
-        return any(str(k).lower() == "newfilesystem" and str(v).strip().lower() == "false" for k, v in metadata.items())
-
     # ---- restore metadata
-
-    def dropped_source_keys(self, metadata: dict[str, str]) -> list[tuple[str, str]]:
-        return [
-            (key, f"StartRestoreJob does not accept it for EFS (see {_RESTORE_KEYS_SOURCE})")
-            for key in metadata
-            if key.lower() not in RESTORE_KEYS
-        ]
-
-    def source_metadata(self, base: dict[str, str], user_metadata: dict[str, str]) -> dict[str, str]:
-        # An EFS restore is never in place unless the user's own metadata says so: a recovery
-        # point's metadata may carry newFileSystem false (a restore into the source file system),
-        # which only the user may choose.
-        result = dict(base)
-        base_new_key = find_key(result, "newFileSystem")
-        if base_new_key is not None and find_key(user_metadata, "newFileSystem") is None:
-            result[base_new_key] = "true"
-        return result
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         # Boolean values are normalized to "true"/"false".

@@ -132,6 +132,9 @@ def _exists(client: Any, bucket: str) -> bool:
 
 class S3Driver(Driver):
     resource_type = "S3"
+    restore_keys = RESTORE_KEYS
+    restore_keys_source = _RESTORE_KEYS_SOURCE
+    new_resource_key = "NewBucket"
     services = ("s3",)
     kinds = (KIND,)
     identifier_kinds = (KIND,)
@@ -182,25 +185,7 @@ class S3Driver(Driver):
     def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
         return [(KIND, name)]
 
-    def in_place(self, metadata: dict[str, Any]) -> bool:
-        return any(str(k).lower() == "newbucket" and str(v).strip().lower() == "false" for k, v in metadata.items())
-
     # ---- restore metadata
-
-    def dropped_source_keys(self, metadata: dict[str, str]) -> list[tuple[str, str]]:
-        return [
-            (key, f"StartRestoreJob does not take it for S3 (see {_RESTORE_KEYS_SOURCE})")
-            for key in metadata
-            if key.lower() not in RESTORE_KEYS
-        ]
-
-    def source_metadata(self, base: dict[str, str], user_metadata: dict[str, str]) -> dict[str, str]:
-        # Restoring into an existing bucket is the user's choice only, never the recovery point's.
-        result = dict(base)
-        key = find_key(result, "NewBucket")
-        if key is not None and find_key(user_metadata, "NewBucket") is None:
-            result[key] = "true"
-        return result
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         result = dict(metadata)
