@@ -459,3 +459,15 @@ def test_copies_are_deleted_by_copy_job_id_and_carry_their_names(aws, capsys):
     assert not result.get("failed"), result
     assert result["copies"] == [{"name": "share", "copy_job_id": unknown, "status": "not found"}]
     assert aws.calls("backup") == {"DescribeCopyJob": 1}
+
+
+def test_no_driver_drops_a_key_its_type_documents():
+    """A recovery point's own metadata keeps every key its type's StartRestoreJob documents (only
+    the others are dropped, with a reason)."""
+    for driver in drivers.DRIVERS.values():
+        documented = set(driver.restore_keys or ()) | set(getattr(driver, "restore_key_types", None) or ())
+        metadata = {key: "x" for key in documented}
+        assert driver.dropped_source_keys(metadata) == [], driver.resource_type
+        if driver.restore_keys is not None:
+            assert driver.dropped_source_keys({"NotAKey": "x"}) == [("NotAKey", f"StartRestoreJob does not take it for {driver.resource_type} "
+                                                                                 f"(see {driver.restore_keys_source})")]  # fmt: skip

@@ -337,6 +337,13 @@ def differs(facts: dict[str, Any], field_name: str, want: Any, problems: list[st
         problems.append(f"{field_name} is {facts.get(field_name)!r}, expected {want!r}")
 
 
+def differs_where_expected(facts: dict[str, Any], expected: dict[str, Any], field_names: tuple[str, ...], problems: list[str]) -> None:
+    """differs for each of field_names that `expected` holds (what the target asked for)."""
+    for field_name in field_names:
+        if field_name in expected:
+            differs(facts, field_name, expected[field_name], problems)
+
+
 def as_bool(value: Any) -> Any:
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"

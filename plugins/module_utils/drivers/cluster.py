@@ -98,7 +98,7 @@ class ClusterDriver(rds.RdsTagged):
     checks_engine = False  # whether validation compares the Engine with the type's
     # The keys of the service's RestoreDBClusterFromSnapshot and their types ("str", "int", "bool",
     # "list"), for check_metadata; None: no rule is applied (the type's keys are not checked).
-    restore_keys: Optional[dict[str, str]] = None
+    restore_key_types: Optional[dict[str, str]] = None
     restore_source = ""  # the API reference page of those keys
     services = ("rds",)
     kinds = (KIND,)
@@ -193,7 +193,7 @@ class ClusterDriver(rds.RdsTagged):
         """DBClusterIdentifier and Engine are required members of RestoreDBClusterFromSnapshot;
         the engine must be the type's; booleans become "true"/"false", integers must be digits,
         lists JSON arrays of strings (as restore testing writes them)."""
-        if self.restore_keys is None:
+        if self.restore_key_types is None:
             return dict(metadata)
         result = dict(metadata)
         for name in ("DBClusterIdentifier", "Engine"):
@@ -207,7 +207,7 @@ class ClusterDriver(rds.RdsTagged):
         key = find_key(result, "Engine")
         if not engine_matches(result[key], self.engines):  # type: ignore[index]
             raise InputError(f"metadata.{key} is {result[key]!r}: a {self.label} cluster's engine is {' or '.join(self.engines)}")  # type: ignore[index]
-        for name, kind in self.restore_keys.items():
+        for name, kind in self.restore_key_types.items():
             key = find_key(result, name)
             if key is not None:
                 result[key] = _typed_value(key, result[key], kind)

@@ -29,7 +29,7 @@ class DocumentDbDriver(ClusterDriver):
     # (DocumentDB CreateDBCluster Engine).
     engines = ("docdb",)
     checks_engine = True
-    restore_keys = {
+    restore_key_types = {
         "DBClusterIdentifier": "str", "Engine": "str", "AvailabilityZones": "list", "EngineVersion": "str", "Port": "int",
         "DBSubnetGroupName": "str", "VpcSecurityGroupIds": "list", "KmsKeyId": "str", "EnableCloudwatchLogsExports": "list",
         "DeletionProtection": "bool", "DBClusterParameterGroupName": "str", "StorageType": "str", "NetworkType": "str",

@@ -24,6 +24,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs_where_expected
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
@@ -279,9 +280,7 @@ class EbsDriver(Driver):
             problems.append(f"the backed-up size was not read: snapshot {facts.get('snapshot_id')!r} of the volume was not found")
         else:
             differs(facts, "size", backed_up, problems)
-        for field_name in ("volume_type", "availability_zone"):
-            if field_name in expected:
-                differs(facts, field_name, expected[field_name], problems)
+        differs_where_expected(facts, expected, ("volume_type", "availability_zone"), problems)
         return problems
 
     def delete_step(

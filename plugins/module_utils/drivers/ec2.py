@@ -31,7 +31,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import aware
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs_where_expected
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
@@ -324,9 +324,7 @@ class Ec2Driver(Driver):
         missing = sorted(mapped - {v.get("volume_id") for v in volumes})
         if missing:
             problems.append(f"volumes of the block device mappings not found: {', '.join(missing)}")
-        for field_name in ("instance_type", "subnet_id"):
-            if field_name in expected:
-                differs(facts, field_name, expected[field_name], problems)
+        differs_where_expected(facts, expected, ("instance_type", "subnet_id"), problems)
         return problems
 
     def delete_step(

@@ -25,6 +25,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import as_bool
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs_where_expected
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
@@ -366,9 +367,7 @@ class EfsDriver(Driver):
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []
         differs(facts, "life_cycle_state", "available", problems)
-        for field_name in ("encrypted", "creation_token", "performance_mode"):
-            if field_name in expected:
-                differs(facts, field_name, expected[field_name], problems)
+        differs_where_expected(facts, expected, ("encrypted", "creation_token", "performance_mode"), problems)
         return problems
 
     def delete_step(

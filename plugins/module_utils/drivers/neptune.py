@@ -28,7 +28,7 @@ class NeptuneDriver(ClusterDriver):
     # "Valid Values: neptune" (Neptune CreateDBCluster Engine).
     engines = ("neptune",)
     checks_engine = True
-    restore_keys = {
+    restore_key_types = {
         "DBClusterIdentifier": "str", "Engine": "str", "AvailabilityZones": "list", "EngineVersion": "str", "Port": "int",
         "DBSubnetGroupName": "str", "DatabaseName": "str", "OptionGroupName": "str", "VpcSecurityGroupIds": "list",
         "KmsKeyId": "str", "EnableIAMDatabaseAuthentication": "bool", "EnableCloudwatchLogsExports": "list",
