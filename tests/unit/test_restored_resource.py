@@ -840,7 +840,7 @@ def test_a_resource_in_a_state_it_does_not_leave_fails_at_once(rds_env, lifecycl
     lifecycle.db_instance("orders-drill", "incompatible-restore")
     fake = FakeTime()
     (result,) = rr.ensure_marked(env["client_for"], RUN, [job["RestoreJobId"]], wait_until_usable=True, **fake.kwargs())
-    assert result["status"] == "failed: DB instance orders-drill is incompatible-restore, which it does not leave by itself"
+    assert result["status"] == "failed: DB instance orders-drill is in state incompatible-restore, which it does not leave by itself"
     assert fake.slept == [] and result["facts"]["db_instance_status"] == "incompatible-restore"
 
 

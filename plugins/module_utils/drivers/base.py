@@ -26,6 +26,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
 ClientFor = Callable[[str], Any]
@@ -79,6 +80,14 @@ class Step:
     @classmethod
     def stuck(cls, detail: str) -> "Step":
         return cls("stuck", detail)
+
+    @classmethod
+    def by_state(cls, noun: str, state: Any, usable: tuple[str, ...], stuck: tuple[str, ...], check_mode: bool, waiting: str) -> "Step":
+        """For a resource usable once its state is one of `usable`: stuck in one of `stuck` (AWS
+        does not leave them by itself), else pending (`waiting` names what is awaited)."""
+        if state in stuck:
+            return cls.stuck(f"{noun} is in state {state}, which it does not leave by itself")
+        return cls.done() if state in usable or check_mode else cls.pending(f"{waiting} {state}")
 
 
 # ---- shared helpers ------------------------------------------------------------------------
@@ -335,6 +344,32 @@ def raw_facts(raw: dict[str, Any], tag_key: str) -> dict[str, Any]:
 def differs(facts: dict[str, Any], field_name: str, want: Any, problems: list[str]) -> None:
     if facts.get(field_name) != want:
         problems.append(f"{field_name} is {facts.get(field_name)!r}, expected {want!r}")
+
+
+def required_metadata(metadata: dict[str, str], name: str, why: str) -> str:
+    """The key of metadata that is `name` (matched case-insensitively), refused naming it when it
+    is missing or empty; `why` ends the message."""
+    key = find_key(metadata, name)
+    if key is None or not str(metadata[key]).strip():
+        raise InputError(f"metadata.{name} is required {why}")
+    return key
+
+
+def boolean_metadata(metadata: dict[str, str], names: Any) -> None:
+    """Each of `names` that metadata has (matched case-insensitively) as "true" or "false", in
+    place; anything else is refused naming metadata.<key>."""
+    for name in names:
+        key = find_key(metadata, name)
+        if key is not None:
+            lowered = metadata[key].strip().lower()
+            if lowered not in ("true", "false"):
+                raise InputError(f"metadata.{key} must be a boolean (true or false), got {metadata[key]!r}")
+            metadata[key] = lowered
+
+
+def name_tags(name: str, recovery_point_arn: Optional[str]) -> dict[str, str]:
+    """The tags a restored resource named by its Name tag gets: Name, and the point it came from."""
+    return {"Name": name, **({"restored-from": recovery_point_arn} if recovery_point_arn else {})}
 
 
 def differs_where_expected(facts: dict[str, Any], expected: dict[str, Any], field_names: tuple[str, ...], problems: list[str]) -> None:

@@ -90,6 +90,16 @@ def _instance_count(target: dict[str, Any]) -> int:
     return int(count) if isinstance(count, int) and not isinstance(count, bool) and count >= 1 else 1
 
 
+# The keys DocumentDB's and Neptune's RestoreDBClusterFromSnapshot both take, with their types (each
+# service's API reference; each driver adds its own).
+SHARED_RESTORE_KEY_TYPES = {
+    "DBClusterIdentifier": "str", "Engine": "str", "AvailabilityZones": "list", "EngineVersion": "str", "Port": "int",
+    "DBSubnetGroupName": "str", "VpcSecurityGroupIds": "list", "KmsKeyId": "str", "EnableCloudwatchLogsExports": "list",
+    "DeletionProtection": "bool", "DBClusterParameterGroupName": "str", "StorageType": "str", "NetworkType": "str",
+    "CopyTagsToSnapshot": "bool",
+}  # fmt: skip
+
+
 class ClusterDriver(rds.RdsTagged):
     """A DB cluster type; subclasses name the type, its engines and its instance class default."""
 

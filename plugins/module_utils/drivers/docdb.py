@@ -17,6 +17,7 @@ one (MasterUserPassword, say) is still masked wherever metadata is shown (metada
 
 from __future__ import annotations
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import SHARED_RESTORE_KEY_TYPES
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import ClusterDriver
 
 RESTORE_SOURCE = "https://docs.aws.amazon.com/documentdb/latest/developerguide/API_RestoreDBClusterFromSnapshot.html"
@@ -29,10 +30,5 @@ class DocumentDbDriver(ClusterDriver):
     # (DocumentDB CreateDBCluster Engine).
     engines = ("docdb",)
     checks_engine = True
-    restore_key_types = {
-        "DBClusterIdentifier": "str", "Engine": "str", "AvailabilityZones": "list", "EngineVersion": "str", "Port": "int",
-        "DBSubnetGroupName": "str", "VpcSecurityGroupIds": "list", "KmsKeyId": "str", "EnableCloudwatchLogsExports": "list",
-        "DeletionProtection": "bool", "DBClusterParameterGroupName": "str", "StorageType": "str", "NetworkType": "str",
-        "CopyTagsToSnapshot": "bool",
-    }  # fmt: skip
+    restore_key_types = SHARED_RESTORE_KEY_TYPES
     restore_source = RESTORE_SOURCE

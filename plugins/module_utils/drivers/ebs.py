@@ -25,6 +25,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs_where_expected
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import name_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
@@ -161,10 +162,7 @@ class EbsDriver(Driver):
         return expected
 
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
-        tags = {"Name": name}
-        if recovery_point_arn:
-            tags["restored-from"] = recovery_point_arn
-        return {"tags": tags}
+        return {"tags": name_tags(name, recovery_point_arn)}
 
     def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
         return [(NAME_KIND, name)]
@@ -262,10 +260,7 @@ class EbsDriver(Driver):
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
-        state = raw.get("State")
-        if state in _STUCK_STATES:
-            return Step.stuck(f"{self.noun(ref)} is in state {state}, which it does not leave by itself")
-        return Step.done() if state in ("available", "in-use") or check_mode else Step.pending(f"volume {state}")
+        return Step.by_state(self.noun(ref), raw.get("State"), ("available", "in-use"), _STUCK_STATES, check_mode, "volume")
 
     def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
         return raw_facts(raw, "Tags")

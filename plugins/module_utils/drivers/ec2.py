@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import boolean_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import JOB_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
@@ -32,6 +33,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import aware
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs_where_expected
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import name_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
@@ -173,10 +175,7 @@ class Ec2Driver(Driver):
         return expected
 
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
-        tags = {"Name": name}
-        if recovery_point_arn:
-            tags["restored-from"] = recovery_point_arn
-        return {"tags": tags}
+        return {"tags": name_tags(name, recovery_point_arn)}
 
     def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
         return [(NAME_KIND, name)]
@@ -185,13 +184,7 @@ class Ec2Driver(Driver):
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         result = dict(metadata)
-        for name in BOOLEAN_KEYS:
-            key = find_key(result, name)
-            if key is not None:
-                lowered = result[key].strip().lower()
-                if lowered not in ("true", "false"):
-                    raise InputError(f"metadata.{key} must be a boolean (true or false), got {result[key]!r}")
-                result[key] = lowered
+        boolean_metadata(result, BOOLEAN_KEYS)
         key = find_key(result, "SecurityGroupIds")
         if key is not None:
             _json_list(key, result[key])

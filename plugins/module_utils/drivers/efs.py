@@ -15,6 +15,8 @@ import json
 from typing import Any, Optional
 
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import boolean_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import required_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
@@ -26,6 +28,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import as_bool
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs_where_expected
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import name_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
@@ -115,13 +118,6 @@ def _delete_file_system(client: Any, file_system_id: str) -> None:
 @_Errors.common_error_handler("tag the file system")
 def _tag_file_system(client: Any, file_system_id: str, tags: dict[str, str]) -> None:
     client.tag_resource(aws_retry=True, ResourceId=file_system_id, Tags=tag_list(tags))
-
-
-def _boolean_text(key: str, value: str) -> str:
-    lowered = value.strip().lower()
-    if lowered not in ("true", "false"):
-        raise InputError(f"metadata.{key} must be a boolean (true or false), got {value!r}")
-    return lowered
 
 
 def _items_to_restore(key: str, value: str) -> list[Any]:
@@ -251,10 +247,7 @@ class EfsDriver(Driver):
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
         if target.get("in_place"):
             return {}
-        tags = {"Name": name}
-        if recovery_point_arn:
-            tags["restored-from"] = recovery_point_arn
-        settings: dict[str, Any] = {"tags": tags}
+        settings: dict[str, Any] = {"tags": name_tags(name, recovery_point_arn)}
         if target.get("subnet_ids"):
             settings["subnet_ids"] = list(target["subnet_ids"])
             if target.get("security_group_ids"):
@@ -276,13 +269,8 @@ class EfsDriver(Driver):
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         # Boolean values are normalized to "true"/"false".
         result = dict(metadata)
-        fs_key = find_key(result, "file-system-id")
-        if fs_key is None or not result[fs_key].strip():
-            raise InputError("metadata.file-system-id is required to restore an EFS recovery point")
-        for name in BOOLEAN_KEYS:
-            key = find_key(result, name)
-            if key is not None:
-                result[key] = _boolean_text(key, result[key])
+        required_metadata(result, "file-system-id", "to restore an EFS recovery point")
+        boolean_metadata(result, BOOLEAN_KEYS)
         kms_key = find_key(result, "KmsKeyId")
         if kms_key is not None:
             encrypted_key = find_key(result, "Encrypted")

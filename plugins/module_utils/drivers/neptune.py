@@ -17,6 +17,7 @@ metadata is shown (metadata.is_sensitive_key)."""
 
 from __future__ import annotations
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import SHARED_RESTORE_KEY_TYPES
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import ClusterDriver
 
 RESTORE_SOURCE = "https://docs.aws.amazon.com/neptune/latest/apiref/API_RestoreDBClusterFromSnapshot.html"
@@ -28,11 +29,5 @@ class NeptuneDriver(ClusterDriver):
     # "Valid Values: neptune" (Neptune CreateDBCluster Engine).
     engines = ("neptune",)
     checks_engine = True
-    restore_key_types = {
-        "DBClusterIdentifier": "str", "Engine": "str", "AvailabilityZones": "list", "EngineVersion": "str", "Port": "int",
-        "DBSubnetGroupName": "str", "DatabaseName": "str", "OptionGroupName": "str", "VpcSecurityGroupIds": "list",
-        "KmsKeyId": "str", "EnableIAMDatabaseAuthentication": "bool", "EnableCloudwatchLogsExports": "list",
-        "DBClusterParameterGroupName": "str", "DeletionProtection": "bool", "CopyTagsToSnapshot": "bool",
-        "StorageType": "str", "NetworkType": "str",
-    }  # fmt: skip
+    restore_key_types = {**SHARED_RESTORE_KEY_TYPES, "DatabaseName": "str", "OptionGroupName": "str", "EnableIAMDatabaseAuthentication": "bool"}
     restore_source = RESTORE_SOURCE

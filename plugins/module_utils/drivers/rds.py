@@ -229,10 +229,7 @@ class RdsDriver(RdsTagged):
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
-        status = raw.get("DBInstanceStatus")
-        if status in STUCK_STATES:
-            return Step.stuck(f"{self.noun(ref)} is {status}, which it does not leave by itself")
-        return Step.done() if status == "available" or check_mode else Step.pending(f"status {status}")
+        return Step.by_state(self.noun(ref), raw.get("DBInstanceStatus"), ("available",), STUCK_STATES, check_mode, "status")
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []

@@ -16,6 +16,8 @@ import json
 import re
 from typing import Any, Optional
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import boolean_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import required_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
@@ -189,16 +191,8 @@ class S3Driver(Driver):
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         result = dict(metadata)
-        bucket_key = find_key(result, "DestinationBucketName")
-        if bucket_key is None or not result[bucket_key].strip():
-            raise InputError("metadata.DestinationBucketName is required to restore an S3 recovery point (the bucket restored into)")
-        for name in BOOLEAN_KEYS:
-            key = find_key(result, name)
-            if key is not None:
-                value = result[key].strip().lower()
-                if value not in ("true", "false"):
-                    raise InputError(f"metadata.{key} must be a boolean (true or false), got {result[key]!r}")
-                result[key] = value
+        bucket_key = required_metadata(result, "DestinationBucketName", "to restore an S3 recovery point (the bucket restored into)")
+        boolean_metadata(result, BOOLEAN_KEYS)
         new_key = find_key(result, "NewBucket")
         if new_key is not None and result[new_key] == "true":
             reasons = bucket_reasons(result[bucket_key])
