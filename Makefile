@@ -32,7 +32,10 @@ $(COLLECTIONS)/.installed: $(VENV)/.installed tests/tools/install_collections.py
 
 # The support matrix (every ansible-core and amazon.aws we claim) is `make compat`, which CI runs
 # after this.
-test: pytest sanity lint
+# pytest, sanity and lint side by side (each one's output shown whole when it ends): pytest mostly
+# waits on ansible-playbook runs and emulated jobs, which leaves room for the other two.
+test: setup
+	$(MAKE) --no-print-directory -j3 --output-sync=target pytest sanity lint
 
 # Unit and integration tests, four workers (each with its own emulator server; most tests wait on
 # ansible-playbook and emulated jobs), long tests rebalanced across workers (worksteal).
