@@ -110,8 +110,8 @@ def test_the_roles_filters_load_without_boto3():
     import subprocess
     import sys
 
-    code = ("import sys; import ansible_collections.recovery.aws_backup.plugins.filter.restore; "
-            "print(sorted(m for m in ('boto3', 'botocore.config', 'ansible_collections.amazon.aws.plugins.module_utils.botocore') if m in sys.modules))")  # fmt: skip
+    heavy = ("boto3", "botocore.config", "ansible_collections.amazon.aws.plugins.module_utils.botocore")
+    code = f"import sys; import ansible_collections.recovery.aws_backup.plugins.filter.restore; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO,  # noqa: S603
                             env={"PYTHONPATH": os.pathsep.join(sys.path), "PATH": "/usr/bin:/bin"}).stdout.strip()  # fmt: skip
     assert loaded == "[]"
