@@ -39,6 +39,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import JOB_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import aware
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import error_code
@@ -122,8 +123,9 @@ def find_marked_resources(client_for: ClientFor, run_id: Optional[str] = None) -
     runs. One listing per driver, tags read from it, so the cost does not grow with the number
     of resources."""
     found = []
+    listings = Listings()
     for driver in DRIVERS.values():
-        for resource in driver.find_marked(client_for):
+        for resource in driver.find_marked(client_for, listings):
             marked_run = resource["tags"].get(RUN_TAG)
             if run_id is not None and marked_run != run_id:
                 continue

@@ -38,6 +38,19 @@ JOB_TAG = "recovery.aws_backup:restore-job-id"
 NO_DEFAULT = object()
 
 
+class Listings:
+    """The listings one search for marked resources shares. Where one AWS listing answers for
+    several types (DescribeDBClusters for Aurora, DocumentDB and Neptune), it is made once."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, Any] = {}
+
+    def once(self, key: str, fetch: Callable[[], Any]) -> Any:
+        if key not in self.answers:
+            self.answers[key] = fetch()
+        return self.answers[key]
+
+
 @dataclass(frozen=True)
 class Ref:
     """A restored resource as its ARN names it."""
@@ -280,8 +293,9 @@ class Driver(abc.ABC):
         share an ARN form (DB clusters of several engines) tell theirs apart by the description."""
         return True
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
-        """Every resource of this type carrying RUN_TAG, normalised: one listing."""
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
+        """Every resource of this type carrying RUN_TAG, normalised: one listing (shared through
+        listings with the types the same listing answers)."""
         return []
 
     def find_taken(self, client_for: ClientFor, identifiers: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
@@ -248,9 +249,10 @@ class ClusterDriver(rds.RdsTagged):
             "members": [m["DBInstanceIdentifier"] for m in raw.get("DBClusterMembers") or [] if "DBInstanceIdentifier" in m],
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
-        # One listing of every cluster: the engine filter of DescribeDBClusters would be one call per engine.
-        raws = _describe_db_clusters(client_for("rds"))
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
+        # One listing of every cluster for the three engines' drivers: the engine filter of
+        # DescribeDBClusters would be one call per engine.
+        raws = (listings or Listings()).once("rds:db-clusters", lambda: _describe_db_clusters(client_for("rds")))
         return [self.normalise(raw) for raw in raws if self.claims(raw) and RUN_TAG in tag_dict(raw.get("TagList"))]
 
     def claims(self, raw: dict[str, Any]) -> bool:

@@ -26,6 +26,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import arn_ref
@@ -232,7 +233,7 @@ class Ec2Driver(Driver):
             "tags": tag_dict(raw.get("Tags")), "state": raw.get("State", {}).get("Name"),
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         found = _describe_instances(client_for("ec2"), Filters=[{"Name": "tag-key", "Values": [RUN_TAG]}])
         return [self.normalise(raw) for raw in found if raw.get("State", {}).get("Name") != "terminated"]
 

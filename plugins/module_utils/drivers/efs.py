@@ -20,6 +20,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import arn_ref
@@ -306,7 +307,7 @@ class EfsDriver(Driver):
             "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("LifeCycleState"),
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         return [self.normalise(raw) for raw in _describe_file_systems(client_for("efs")) if RUN_TAG in tag_dict(raw.get("Tags"))]
 
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:

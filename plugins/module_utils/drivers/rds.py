@@ -17,6 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_ar
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
@@ -218,7 +219,7 @@ class RdsDriver(RdsTagged):
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
         return normalise_instance(raw)
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         # Every DB instance, a cluster's too: leftovers show with their cluster_identifier.
         return [normalise_instance(raw) for raw in describe_db_instances(client_for("rds")) if RUN_TAG in tag_dict(raw.get("TagList"))]
 
