@@ -118,13 +118,16 @@ def mark_resource(
         raise (e.exception or e) from None
 
 
-def find_marked_resources(client_for: ClientFor, run_id: Optional[str] = None) -> list[dict[str, Any]]:
-    """Every resource carrying RUN_TAG (equal to run_id when given): leftovers of interrupted
-    runs. One listing per driver, tags read from it, so the cost does not grow with the number
-    of resources."""
+def find_marked_resources(client_for: ClientFor, run_id: Optional[str] = None, resource_types: Optional[list[str]] = None) -> list[dict[str, Any]]:
+    """Every resource carrying RUN_TAG (equal to run_id when given; of resource_types when given):
+    leftovers of interrupted runs. One listing per driver, tags read from it, so the cost does not
+    grow with the number of resources."""
     found = []
     listings = Listings()
+    wanted = None if resource_types is None else {driver_for(t) for t in resource_types}
     for driver in DRIVERS.values():
+        if wanted is not None and driver not in wanted:
+            continue
         for resource in driver.find_marked(client_for, listings):
             marked_run = resource["tags"].get(RUN_TAG)
             if run_id is not None and marked_run != run_id:
@@ -780,14 +783,16 @@ def run_info_module(module: Any, client_for: ClientFor) -> None:
         result: dict[str, Any] = {"changed": False}
         if new_resources is not None:
             check_new_resources(new_resources)
-            # The drill's preflight: the taken names (one lookup per kind of identifier), and what
-            # earlier drills left (one listing per type).
+            # The drill's preflight: the taken names (one lookup per kind of identifier).
             taken = find_taken(client_for, new_resources)
             result["taken"] = taken
             if taken:
                 ids = [t["identifier"] for t in taken]
                 result["msg"] = f"{', '.join(ids)} already exist{'s' if len(ids) == 1 else ''}; choose new names (nothing was started)"
-        result["resources"] = json_safe(find_marked_resources(client_for, params.get("run_id")))
+        # A drill's preflight looks for the leftovers of its own types: another type's listing
+        # would cost its client and calls on every drill (cleanup, without new_resources, lists all).
+        types = None if new_resources is None else [r["resource_type"] for r in new_resources]
+        result["resources"] = json_safe(find_marked_resources(client_for, params.get("run_id"), types))
         module.exit_json(**result)
     except InputError as e:
         module.fail_json(msg=str(e))

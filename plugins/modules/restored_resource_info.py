@@ -28,6 +28,8 @@ options:
   new_resources:
     description:
       - The resources a drill is about to restore, whose new identifiers are looked up (RV(taken)).
+      - With this option, RV(resources) holds only the marked resources of these resources' types: what earlier
+        drills of the same types left. Without it, every type is listed.
       - EFS restores are not looked up (AWS gives a new file system its own id).
     type: list
     elements: dict
@@ -37,7 +39,7 @@ options:
         type: str
         required: true
       resource_type:
-        description: The AWS Backup resource type (C(EFS), C(RDS), C(Aurora); any case).
+        description: The AWS Backup resource type, one of the README's table of resource types (C(EFS), C(RDS), C(DynamoDB), ...; any case).
         type: str
         required: true
       settings:
@@ -46,7 +48,9 @@ options:
             C(instance_identifiers) (default C(<name>-1)).
         type: dict
 notes:
-  - Needs C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) and C(rds:DescribeDBClusters).
+  - Needs the read permissions of each type it lists - C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances),
+    C(rds:DescribeDBClusters), C(ec2:DescribeVolumes), C(ec2:DescribeInstances), C(dynamodb:ListTables), C(dynamodb:DescribeTable),
+    C(dynamodb:ListTagsOfResource), C(s3:ListAllMyBuckets), C(s3:GetBucketTagging) - and, with O(new_resources), those of the lookups.
   - Identifiers are compared without case (RDS keeps them in lower case).
 seealso:
   - module: recovery.aws_backup.restored_resource

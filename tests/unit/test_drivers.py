@@ -404,6 +404,8 @@ def test_taken_names_are_one_lookup_per_kind_whatever_the_number(env, capsys):
     # One filtered lookup per kind of identifier, and one listing per type for what earlier drills left.
     assert env["aws"].calls("rds") == {"DescribeDBInstances": 2, "DescribeDBClusters": 2}
     assert env["aws"].calls("efs") == {"DescribeFileSystems": 1}
+    # a drill's preflight lists the leftovers of its own types only
+    assert env["aws"].calls("ec2") == {} and env["aws"].calls("dynamodb") == {} and env["aws"].calls("s3") == {}
     assert result["msg"].endswith(" already exist; choose new names (nothing was started)")
     assert sorted(result["msg"].split(" already")[0].split(", ")) == ["ledger", "orders", "orders"]
 
