@@ -26,6 +26,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
@@ -36,6 +37,17 @@ RUN_TAG = "recovery.aws_backup:run-id"
 JOB_TAG = "recovery.aws_backup:restore-job-id"
 
 NO_DEFAULT = object()
+
+
+def deletion_call(errors: type[BackupErrorHandler], description: str, method: str, key: str, **fixed: Any) -> Callable[[Any, str], None]:
+    """The AWS call that deletes one resource by its identifier, `method(key=identifier, **fixed)`;
+    the service's "not found" answers count as deleted (errors.deletion_error_handler)."""
+
+    @errors.deletion_error_handler(description)
+    def delete(client: Any, identifier: str) -> None:
+        getattr(client, method)(aws_retry=True, **{key: identifier}, **fixed)
+
+    return delete
 
 
 class Listings:
@@ -228,8 +240,10 @@ class Driver(abc.ABC):
         return []
 
     def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        """(kind, identifier) the restore of a target named `name` will create, for the taken-name preflight."""
-        return []
+        """(kind, identifier) the restore of a target named `name` will create, for the taken-name
+        preflight: by default the one resource named after the target, where the type has one kind
+        of identifier to look up (identifier_kinds)."""
+        return [(self.identifier_kinds[0], name)] if len(self.identifier_kinds) == 1 else []
 
     def in_place(self, metadata: dict[str, Any]) -> bool:
         """Whether a restore job's metadata restored into an existing resource (new_resource_key

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import rds
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
@@ -48,9 +49,8 @@ def _describe_db_clusters(client: Any, **params: Any) -> list[dict[str, Any]]:
     return paginate(client, "describe_db_clusters", "DBClusters", **params)
 
 
-@rds.Errors.deletion_error_handler("delete the DB cluster")
-def _delete_db_cluster(client: Any, identifier: str) -> None:
-    client.delete_db_cluster(aws_retry=True, DBClusterIdentifier=identifier, SkipFinalSnapshot=True)
+# A drill's copy is thrown away: a final snapshot would be one more thing left behind.
+_delete_db_cluster = deletion_call(rds.Errors, "delete the DB cluster", "delete_db_cluster", "DBClusterIdentifier", SkipFinalSnapshot=True)
 
 
 def _members(client_for: ClientFor, cluster_id: str) -> list[dict[str, Any]]:

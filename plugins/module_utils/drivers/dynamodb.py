@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
@@ -90,9 +91,7 @@ def _unprotect_table(client: Any, table_name: str) -> None:
     client.update_table(aws_retry=True, TableName=table_name, DeletionProtectionEnabled=False)
 
 
-@_Errors.deletion_error_handler("delete the table")
-def _delete_table(client: Any, table_name: str) -> None:
-    client.delete_table(aws_retry=True, TableName=table_name)
+_delete_table = deletion_call(_Errors, "delete the table", "delete_table", "TableName")
 
 
 class DynamoDBDriver(Driver):
@@ -138,9 +137,6 @@ class DynamoDBDriver(Driver):
 
     def expected(self, name: str, target: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
         return {"table_name": name}
-
-    def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(KIND, name)]
 
     # ---- restore metadata
 

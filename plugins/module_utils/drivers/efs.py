@@ -15,6 +15,7 @@ import json
 from typing import Any, Optional
 
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import boolean_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import required_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
@@ -106,14 +107,8 @@ def _create_mount_target(client: Any, file_system_id: str, subnet_id: str, secur
     return answer
 
 
-@_Errors.deletion_error_handler("delete a mount target")
-def _delete_mount_target(client: Any, mount_target_id: str) -> None:
-    client.delete_mount_target(aws_retry=True, MountTargetId=mount_target_id)
-
-
-@_Errors.deletion_error_handler("delete the file system")
-def _delete_file_system(client: Any, file_system_id: str) -> None:
-    client.delete_file_system(aws_retry=True, FileSystemId=file_system_id)
+_delete_mount_target = deletion_call(_Errors, "delete a mount target", "delete_mount_target", "MountTargetId")
+_delete_file_system = deletion_call(_Errors, "delete the file system", "delete_file_system", "FileSystemId")
 
 
 @_Errors.common_error_handler("tag the file system")

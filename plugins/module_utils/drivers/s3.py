@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any, Optional
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import boolean_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import required_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
@@ -114,9 +115,7 @@ def _delete_versions(client: Any, bucket: str, versions: list[dict[str, str]]) -
             raise ValueError(f"S3 did not delete {failed.get('Key')} version {failed.get('VersionId')}: {failed.get('Code')}")
 
 
-@_Errors.deletion_error_handler("delete the bucket")
-def _delete_bucket(client: Any, bucket: str) -> None:
-    client.delete_bucket(aws_retry=True, Bucket=bucket)
+_delete_bucket = deletion_call(_Errors, "delete the bucket", "delete_bucket", "Bucket")
 
 
 def _exists(client: Any, bucket: str) -> bool:
@@ -184,9 +183,6 @@ class S3Driver(Driver):
 
     def expected(self, name: str, target: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
         return {"name": name}
-
-    def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(KIND, name)]
 
     # ---- restore metadata
 
