@@ -42,8 +42,9 @@ START_WINDOW_HOURS = (1, 168)
 # before anything could validate them, which is what the window is for.
 VALIDATION_WINDOW_HOURS = (1, 168)
 # "you can include up to 30 specific protected resource ARNs in ProtectedResourceArns"
-# (CreateRestoreTestingSelection); the developer guide's restore testing quotas hold conditions to
-# the same number, counted here over string_equals and string_not_equals together.
+# (CreateRestoreTestingSelection). AWS's API reference bounds the ARNs only; the collection bounds
+# conditions (string_equals and string_not_equals together) to the same number, a choice of its own
+# that keeps a selection's resources to one documented size.
 MAX_PROTECTED_RESOURCE_ARNS = 30
 MAX_PROTECTED_RESOURCE_CONDITIONS = 30
 # ProtectedResourceType (CreateRestoreTestingSelection): "Supported resource types accepted include".

@@ -64,7 +64,8 @@ options:
   protected_resource_conditions:
     description:
       - Tag conditions on the resources, only with O(protected_resource_arns=["*"]) (C(ProtectedResourceConditions)).
-      - At most 30 conditions in all. A key is 1 to 128 characters and must not start with C(aws:); a value is at
+      - At most 30 conditions in all (the collection's bound, the same as AWS's for specific ARNs; AWS documents none
+        for conditions). A key is 1 to 128 characters and must not start with C(aws:); a value is at
         most 256 characters (letters, digits, blanks and C(_.:/=+-@)).
       - V({}) removes every condition.
     type: dict
