@@ -28,8 +28,8 @@ options:
   new_resources:
     description:
       - The resources a drill is about to restore, whose new identifiers are looked up (RV(taken)).
-      - With this option, RV(resources) holds only the marked resources of these resources' types: what earlier
-        drills of the same types left. Without it, every type is listed.
+      - With this option, RV(resources) holds only the marked resources of these resources' types (what earlier
+        drills of the same types left). Without it, every type is listed.
       - EFS restores are not looked up (AWS gives a new file system its own id).
     type: list
     elements: dict
