@@ -70,6 +70,8 @@ def install() -> None:
         from .copies import CopyJobsBackendMixin
         from .models import BackupJobsBackendMixin
         from .responses import BackupJobsResponseMixin
+        from .restore_testing import URL_PATHS as RESTORE_TESTING_URL_PATHS
+        from .restore_testing import RestoreTestingResponseMixin, init_restore_testing_state
         from .restore_testing_runs import RestoreTestingRunsMixin
 
         _copy_functions(BackupJobsBackendMixin, BackupBackend)
@@ -82,6 +84,7 @@ def install() -> None:
             original_init(self, region_name, account_id)
             self.init_backup_jobs_state()
             self.init_copy_jobs_state()
+            init_restore_testing_state(self)
 
         BackupBackend.__init__ = __init__  # type: ignore[method-assign]
         # backends moto made before install() (reset() re-runs __init__ for them later)
@@ -91,10 +94,13 @@ def install() -> None:
                     backend.init_backup_jobs_state()
                 if not hasattr(backend, "copy_jobs"):
                     backend.init_copy_jobs_state()
+                if not hasattr(backend, "restore_testing"):
+                    init_restore_testing_state(backend)
 
         # DescribeBackupVault serializes the Vault by attribute name (NumberOfRecoveryPoints).
         Vault.number_of_recovery_points = property(lambda vault: vault.num_of_recovery_points)  # type: ignore[attr-defined]
         _copy_functions(BackupJobsResponseMixin, BackupResponse)
+        _copy_functions(RestoreTestingResponseMixin, BackupResponse)
         from moto.efs.responses import EFSResponse
 
         from .efs import EfsTagsResponseMixin
@@ -104,7 +110,7 @@ def install() -> None:
 
         # DescribeTags' requestUri in botocore's efs model; the server routes by path
         efs_urls.url_paths.setdefault("/2015-02-01/tags/<file_system_id>/", EFSResponse.dispatch)
-        for path in NEW_URL_PATHS:
+        for path in NEW_URL_PATHS + RESTORE_TESTING_URL_PATHS:
             backup_urls.url_paths.setdefault(path, BackupResponse.dispatch)
 
         from .docdb import install_docdb

@@ -3,8 +3,8 @@ validation results (PutRestoreValidationResult) and the deletion of what they re
 
 AWS runs a plan on its schedule; the emulator runs one when a test asks (`run_restore_testing_plan`,
 the test control POST /_emulator/restore-testing-runs), as the schedule would at that moment. The
-plans and selections are read through the backend's restore testing methods (`get_plan`,
-`list_selections`, restore_testing.py). Sources, per behaviour, in the comments and in README.md.
+plans and selections are read through restore_testing.py's backend (`get_plan`,
+`list_selections`; `record_execution` notes the run). Sources, per behaviour, in the comments and in README.md.
 
 AWS Backup developer guide, "Restore testing" (restore-testing.html) and "Restore testing
 validation" (restore-testing-validation.html) are cited as "the guide" below.
@@ -77,21 +77,17 @@ class RestoreTestingRunsMixin:
         recovery points for a resource meet the recovery point selection criteria, that resource will
         not be included"). Returns the jobs started."""
         with emulator_settings.lock:
-            plan = self.get_plan(restore_testing_plan_name)
+            plans = self.restore_testing  # restore_testing.py's RestoreTestingBackend
+            plan = plans.get_plan(restore_testing_plan_name)
             plan_arn = _get(plan, "RestoreTestingPlanArn")
             selection = _get(plan, "RecoveryPointSelection") or {}
             jobs = []
-            for chosen in self.list_selections(restore_testing_plan_name):
-                full = self._full_selection(restore_testing_plan_name, chosen)
-                for point in self._points_to_test(selection, full):
-                    jobs.append(self._start_test_restore(plan_arn, restore_testing_plan_name, full, point))
+            for chosen in plans.list_selections(restore_testing_plan_name):
+                for point in self._points_to_test(selection, chosen):
+                    jobs.append(self._start_test_restore(plan_arn, restore_testing_plan_name, chosen, point))
+            # GetRestoreTestingPlan LastExecutionTime: "The last time a restore test was run"
+            plans.record_execution(restore_testing_plan_name, emulator_settings.now())
             return jobs
-
-    def _full_selection(self: Any, plan_name: str, selection: Any) -> Any:
-        # ListRestoreTestingSelections' members lack the ARNs, conditions and overrides.
-        if _get(selection, "ProtectedResourceArns") is None and hasattr(self, "get_selection"):
-            return self.get_selection(plan_name, _get(selection, "RestoreTestingSelectionName"))
-        return selection
 
     def _points_to_test(self: Any, recovery_point_selection: Any, selection: Any) -> list[Any]:
         now = emulator_settings.now()

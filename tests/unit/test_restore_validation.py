@@ -22,8 +22,6 @@ PLAN_ARN = "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:nightly"
 @pytest.fixture
 def test_job(aws, monkeypatch):
     """A restore job a restore testing plan ran (COMPLETED), awaiting validation."""
-    from moto.backup.models import BackupBackend
-
     aws.configure(restore_job_seconds=0)
     # Modules mask the values of no_log options in their results: the fixtures' session token
     # "testing" would mask it in every restore testing plan's ARN.
@@ -33,15 +31,15 @@ def test_job(aws, monkeypatch):
     role = seed.ensure_backup_role(aws.client("iam"))
     db = seed.create_rds_instance(rds, "prod-db")
     seed.backup_and_wait(backup, "db-vault", db["DBInstanceArn"], role)
-    plan = {"RestoreTestingPlanArn": PLAN_ARN, "RestoreTestingPlanName": "nightly",
-            "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"]}}
-    selections = [{"RestoreTestingSelectionName": "dbs", "ProtectedResourceType": "RDS", "IamRoleArn": role,
-                   "ProtectedResourceArns": ["*"], "ValidationWindowHours": 4}]  # fmt: skip
-    monkeypatch.setattr(BackupBackend, "get_plan", lambda self, name: plan, raising=False)
-    monkeypatch.setattr(BackupBackend, "list_selections", lambda self, name: selections, raising=False)
+    plan = backup.create_restore_testing_plan(RestoreTestingPlan={
+        "RestoreTestingPlanName": "nightly", "ScheduleExpression": "cron(0 5 ? * * *)",
+        "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"]}})
+    backup.create_restore_testing_selection(RestoreTestingPlanName="nightly", RestoreTestingSelection={
+        "RestoreTestingSelectionName": "dbs", "ProtectedResourceType": "RDS", "IamRoleArn": role, "ProtectedResourceArns": ["*"],
+        "ValidationWindowHours": 4})  # fmt: skip
     [job_id] = control.run_restore_testing_plan("nightly")
     aws.reset_calls()
-    return job_id
+    return job_id, plan["RestoreTestingPlanArn"]
 
 
 def _put(capsys: Any, check_mode: bool = False, **args: Any) -> dict[str, Any]:
@@ -66,6 +64,7 @@ def test_bad_input_fails_naming_the_option_before_any_aws_call(aws, capsys, args
 
 
 def test_a_result_is_put_once_the_same_again_is_no_change_and_another_is_refused_plainly(aws, capsys, test_job):
+    test_job, plan_arn = test_job
     checked = _put(capsys, check_mode=True, restore_job_id=test_job, validation_status="SUCCESSFUL")
     assert checked["changed"] and checked["validation_status"] == "SUCCESSFUL"
     backup = aws.client("backup")
@@ -73,7 +72,7 @@ def test_a_result_is_put_once_the_same_again_is_no_change_and_another_is_refused
     assert "PutRestoreValidationResult" not in aws.calls()
 
     first = _put(capsys, restore_job_id=test_job, validation_status="SUCCESSFUL", validation_status_message="checks passed")
-    assert first["changed"] and first["results"][0]["restore_testing_plan_arn"] == PLAN_ARN
+    assert first["changed"] and first["results"][0]["restore_testing_plan_arn"] == plan_arn
     job = backup.describe_restore_job(RestoreJobId=test_job)
     assert (job["ValidationStatus"], job["ValidationStatusMessage"]) == ("SUCCESSFUL", "checks passed")
 
@@ -87,6 +86,7 @@ def test_a_result_is_put_once_the_same_again_is_no_change_and_another_is_refused
 
 
 def test_several_results_in_one_call_each_on_its_own(aws, capsys, test_job):
+    test_job, _plan_arn = test_job
     result = _put(capsys, results=[
         {"name": "db", "restore_job_id": test_job, "validation_status": "FAILED", "validation_status_message": "orders table is empty"},
         {"restore_job_id": "NO-SUCH-JOB", "validation_status": "SUCCESSFUL"},

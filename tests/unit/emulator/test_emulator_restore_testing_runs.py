@@ -1,5 +1,5 @@
-"""Runs of restore testing plans in the emulator (restore_testing_runs.py), in-process: the plan is
-given to the run through the backend's get_plan/list_selections, as restore_testing.py keeps it."""
+"""Runs of restore testing plans in the emulator (restore_testing_runs.py), in-process: plans and
+selections made through the API (restore_testing.py), run by the control."""
 
 from __future__ import annotations
 
@@ -8,26 +8,32 @@ from botocore.exceptions import ClientError
 
 from tests.emulator import control, seed
 
-PLAN_ARN = "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:nightly"
+
+
+SELECTION = {"RestoreTestingSelectionName": "databases", "ProtectedResourceType": "RDS", "ProtectedResourceArns": ["*"],
+             "ValidationWindowHours": 4, "RestoreMetadataOverrides": {"DBInstanceClass": "db.t3.small"}}  # fmt: skip
 
 
 @pytest.fixture
-def env(aws, monkeypatch):
-    from moto.backup.models import BackupBackend
-
+def env(aws):
     aws.configure(restore_job_seconds=0)
     backup, rds = aws.client("backup"), aws.client("rds")
-    vault_arn = seed.create_vault(backup, "db-vault")
+    seed.create_vault(backup, "db-vault")
     role = seed.ensure_backup_role(aws.client("iam"))
-    plan = {"RestoreTestingPlanArn": PLAN_ARN, "RestoreTestingPlanName": "nightly",
-            "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"],
-                                       "SelectionWindowDays": 7}}  # fmt: skip
-    selections = [{"RestoreTestingPlanName": "nightly", "RestoreTestingSelectionName": "databases", "ProtectedResourceType": "RDS",
-                   "IamRoleArn": role, "ProtectedResourceArns": ["*"], "ValidationWindowHours": 4,
-                   "RestoreMetadataOverrides": {"DBInstanceClass": "db.t3.small"}}]  # fmt: skip
-    monkeypatch.setattr(BackupBackend, "get_plan", lambda self, name: plan, raising=False)
-    monkeypatch.setattr(BackupBackend, "list_selections", lambda self, name: selections, raising=False)
-    return backup, rds, role, vault_arn, plan, selections
+    plan = backup.create_restore_testing_plan(RestoreTestingPlan={
+        "RestoreTestingPlanName": "nightly", "ScheduleExpression": "cron(0 5 ? * * *)",
+        "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"],
+                                   "SelectionWindowDays": 7}})  # fmt: skip
+    backup.create_restore_testing_selection(RestoreTestingPlanName="nightly", RestoreTestingSelection={**SELECTION, "IamRoleArn": role})
+
+    def update_selection(**changes):
+        backup.update_restore_testing_selection(RestoreTestingPlanName="nightly", RestoreTestingSelectionName="databases",
+                                                RestoreTestingSelection=changes)  # fmt: skip
+
+    def update_plan(**changes):
+        backup.update_restore_testing_plan(RestoreTestingPlanName="nightly", RestoreTestingPlan=changes)
+
+    return backup, rds, role, plan["RestoreTestingPlanArn"], update_plan, update_selection
 
 
 def _run() -> list[str]:
@@ -35,7 +41,7 @@ def _run() -> list[str]:
 
 
 def test_a_run_restores_the_latest_point_with_inferred_metadata_and_overrides_and_tags_it(env):
-    backup, rds, role, _vault, _plan, _selections = env
+    backup, rds, role, plan_arn, _update_plan, _update_selection = env
     db = seed.create_rds_instance(rds, "prod-db")
     seed.backup_and_wait(backup, "db-vault", db["DBInstanceArn"], role)
     latest = seed.backup_and_wait(backup, "db-vault", db["DBInstanceArn"], role)
@@ -46,7 +52,7 @@ def test_a_run_restores_the_latest_point_with_inferred_metadata_and_overrides_an
     [job_id] = _run()
 
     job = backup.describe_restore_job(RestoreJobId=job_id)
-    assert job["CreatedBy"] == {"RestoreTestingPlanArn": PLAN_ARN}
+    assert job["CreatedBy"] == {"RestoreTestingPlanArn": plan_arn}
     assert job["RecoveryPointArn"] == latest.recovery_point_arn
     assert job["Status"] == "COMPLETED" and "ValidationStatus" not in job and "DeletionStatus" not in job
     metadata = backup.get_restore_job_metadata(RestoreJobId=job_id)["Metadata"]
@@ -57,37 +63,41 @@ def test_a_run_restores_the_latest_point_with_inferred_metadata_and_overrides_an
     assert instance["DBInstanceClass"] == "db.t3.small"
     tags = {t["Key"]: t["Value"] for t in rds.list_tags_for_resource(ResourceName=instance["DBInstanceArn"])["TagList"]}
     assert tags["awsbackup-restore-test"] == "nightly"
-    listed = backup.list_restore_jobs(ByRestoreTestingPlanArn=PLAN_ARN)["RestoreJobs"]
+    listed = backup.list_restore_jobs(ByRestoreTestingPlanArn=plan_arn)["RestoreJobs"]
     assert [j["RestoreJobId"] for j in listed] == [job_id]
-    assert listed[0]["CreatedBy"] == {"RestoreTestingPlanArn": PLAN_ARN}
+    assert listed[0]["CreatedBy"] == {"RestoreTestingPlanArn": plan_arn}
     assert len(backup.list_restore_jobs()["RestoreJobs"]) == 2
 
 
 def test_the_window_arns_and_conditions_choose_the_protected_resources(aws, env):
-    backup, rds, role, _vault, plan, selections = env
+    backup, rds, role, _vault, update_plan, update_selection = env
     tagged = seed.create_rds_instance(rds, "tagged-db")
     plain = seed.create_rds_instance(rds, "plain-db")
     # "Tags on protected resources are evaluated by checking the tags on the latest recovery point"
     seed.backup_and_wait(backup, "db-vault", tagged["DBInstanceArn"], role, RecoveryPointTags={"tier": "gold"})
     seed.backup_and_wait(backup, "db-vault", plain["DBInstanceArn"], role)
-    selections[0]["ProtectedResourceConditions"] = {"StringEquals": [{"Key": "tier", "Value": "gold"}]}
+    assert len(_run()) == 2
+    update_selection(ProtectedResourceConditions={"StringEquals": [{"Key": "tier", "Value": "gold"}]})
     [job_id] = _run()
     assert backup.describe_restore_job(RestoreJobId=job_id)["SourceResourceArn"] == tagged["DBInstanceArn"]
 
-    selections[0].pop("ProtectedResourceConditions")
-    selections[0]["ProtectedResourceArns"] = [plain["DBInstanceArn"]]
+    backup.delete_restore_testing_selection(RestoreTestingPlanName="nightly", RestoreTestingSelectionName="databases")
+    backup.create_restore_testing_selection(RestoreTestingPlanName="nightly", RestoreTestingSelection={
+        **SELECTION, "IamRoleArn": role, "ProtectedResourceArns": [plain["DBInstanceArn"]]})
     [job_id] = _run()
     assert backup.describe_restore_job(RestoreJobId=job_id)["SourceResourceArn"] == plain["DBInstanceArn"]
+    assert "LastExecutionTime" in backup.get_restore_testing_plan(RestoreTestingPlanName="nightly")["RestoreTestingPlan"]
 
-    plan["RecoveryPointSelection"]["IncludeVaults"] = ["arn:aws:backup:*:*:backup-vault:other-*"]
+    selection = {"Algorithm": "LATEST_WITHIN_WINDOW", "RecoveryPointTypes": ["SNAPSHOT"], "SelectionWindowDays": 7}
+    update_plan(RecoveryPointSelection={**selection, "IncludeVaults": ["arn:aws:backup:*:*:backup-vault:other-*"]})
     assert _run() == []
-    plan["RecoveryPointSelection"]["IncludeVaults"] = ["*"]
-    aws_clock = control.advance_clock(8 * 86400)
-    assert aws_clock > 0 and _run() == []  # no point within the 7-day selection window
+    update_plan(RecoveryPointSelection={**selection, "IncludeVaults": ["*"]})
+    control.advance_clock(8 * 86400)
+    assert _run() == []  # no point within the 7-day selection window
 
 
 def test_a_validation_result_is_kept_once_and_then_what_was_restored_is_deleted(env):
-    backup, rds, role, _vault, _plan, _selections = env
+    backup, rds, role, _vault, _update_plan, _update_selection = env
     db = seed.create_rds_instance(rds, "prod-db")
     point = seed.backup_and_wait(backup, "db-vault", db["DBInstanceArn"], role)
     [job_id] = _run()
@@ -116,11 +126,11 @@ def test_a_validation_result_is_kept_once_and_then_what_was_restored_is_deleted(
 
 
 def test_the_validation_window_closing_deletes_and_a_removed_tag_fails_the_deletion(env):
-    backup, rds, role, _vault, _plan, selections = env
+    backup, rds, role, _vault, _update_plan, update_selection = env
     db = seed.create_rds_instance(rds, "prod-db")
     seed.backup_and_wait(backup, "db-vault", db["DBInstanceArn"], role)
     [kept] = _run()
-    selections[0]["ValidationWindowHours"] = 8
+    update_selection(ValidationWindowHours=8)
     [untagged] = _run()
     untagged_arn = backup.describe_restore_job(RestoreJobId=untagged)["CreatedResourceArn"]
     rds.remove_tags_from_resource(ResourceName=untagged_arn, TagKeys=["awsbackup-restore-test"])
