@@ -145,6 +145,9 @@ restore_testing_jobs:
     created_resource_arn:
       description: What it restored.
       type: str
+    source_resource_arn:
+      description: The resource whose recovery point it restored.
+      type: str
     completion_date:
       description: When it completed (ISO 8601).
       type: str

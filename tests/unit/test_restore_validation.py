@@ -23,9 +23,10 @@ PLAN_ARN = "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:nightly"
 def test_job(aws, monkeypatch):
     """A restore job a restore testing plan ran (COMPLETED), awaiting validation."""
     aws.configure(restore_job_seconds=0)
-    # Modules mask the values of no_log options in their results: the fixtures' session token
-    # "testing" would mask it in every restore testing plan's ARN.
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "fake-session-token")
+    # Modules mask the values of no_log options in their results: the fixtures' credentials
+    # ("testing") would be masked in every restore testing plan's ARN.
+    for name, value in (("AWS_ACCESS_KEY_ID", "AKIAVALIDATIONTEST01"), ("AWS_SECRET_ACCESS_KEY", "validation-secret"), ("AWS_SESSION_TOKEN", "validation-token")):
+        monkeypatch.setenv(name, value)
     backup, rds = aws.client("backup"), aws.client("rds")
     seed.create_vault(backup, "db-vault")
     role = seed.ensure_backup_role(aws.client("iam"))
