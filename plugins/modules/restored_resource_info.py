@@ -56,7 +56,7 @@ options:
       - One C(ListRestoreJobs) (C(ByRestoreTestingPlanArn)), one C(ListRestoreTestingSelections), C(GetRestoreTestingPlan)
         (a name) or C(ListRestoreTestingPlans) (an ARN), and C(GetRestoreJobMetadata) per awaiting job.
     type: str
-    version_added: 0.3.0
+    version_added: 0.2.0
 notes:
   - Needs C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) and C(rds:DescribeDBClusters); with
     O(restore_testing_plan) C(backup:ListRestoreJobs), C(backup:ListRestoreTestingSelections),
