@@ -78,6 +78,14 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
             "copies": [{"name": "defaults-check", "source_backup_vault_name": VAULT, "resource_arn": point["resource_arn"],
                         "destination_backup_vault_name": VAULT}],
         },
+        # In check mode: reads the plan (there is none), creates nothing.
+        "restore_testing_plan": {"restore_testing_plan_name": "defaults_check", "schedule_expression": "cron(0 5 ? * * *)",
+                                 "recovery_point_selection": {"algorithm": "LATEST_WITHIN_WINDOW", "include_vaults": ["*"],
+                                                              "recovery_point_types": ["SNAPSHOT"]}},
+        "restore_testing_plan_info": {},
+        "restore_testing_selection": {"restore_testing_plan_name": "defaults_check", "restore_testing_selection_name": "none",
+                                      "state": "absent"},
+        "restore_testing_selection_info": {"restore_testing_plan_name": "defaults_check"},
     }
     group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
     assert sorted(module_args) == sorted(group)
@@ -103,6 +111,10 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     assert calls.get("ListCopyJobs", 0) > before.get("ListCopyJobs", 0)  # backup_copy_job reached AWS
     assert calls.get("DescribeRestoreJob", 0) > before.get("DescribeRestoreJob", 0)  # restored_resource reached AWS
     assert emulator_server.calls("efs").get("DescribeFileSystems", 0) > 0  # restored_resource_info too
+    # the restore testing modules reached AWS too, and created nothing
+    assert calls.get("GetRestoreTestingPlan", 0) >= 1 and calls.get("GetRestoreTestingSelection", 0) >= 1
+    assert calls.get("ListRestoreTestingPlans", 0) >= 1 and calls.get("ListRestoreTestingSelections", 0) >= 1
+    assert "CreateRestoreTestingPlan" not in calls
 
 
 def test_the_old_name_of_backup_job_status_still_works_with_module_defaults(emulator_server, run_playbook, tmp_path):
