@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 ---
 module: restore_validation_result
 short_description: Put the validation result of a restore that AWS Backup restore testing made
-version_added: 0.2.0
+version_added: 0.3.0
 description:
   - Sends the result of validating what a restore testing job restored (C(PutRestoreValidationResult)), as the
     EventBridge-triggered validation AWS Backup documents does; the status shows in the console and in

@@ -56,7 +56,7 @@ options:
       - One C(ListRestoreJobs) (C(ByRestoreTestingPlanArn)), one C(ListRestoreTestingSelections), C(GetRestoreTestingPlan)
         (a name) or C(ListRestoreTestingPlans) (an ARN), and C(GetRestoreJobMetadata) per awaiting job.
     type: str
-    version_added: 0.2.0
+    version_added: 0.3.0
 notes:
   - Needs C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) and C(rds:DescribeDBClusters); with
     O(restore_testing_plan) C(backup:ListRestoreJobs), C(backup:ListRestoreTestingSelections),
@@ -235,7 +235,10 @@ def main() -> None:
         ),
         restore_testing_plan=dict(type="str"),
     )  # fmt: skip
-    module = BackupModule(argument_spec=argument_spec, supports_check_mode=True, mutually_exclusive=[("restore_testing_plan", "new_resources"), ("restore_testing_plan", "run_id")])
+    module = BackupModule(
+        argument_spec=argument_spec, supports_check_mode=True,
+        mutually_exclusive=[("restore_testing_plan", "new_resources"), ("restore_testing_plan", "run_id")],
+    )  # fmt: skip
     run_info_module(module, lazy_clients(lambda service: module.client(service, retry_decorator=backup_retry)))
 
 

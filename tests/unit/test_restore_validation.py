@@ -25,7 +25,8 @@ def test_job(aws, monkeypatch):
     aws.configure(restore_job_seconds=0)
     # Modules mask the values of no_log options in their results: the fixtures' credentials
     # ("testing") would be masked in every restore testing plan's ARN.
-    for name, value in (("AWS_ACCESS_KEY_ID", "AKIAVALIDATIONTEST01"), ("AWS_SECRET_ACCESS_KEY", "validation-secret"), ("AWS_SESSION_TOKEN", "validation-token")):
+    credentials = {"AWS_ACCESS_KEY_ID": "AKIAVALIDATIONTEST01", "AWS_SECRET_ACCESS_KEY": "validation-secret", "AWS_SESSION_TOKEN": "validation-token"}
+    for name, value in credentials.items():
         monkeypatch.setenv(name, value)
     backup, rds = aws.client("backup"), aws.client("rds")
     seed.create_vault(backup, "db-vault")
@@ -201,7 +202,8 @@ def test_the_record_of_a_validation_run_puts_successful_for_passed_checks_and_fa
     with pytest.raises(InputError, match="must be empty in validate mode"):
         run_record.new_run([{"name": "x", "resource_type": "RDS"}], "validate", "run-1", {"restore_testing_plan": "nightly"})
     found = _found(_awaiting("J1"), _awaiting("J2"), _awaiting("J3"),
-                   {"name": "J0", "restore_job_id": "J0", "resource_type": "RDS", "awaiting_validation": False, "reason": "validation status already SUCCESSFUL"})  # fmt: skip
+                   {"name": "J0", "restore_job_id": "J0", "resource_type": "RDS", "awaiting_validation": False,
+                    "reason": "validation status already SUCCESSFUL"})  # fmt: skip
     now = datetime(2026, 12, 4, 14, 30, tzinfo=timezone.utc).timestamp()
     record = run_record.fold(run, {"found": found, "now": now})
     assert record["order"] == ["J1", "J2", "J3"]
