@@ -53,7 +53,9 @@ def _verdict(name: str, ready: Optional[dict[str, Any]], hook_failure: Optional[
     if status.startswith(("failed", "refused")) or status in ("not found", "nothing created"):
         return "FAILED", f"post-restore: {status}"
     validation = str(ready.get("validation") or "")
-    if validation and validation != "passed":
+    if not validation:  # the checks did not run (check mode)
+        return None
+    if validation != "passed":
         return "FAILED", "built-in checks " + validation
     if hook_failure:
         return "FAILED", f"validation tasks failed: {hook_failure}"

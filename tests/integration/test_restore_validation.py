@@ -54,6 +54,13 @@ def test_the_playbook_validates_the_awaiting_restores_and_never_deletes(emulator
     report_dir = tmp_path / "reports"
     variables = {"rt_plan": plan_arn, "rt_validation_tasks": str(CHECKS), "rt_report_dir": str(report_dir),
                  "rt_aws_endpoint_url": server.endpoint_url, "rt_region": "us-east-1"}  # fmt: skip
+    # Check mode puts nothing.
+    checked = run_playbook(PLAYBOOK, variables, check=True, env=ENV)
+    assert checked.rc == 0, checked.stdout + checked.stderr
+    assert "2 restore job(s) awaited validation (0 SUCCESSFUL, 0 FAILED)" in checked.stdout
+    assert "PutRestoreValidationResult" not in server.calls()
+    assert "ValidationStatus" not in backup.describe_restore_job(RestoreJobId=jobs["good-db"])
+
     result = run_playbook(PLAYBOOK, variables, env=ENV)
     output = result.stdout + result.stderr
     # A FAILED validation fails the play, as a failed drill does; its result is recorded all the same.
@@ -73,7 +80,7 @@ def test_the_playbook_validates_the_awaiting_restores_and_never_deletes(emulator
     assert "DeleteRecoveryPoint" not in server.calls()
     # AWS Backup, not the playbook, deletes what its tests restored once the result is in.
     assert (good["DeletionStatus"], bad["DeletionStatus"]) == ("SUCCESSFUL", "SUCCESSFUL")
-    assert f"Validation" in output and "(1 SUCCESSFUL, 1 FAILED)" in output
+    assert "Validation" in output and "(1 SUCCESSFUL, 1 FAILED)" in output
     assert f"restore job {jobs['bad-db']}" in output and "FAILED recorded - validation tasks failed: orders table is empty" in output
     [report_file] = report_dir.glob("validation-*.json")
     report = json.loads(report_file.read_text())
