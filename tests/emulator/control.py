@@ -168,9 +168,14 @@ def _handle(method: str, action: str, query: dict[str, list[str]], body: dict[st
     if action == "clock" and method == "POST":
         return {"clock_offset_seconds": control.advance_clock(body["advance_seconds"])}
     if action == "restore-testing-runs" and method == "POST":
-        job_ids = control.run_restore_testing_plan(
-            body["restore_testing_plan_name"], body.get("region", "us-east-1"), body.get("account_id", "123456789012")
-        )
+        try:
+            job_ids = control.run_restore_testing_plan(
+                body["restore_testing_plan_name"], body.get("region", "us-east-1"), body.get("account_id", "123456789012")
+            )
+        except KeyError:
+            raise
+        except Exception as e:  # noqa: BLE001 - a plan that does not exist: the API's error, as a bad request
+            raise ValueError(getattr(e, "message", None) or str(e)) from e
         return {"restore_job_ids": job_ids}
     if action == "calls" and method == "GET":
         return {"calls": control.calls(query.get("service", ["backup"])[0])}

@@ -13,21 +13,26 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils import restore
 from ansible_collections.recovery.aws_backup.plugins.module_utils import run_record
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.modules import restore_validation_result
+from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource_info
 from tests.emulator import control, seed
 from tests.unit.module_runner import run_module_main
 
 PLAN_ARN = "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:nightly"
 
 
+@pytest.fixture(autouse=True)
+def credentials(aws, monkeypatch):
+    """Modules mask the values of no_log options in their results: the fixtures' credentials
+    ("testing") would be masked in every restore testing plan's ARN and in messages naming it."""
+    values = {"AWS_ACCESS_KEY_ID": "AKIAVALIDATIONTEST01", "AWS_SECRET_ACCESS_KEY": "validation-secret", "AWS_SESSION_TOKEN": "validation-token"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture
-def test_job(aws, monkeypatch):
+def test_job(aws):
     """A restore job a restore testing plan ran (COMPLETED), awaiting validation."""
     aws.configure(restore_job_seconds=0)
-    # Modules mask the values of no_log options in their results: the fixtures' credentials
-    # ("testing") would be masked in every restore testing plan's ARN.
-    credentials = {"AWS_ACCESS_KEY_ID": "AKIAVALIDATIONTEST01", "AWS_SECRET_ACCESS_KEY": "validation-secret", "AWS_SESSION_TOKEN": "validation-token"}
-    for name, value in credentials.items():
-        monkeypatch.setenv(name, value)
     backup, rds = aws.client("backup"), aws.client("rds")
     seed.create_vault(backup, "db-vault")
     role = seed.ensure_backup_role(aws.client("iam"))
@@ -95,6 +100,23 @@ def test_several_results_in_one_call_each_on_its_own(aws, capsys, test_job):
     ])  # fmt: skip
     assert result["failed"] and "NO-SUCH-JOB" in result["msg"]
     assert aws.client("backup").describe_restore_job(RestoreJobId=test_job)["ValidationStatus"] == "FAILED"
+
+
+@pytest.mark.parametrize("plan", ["nightly-tests", "arn:aws:backup:us-east-1:123456789012:backup-plan:x"])
+def test_a_bad_restore_testing_plan_fails_naming_the_option_before_any_call(aws, capsys, plan):
+    result = run_module_main(capsys, restored_resource_info.main, {"restore_testing_plan": plan})
+    assert result["failed"] and result["msg"].startswith("restore_testing_plan")
+    assert aws.calls() == {}
+
+
+def test_the_plans_jobs_are_found_by_its_arn_with_what_their_checks_expect(aws, capsys, test_job):
+    test_job, plan_arn = test_job
+    result = run_module_main(capsys, restored_resource_info.main, {"restore_testing_plan": plan_arn})
+    assert not result["changed"] and result["restore_testing_plan_arn"] == plan_arn
+    [job] = result["restore_testing_jobs"]
+    assert job["restore_job_id"] == test_job and job["awaiting_validation"] and job["validation_window_ends"]
+    assert job["expected"]["db_instance_identifier"] == job["created_resource_arn"].split(":")[-1]
+    assert aws.calls()["ListRestoreJobs"] == 1
 
 
 class _Racing:
