@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import random
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -142,6 +143,11 @@ class RestoreTestingRunsMixin:
             for existing in [k for k in metadata if k.lower() == key.lower()]:
                 del metadata[existing]
             metadata[key] = value
+        # An EFS restore needs a CreationToken, which the inferred metadata does not hold ("Restore
+        # testing inferred metadata", Amazon EFS) and which restore testing supplies itself: its EFS
+        # restores succeed. The token's form is the emulator's (the prefix of restore tests' names).
+        if point.resource_type == "EFS" and not any(k.lower() == "creationtoken" for k in metadata):
+            metadata["CreationToken"] = f"{RESTORE_TEST_PREFIX}-{uuid.uuid4().hex[:16]}"
         job = self._start_restore_job(
             recovery_point_arn=point.recovery_point_arn, metadata=metadata,
             iam_role_arn=_get(selection, "IamRoleArn"), resource_type=point.resource_type,
@@ -234,7 +240,7 @@ def _tag_created(backend: Any, arn: str, tags: dict[str, str]) -> None:
     if service == "rds":
         _backend_of("rds", "rds_backends", backend).add_tags_to_resource(arn, [{"Key": k, "Value": v} for k, v in tags.items()])
     elif service == "elasticfilesystem":
-        _backend_of("efs", "efs_backends", backend).tag_resource(identifier, [{"Key": k, "Value": v} for k, v in tags.items()])
+        _backend_of("efs", "efs_backends", backend).tag_resource(arn, dict(tags))
     elif service == "ec2":
         _backend_of("ec2", "ec2_backends", backend).create_tags([identifier], tags)
     # DynamoDB tables and S3 buckets are not tagged on restore (AWS Backup developer guide, "Restore

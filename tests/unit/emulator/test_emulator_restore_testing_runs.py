@@ -144,3 +144,25 @@ def test_the_validation_window_closing_deletes_and_a_removed_tag_fails_the_delet
     job = backup.describe_restore_job(RestoreJobId=untagged)
     assert job["DeletionStatus"] == "FAILED" and "awsbackup-restore-test" in job["DeletionStatusMessage"]
     assert untagged_arn.split(":")[-1] in [d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]]
+
+
+def test_an_efs_restore_test_completes_is_tagged_and_is_deleted_when_its_window_closes(aws):
+    aws.configure(restore_job_seconds=0)
+    backup, efs = aws.client("backup"), aws.client("efs")
+    point = seed.seed_efs_recovery_point(backup, efs, aws.client("iam"))
+    backup.create_restore_testing_plan(RestoreTestingPlan={
+        "RestoreTestingPlanName": "files", "ScheduleExpression": "cron(0 5 ? * * *)",
+        "RecoveryPointSelection": {"Algorithm": "RANDOM_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"]}})
+    backup.create_restore_testing_selection(RestoreTestingPlanName="files", RestoreTestingSelection={
+        "RestoreTestingSelectionName": "shares", "ProtectedResourceType": "EFS", "IamRoleArn": point["iam_role_arn"],
+        "ProtectedResourceArns": ["*"], "ValidationWindowHours": 1})  # fmt: skip
+    # The inferred metadata has no CreationToken; restore testing's EFS restores succeed all the same.
+    [job_id] = control.run_restore_testing_plan("files")
+    job = backup.describe_restore_job(RestoreJobId=job_id)
+    assert job["Status"] == "COMPLETED", job
+    fs_id = job["CreatedResourceArn"].rsplit("/", 1)[-1]
+    [fs] = efs.describe_file_systems(FileSystemId=fs_id)["FileSystems"]
+    assert {t["Key"]: t["Value"] for t in fs["Tags"]}["awsbackup-restore-test"] == "files"
+    control.advance_clock(3600 + 1)
+    assert backup.describe_restore_job(RestoreJobId=job_id)["DeletionStatus"] == "SUCCESSFUL"
+    assert fs_id not in [f["FileSystemId"] for f in efs.describe_file_systems()["FileSystems"]]
