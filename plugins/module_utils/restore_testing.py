@@ -12,6 +12,8 @@ message names the option, so a module fails with it unchanged.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any, Optional
 
@@ -217,6 +219,17 @@ def check_new_selection(selection: dict[str, Any]) -> None:
         raise InputError('protected_resource_arns or protected_resource_conditions is required (conditions with protected_resource_arns ["*"])')
 
 
+def creator_request_id(kind: str, body: dict[str, Any]) -> str:
+    """The CreatorRequestId sent with a create: derived from what is created, so that two runs
+    creating the same thing at once make it once ("If the request includes a CreatorRequestId that
+    matches an existing backup plan, that plan is returned", botocore's backup model). AWS takes 1 to
+    50 letters, digits and -_. characters. Restore metadata overrides are left out of the digest:
+    they may hold a password, and the id is shown wherever the plan or selection is."""
+    shown = {k: v for k, v in body.items() if k != "RestoreMetadataOverrides"}
+    digest = hashlib.sha256(json.dumps([kind, shown], sort_keys=True).encode()).hexdigest()[:40]
+    return f"ansible-{digest}"
+
+
 # ---- comparison -----------------------------------------------------------------------------
 
 
@@ -342,7 +355,7 @@ def list_restore_testing_plans(client: Any) -> list[dict[str, Any]]:
 
 @BackupErrorHandler.common_error_handler("create the restore testing plan")
 def create_restore_testing_plan(client: Any, plan: dict[str, Any], tags: Optional[dict[str, str]] = None) -> dict[str, Any]:
-    params: dict[str, Any] = {"RestoreTestingPlan": plan}
+    params: dict[str, Any] = {"RestoreTestingPlan": plan, "CreatorRequestId": creator_request_id("plan", plan)}
     if tags:
         params["Tags"] = tags
     return backup_retry(client.create_restore_testing_plan)(**params)
@@ -375,7 +388,10 @@ def list_restore_testing_selections(client: Any, plan_name: str) -> Optional[lis
 
 @BackupErrorHandler.common_error_handler("create the restore testing selection")
 def create_restore_testing_selection(client: Any, plan_name: str, selection: dict[str, Any]) -> dict[str, Any]:
-    return backup_retry(client.create_restore_testing_selection)(RestoreTestingPlanName=plan_name, RestoreTestingSelection=selection)
+    return backup_retry(client.create_restore_testing_selection)(
+        RestoreTestingPlanName=plan_name, RestoreTestingSelection=selection,
+        CreatorRequestId=creator_request_id("selection", {"RestoreTestingPlanName": plan_name, **selection}),
+    )
 
 
 @BackupErrorHandler.common_error_handler("update the restore testing selection")

@@ -15,6 +15,9 @@ description:
   - Idempotent. Only the options given are compared with the plan AWS holds; an option left out is left as it is.
     O(recovery_point_selection) is compared and sent as a whole, as UpdateRestoreTestingPlan takes it.
   - The documented limits are checked before any AWS call, and the error names the option.
+  - Two runs creating the same plan at the same moment create it once - the create carries a C(CreatorRequestId)
+    derived from the declaration (restore metadata overrides left out), and AWS answers a repeated one with the
+    plan it made.
   - Supports check mode (nothing is changed; the plan as it would be is returned) and diff mode.
 author:
   - recovery.aws_backup maintainers (@recovery-aws-backup)
@@ -145,6 +148,11 @@ restore_testing_plan:
     creation_time:
       description: When the plan was created.
       type: str
+    creator_request_id:
+      description: The C(CreatorRequestId) of the create, derived from the declaration.
+      type: str
+      returned: when the collection created it
+      sample: ansible-5f0c2a9e1b7d4c3a8e6f0b1d2c3e4f5a6b7c8d9e
     last_update_time:
       description: When it was last updated.
       type: str

@@ -23,6 +23,9 @@ description:
     a replacement deletes the selection first, and a scheduled run in between would test less than declared.
     Remove it with O(state=absent) and declare it again."
   - The documented limits are checked before any AWS call, and the error names the option.
+  - Two runs creating the same selection at the same moment create it once - the create carries a C(CreatorRequestId)
+    derived from the declaration (restore metadata overrides left out), and AWS answers a repeated one with the
+    selection it made.
   - Supports check mode (nothing is changed; the selection as it would be is returned) and diff mode.
   - Selections have no tags of their own in AWS's API; tag the plan.
 author:
@@ -198,6 +201,11 @@ restore_testing_selection:
     creation_time:
       description: When the selection was created.
       type: str
+    creator_request_id:
+      description: The C(CreatorRequestId) of the create, derived from the declaration.
+      type: str
+      returned: when the collection created it
+      sample: ansible-5f0c2a9e1b7d4c3a8e6f0b1d2c3e4f5a6b7c8d9e
 """
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupAWSError, InputError

@@ -229,3 +229,17 @@ def test_selection_update_rules():
     with pytest.raises(InputError, match="both change"):
         selection_update({**current, "ProtectedResourceConditions": {}}, desired_selection({**SELECTION, "protected_resource_arns": [EFS]}) | {
             "ProtectedResourceConditions": {"StringEquals": [{"Key": "a", "Value": "1"}]}})  # fmt: skip
+
+
+def test_two_runs_creating_the_same_plan_make_one(aws, capsys):
+    """The CreatorRequestId derived from the declaration: a second create of the same plan (a
+    concurrent run that also found none) is answered with the first one's plan."""
+    from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import create_restore_testing_plan, desired_plan
+
+    backup = aws.client("backup")
+    desired = desired_plan({**PLAN, "start_window_hours": None})
+    first = create_restore_testing_plan(backup, desired)
+    second = create_restore_testing_plan(backup, desired)
+    assert second["RestoreTestingPlanArn"] == first["RestoreTestingPlanArn"]
+    created = selection(capsys, {**SELECTION, "restore_metadata_overrides": {"MasterUserPassword": "s3cr3t-Pa55"}})
+    assert created["changed"] is True and created["restore_testing_selection"]["creator_request_id"].startswith("ansible-")
