@@ -53,6 +53,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.results import
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import describe_restore_job
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import get_restore_job_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_validation import check_plan
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_validation import testing_jobs
 
 __all__ = ["RUN_TAG", "JOB_TAG", "InputError"]
 
@@ -533,6 +535,25 @@ def ensure_marked(
     return make_present(client_for, run_id, wanted, check_mode, wait_timeout, mark, wait_until_usable, clock)
 
 
+# ---- restore testing's restores -----------------------------------------------------------
+
+
+def restore_test_expected(job: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+    """What the built-in validation expects of what a restore testing job created: its driver's
+    restore_test_expected from the job's metadata; {} for a type without a driver."""
+    found = driver_for_arn(job.get("CreatedResourceArn"))
+    if found is None:
+        return {}
+    driver, ref = found
+    return driver.restore_test_expected(ref.identifier, metadata)
+
+
+def restore_testing_jobs(client: Any, plan: Any) -> dict[str, Any]:
+    """restored_resource_info's restore_testing_plan: the plan's ARN and its jobs (restore_validation.testing_jobs)."""
+    found = testing_jobs(client, check_plan(plan), expected_of=restore_test_expected)
+    return {"restore_testing_plan_arn": found["restore_testing_plan_arn"], "restore_testing_jobs": found["jobs"]}
+
+
 # ---- the modules' flow ------------------------------------------------------------------
 
 
@@ -777,6 +798,8 @@ def run_info_module(module: Any, client_for: ClientFor) -> None:
     """restored_resource_info's main."""
     params = module.params
     try:
+        if params.get("restore_testing_plan") is not None:
+            module.exit_json(changed=False, **restore_testing_jobs(client_for("backup"), params["restore_testing_plan"]))
         if params.get("run_id") is not None:
             _check_run_id(params["run_id"])
         new_resources = params.get("new_resources")
@@ -797,4 +820,5 @@ def run_info_module(module: Any, client_for: ClientFor) -> None:
     except InputError as e:
         module.fail_json(msg=str(e))
     except (BotoCoreError, ClientError, AnsibleAWSError, RestoreJobAWSError) as e:
-        module.fail_json_aws(getattr(e, "exception", None) or getattr(e, "error", None) or e, msg="Failed listing the resources marked by drill runs")
+        what = "the restore testing plan's restore jobs" if params.get("restore_testing_plan") is not None else "the resources marked by drill runs"
+        module.fail_json_aws(getattr(e, "exception", None) or getattr(e, "error", None) or e, msg=f"Failed listing {what}")

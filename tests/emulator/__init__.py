@@ -43,6 +43,7 @@ NEW_URL_PATHS = [
     "{0}/restore-jobs/$",
     "{0}/restore-jobs/(?P<restoreJobId>[^/]+)$",
     "{0}/restore-jobs/(?P<restoreJobId>[^/]+)/metadata$",
+    "{0}/restore-jobs/(?P<restoreJobId>[^/]+)/validations$",
     "{0}/copy-jobs$",
     "{0}/copy-jobs/$",
     "{0}/copy-jobs/(?P<copyJobId>[^/]+)$",
@@ -71,8 +72,10 @@ def install() -> None:
         from .responses import BackupJobsResponseMixin
         from .restore_testing import URL_PATHS as RESTORE_TESTING_URL_PATHS
         from .restore_testing import RestoreTestingResponseMixin, init_restore_testing_state
+        from .restore_testing_runs import RestoreTestingRunsMixin
 
         _copy_functions(BackupJobsBackendMixin, BackupBackend)
+        _copy_functions(RestoreTestingRunsMixin, BackupBackend)
         _copy_functions(CopyJobsBackendMixin, BackupBackend)
         original_init = BackupBackend.__init__
 
@@ -235,5 +238,6 @@ def _advance_restore_jobs() -> None:
             for backend in list(account_backends.values()):
                 if getattr(backend, "restore_jobs", None):
                     backend.advance_restore_jobs()
+                    backend.advance_restore_tests()
                 if getattr(backend, "copy_jobs", None):
                     backend.advance_copy_jobs()

@@ -22,7 +22,8 @@ def test_the_action_group_lists_every_aws_module_and_nothing_else():
     assert "drill_files" in [path.stem for path in paths] and "drill_files" not in group
 
 
-EXPECTED_TO_FAIL: tuple[str, ...] = ()
+# Given a restore job AWS does not know, restore_validation_result fails with AWS's answer.
+EXPECTED_TO_FAIL: tuple[str, ...] = ("restore_validation_result",)
 
 
 def module_defaults_playbook(module_args: dict) -> list:
@@ -86,6 +87,7 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
         "restore_testing_selection": {"restore_testing_plan_name": "defaults_check", "restore_testing_selection_name": "none",
                                       "state": "absent"},
         "restore_testing_selection_info": {"restore_testing_plan_name": "defaults_check"},
+        "restore_validation_result": {"restore_job_id": "00000000-0000-0000-0000-000000000002", "validation_status": "SUCCESSFUL"},
     }
     group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
     assert sorted(module_args) == sorted(group)
@@ -115,6 +117,8 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     assert calls.get("GetRestoreTestingPlan", 0) >= 1 and calls.get("GetRestoreTestingSelection", 0) >= 1
     assert calls.get("ListRestoreTestingPlans", 0) >= 1 and calls.get("ListRestoreTestingSelections", 0) >= 1
     assert "CreateRestoreTestingPlan" not in calls
+    assert "ResourceNotFoundException" in str(results["restore_validation_result"].get("error") or results["restore_validation_result"])
+    assert "PutRestoreValidationResult" not in calls
 
 
 def test_the_old_name_of_backup_job_status_still_works_with_module_defaults(emulator_server, run_playbook, tmp_path):

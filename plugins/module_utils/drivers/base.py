@@ -231,6 +231,13 @@ class Driver(abc.ABC):
         """What the built-in validation compares the restored resource with."""
         return {}
 
+    def restore_test_expected(self, identifier: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        """What the built-in validation expects of what a restore testing job created (its identifier,
+        the job's metadata): as for a target of that name with no options of its own. Nothing is
+        created in it to make it usable (AWS Backup deletes what restore testing restored, found by its
+        awsbackup-restore-test tag; a dependent it does not know of would stop that)."""
+        return self.expected(identifier, {}, metadata)
+
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
         """What make_usable_step needs (restored_resource's resources[].settings)."""
         return {}

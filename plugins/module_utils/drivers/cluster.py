@@ -166,6 +166,12 @@ class ClusterDriver(rds.RdsTagged):
             expected["engines"] = list(self.engines)
         return expected
 
+    def restore_test_expected(self, identifier: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        # Restore testing restores the cluster; the validation creates no DB instances in it (see base).
+        expected = self.expected(identifier, {}, metadata)
+        expected.pop("instance_count", None)
+        return expected
+
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
         settings = {
             "instance_identifiers": [f"{name}-{n}" for n in range(1, _instance_count(target) + 1)],

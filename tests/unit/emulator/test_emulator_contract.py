@@ -191,6 +191,28 @@ def run_flows(aws: Any, backup: Any) -> None:
     seed.create_vault(backup, "contract-empty")
     backup.delete_backup_vault(BackupVaultName="contract-empty")
     run_restore_testing_flow(backup)
+    run_restore_test_validation_flow(aws, backup)
+
+
+def run_restore_test_validation_flow(aws: Any, backup: Any) -> None:
+    """A restore testing plan's run, its jobs listed by plan, described with CreatedBy, and validated
+    (ValidationStatus, then DeletionStatus)."""
+    aws.configure(restore_job_seconds=0)
+    db = seed.create_rds_instance(aws.client("rds"), "contract-tested-db")
+    seed.backup_and_wait(backup, "contract-vault", db["DBInstanceArn"], ROLE)
+    plan_arn = backup.create_restore_testing_plan(RestoreTestingPlan={
+        "RestoreTestingPlanName": "contract_runs", "ScheduleExpression": "cron(0 5 ? * * *)",
+        "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"]}},
+    )["RestoreTestingPlanArn"]  # fmt: skip
+    backup.create_restore_testing_selection(RestoreTestingPlanName="contract_runs", RestoreTestingSelection={
+        "RestoreTestingSelectionName": "contract_dbs", "ProtectedResourceType": "RDS", "IamRoleArn": ROLE,
+        "ProtectedResourceArns": [db["DBInstanceArn"]], "ValidationWindowHours": 2})  # fmt: skip
+    [job_id] = control.run_restore_testing_plan("contract_runs")
+    backup.describe_restore_job(RestoreJobId=job_id)
+    backup.list_restore_jobs(ByRestoreTestingPlanArn=plan_arn)
+    backup.put_restore_validation_result(RestoreJobId=job_id, ValidationStatus="SUCCESSFUL", ValidationStatusMessage="contract")
+    backup.describe_restore_job(RestoreJobId=job_id)
+    backup.list_restore_jobs(ByRestoreTestingPlanArn=plan_arn)
 
 
 def run_restore_testing_flow(backup: Any) -> None:
