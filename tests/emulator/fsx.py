@@ -11,7 +11,11 @@
   (OpenZFSConfiguration.SkipFinalBackup); for Lustre "By default, Amazon FSx will not take a final
   backup" (LustreConfiguration.SkipFinalBackup, "Default = true"). moto takes none; the emulator
   takes it as AWS does, tagged with FinalBackupTags, so a deletion that leaves a backup behind shows.
-- A backup made by AWS Backup is AVAILABLE when its job completes (moto's stay CREATING).
+- A backup's Type and FileSystem, "the metadata of the file system associated with the backup. This
+  metadata is persisted even if the file system is deleted" (Amazon FSx API Reference, Backup,
+  https://docs.aws.amazon.com/fsx/latest/APIReference/API_Backup.html): moto describes neither. A
+  backup made by AWS Backup has Type AWS_BACKUP and is AVAILABLE when its job completes (moto's
+  stay CREATING).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ def _flag(configuration: Any, default_skip: bool) -> bool:
 
 
 def install_fsx_fidelity() -> None:
-    from moto.fsx.models import FileSystem, FSxBackend
+    from moto.fsx.models import Backup, FileSystem, FSxBackend
 
     if getattr(FileSystem, "_emulator_installed", False):
         return
@@ -73,6 +77,28 @@ def install_fsx_fidelity() -> None:
                 final.backup_type = "USER_INITIATED"
         return original_delete(self, file_system_id, client_request_token, windows_configuration, lustre_configuration, open_zfs_configuration)
 
+    original_backup_init = Backup.__init__
+    original_backup_to_dict = Backup.to_dict
+
+    @functools.wraps(original_backup_init)
+    def backup_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_backup_init(self, *args, **kwargs)
+        self.backup_type = "USER_INITIATED"
+        source = self.backend.file_systems.get(self.file_system_id)
+        self.file_system_description = None
+        if source is not None:
+            self.file_system_description = {k: v for k, v in source.to_dict().items() if k != "Tags"}
+
+    @functools.wraps(original_backup_to_dict)
+    def backup_to_dict(self: Any) -> dict[str, Any]:
+        described = original_backup_to_dict(self)
+        described["Type"] = self.backup_type
+        if self.file_system_description:
+            described["FileSystem"] = self.file_system_description
+        return described
+
+    Backup.__init__ = backup_init  # type: ignore[method-assign]
+    Backup.to_dict = backup_to_dict  # type: ignore[method-assign]
     FileSystem.__init__ = __init__  # type: ignore[method-assign]
     FileSystem.to_dict = to_dict  # type: ignore[method-assign]
     FSxBackend.delete_file_system = delete_file_system  # type: ignore[method-assign]

@@ -81,7 +81,7 @@ class FsxHandler(ResourceHandler):
         if file_system.file_system_type == "ONTAP":
             raise InvalidParameterValueException("The emulator does not model FSx for ONTAP backups (they are of volumes)")
         backup = fsx.create_backup(file_system.file_system_id, None, None, None)
-        backup.lifecycle = "AVAILABLE"
+        backup.lifecycle, backup.backup_type = "AVAILABLE", "AWS_BACKUP"
         configuration_key = CONFIGURATION_KEYS[file_system.file_system_type]
         configuration = {
             "WINDOWS": file_system.windows_configuration, "LUSTRE": file_system.lustre_configuration,
