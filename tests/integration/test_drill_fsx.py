@@ -1,0 +1,102 @@
+"""Drills of FSx file systems (Lustre, Windows File Server and OpenZFS in one drill) through real
+ansible-playbook runs of the restore role on the emulator server: a drill restores, validates (the
+built-in check reads each file system's lifecycle, type, subnets and Active Directory as asked, and
+its storage capacity against the backup's own description), measures and tears down by ownership
+without leaving a final backup; a file system named like a target is never touched and an ONTAP
+target is refused, before anything starts; a drill stopped by SIGTERM is cleaned up later by ownership."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.emulator import seed
+from tests.integration.interrupted import stop_drill_while_it_waits, wait_until_restore_jobs_completed
+
+ROLE = Path(__file__).parent / "playbooks" / "restore_role" / "role.yml"
+KINDS = ("LUSTRE", "WINDOWS", "OPENZFS")
+SUBNET = "subnet-0fedcba9876543210"
+
+
+def seeded_points(server: Any) -> dict[str, Any]:
+    backup, fsx, iam = server.client("backup"), server.client("fsx"), server.client("iam")
+    return {kind: seed.seed_fsx_recovery_point(backup, fsx, iam, kind, "fsx-vault", f"prod-{kind.lower()}") for kind in KINDS}
+
+
+def inventory(server: Any) -> dict[str, Any]:
+    fsx = server.client("fsx")
+    file_systems = {f["FileSystemId"]: ({t["Key"]: t["Value"] for t in f.get("Tags", [])}.get("Name"), f["FileSystemType"])
+                    for f in fsx.describe_file_systems()["FileSystems"]}  # fmt: skip
+    return {"file_systems": file_systems, "backups": sorted(b["BackupId"] for b in fsx.describe_backups()["Backups"])}
+
+
+def target(points: dict[str, Any], kind: str, name: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "resource_type": "FSx", "file_system_type": kind, "backup_vault_name": "fsx-vault",
+            "recovery_point_arn": points[kind]["recovery_point_arn"], **extra}  # fmt: skip
+
+
+def all_three(points: dict[str, Any], suffix: str, **extra: Any) -> list[dict[str, Any]]:
+    return [
+        target(points, "LUSTRE", f"scratch-{suffix}", subnet_ids=[SUBNET], **extra),
+        target(points, "WINDOWS", f"shares-{suffix}", subnet_ids=[SUBNET], active_directory_id="d-2222222222", **extra),
+        target(points, "OPENZFS", f"homes-{suffix}", **extra),
+    ]
+
+
+def role_vars(points: dict[str, Any], mode: str, targets: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"mode": mode, "iam_role_arn": points["LUSTRE"]["iam_role_arn"], "targets": targets}
+
+
+def reports(result: Any) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted(result.output_dir.glob("drill-*[0-9a-f].json"))]
+
+
+def test_a_drill_restores_validates_measures_and_tears_down(emulator_server, run_playbook):
+    points = seeded_points(emulator_server)
+    emulator_server.configure(restore_job_seconds=1)
+    before = inventory(emulator_server)
+    emulator_server.reset_calls()
+    result = run_playbook(ROLE, role_vars(points, "drill", all_three(points, "drill", rto_seconds=3600, rpo_seconds=86400)))
+    assert result.rc == 0, result.stdout[-3000:]
+    (summary,) = reports(result)
+    assert [t["resource_type"] for t in summary["targets"]] == ["FSx"] * 3
+    for report in summary["targets"]:
+        assert report["restore_job_status"] == "COMPLETED" and report["validation"] == "passed", report
+        assert report["teardown"] == "deleted"
+        assert isinstance(report["rto_seconds"], (int, float)) and isinstance(report["rpo_seconds"], (int, float))
+    # The restored file systems were read (their backups too, for validation) and deleted without a
+    # final backup; the sources and their recovery points are untouched.
+    assert inventory(emulator_server) == before
+    calls = emulator_server.calls("fsx")
+    assert calls.get("DescribeBackups", 0) >= 3 and calls.get("TagResource", 0) >= 3 and calls.get("DeleteFileSystem") == 3
+
+
+def test_a_file_system_named_like_a_target_is_never_touched_and_ontap_is_refused(emulator_server, run_playbook):
+    points = seeded_points(emulator_server)
+    before = inventory(emulator_server)
+    emulator_server.reset_calls()
+    targets = [target(points, "WINDOWS", "prod-windows"), target(points, "LUSTRE", "scratch-ontap", file_system_type="ONTAP")]
+    result = run_playbook(ROLE, role_vars(points, "drill", targets))
+    assert result.rc != 0
+    assert "file_system_type ONTAP is not supported by the role yet" in result.stdout, result.stdout[-3000:]
+    alone = run_playbook(ROLE, role_vars(points, "drill", targets[:1]))
+    assert alone.rc != 0 and "prod-windows" in alone.stdout, alone.stdout[-3000:]
+    assert emulator_server.calls().get("StartRestoreJob", 0) == 0, "refused before anything started"
+    assert not {"TagResource", "DeleteFileSystem", "UntagResource"} & set(emulator_server.calls("fsx"))
+    assert inventory(emulator_server) == before
+
+
+def test_a_drill_stopped_by_sigterm_is_cleaned_up_later_by_ownership(emulator_server, run_playbook, playbook_invocation, tmp_path):
+    points = seeded_points(emulator_server)
+    before = inventory(emulator_server)
+    emulator_server.configure(restore_job_seconds=6)
+    invocation = playbook_invocation(ROLE, role_vars(points, "drill", all_three(points, "stopped")))
+    stop_drill_while_it_waits(invocation, tmp_path, seconds_into_the_wait=1)
+    wait_until_restore_jobs_completed(emulator_server)
+    left = inventory(emulator_server)
+    assert len(left["file_systems"]) == len(before["file_systems"]) + 3, "the restore jobs carried on"
+
+    cleanup = run_playbook(ROLE, role_vars(points, "cleanup", []))
+    assert cleanup.rc == 0, cleanup.stdout[-3000:]
+    assert inventory(emulator_server) == before
