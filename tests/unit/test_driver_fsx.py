@@ -16,6 +16,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import prepare_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import sensitive_values
+from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_module as rm
 from tests.emulator import seed
 from tests.unit.test_drivers import clients_of
 from tests.unit.test_restored_resource import FakeTime
@@ -68,6 +69,16 @@ def test_a_configuration_object_is_merged_over_the_recovery_points():
     assert merged == {"activeDirectoryId": "d-2222222222", "ThroughputCapacity": 32, "DeploymentType": "SINGLE_AZ_2"}
     assert FSX.merged_value("SubnetIds", json.dumps([SUBNET]), "[]") == "[]"  # other keys are replaced
     assert drivers.driver_for("EFS").merged_value("PerformanceMode", "maxIO", "generalPurpose") == "generalPurpose"
+
+
+def test_the_module_merges_a_given_configuration_over_the_recovery_points():
+    point = "arn:aws:fsx:us-east-1:123456789012:backup/backup-0123456789abcdef0"
+    base = {"SubnetIds": json.dumps([SUBNET]), "WindowsConfiguration": json.dumps({"ActiveDirectoryId": "d-1111111111", "ThroughputCapacity": 32})}
+    checked = rm.check_input({"recovery_point_arn": point, "backup_vault_name": "fsx-vault", "resource_type": "FSx",
+                              "metadata": {"windowsconfiguration": {"ActiveDirectoryId": "d-2222222222"}, "SubnetIds": ["subnet-0fedcba9876543210"]}})
+    final = rm.final_metadata(rm.Source(point, base_metadata=base, resource_type="FSx"), checked)
+    assert json.loads(final["windowsconfiguration"]) == {"ActiveDirectoryId": "d-2222222222", "ThroughputCapacity": 32}
+    assert json.loads(final["SubnetIds"]) == ["subnet-0fedcba9876543210"] and "WindowsConfiguration" not in final
 
 
 def test_a_self_managed_directory_password_is_never_shown():
