@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import time
 from typing import Any
 
@@ -88,6 +89,8 @@ def install_fsx_fidelity() -> None:
         self.file_system_description = None
         if source is not None:
             self.file_system_description = {k: v for k, v in source.to_dict().items() if k != "Tags"}
+        volume = ontap_state(self.backend)[1].get(self.volume_id or "")
+        self.volume_description = {k: v for k, v in volume.to_dict().items() if k != "Tags"} if volume is not None else None
 
     @functools.wraps(original_backup_to_dict)
     def backup_to_dict(self: Any) -> dict[str, Any]:
@@ -95,6 +98,9 @@ def install_fsx_fidelity() -> None:
         described["Type"] = self.backup_type
         if self.file_system_description:
             described["FileSystem"] = self.file_system_description
+        if self.volume_description:
+            described["Volume"] = self.volume_description
+            described["ResourceType"] = "VOLUME"
         return described
 
     Backup.__init__ = backup_init  # type: ignore[method-assign]
@@ -102,4 +108,140 @@ def install_fsx_fidelity() -> None:
     FileSystem.__init__ = __init__  # type: ignore[method-assign]
     FileSystem.to_dict = to_dict  # type: ignore[method-assign]
     FSxBackend.delete_file_system = delete_file_system  # type: ignore[method-assign]
+    from moto.fsx.responses import FSxResponse
+
+    for name in ("create_storage_virtual_machine", "describe_storage_virtual_machines", "create_volume", "describe_volumes", "delete_volume"):
+        setattr(FSxResponse, name, getattr(FsxOntapResponseMixin, name))
     FileSystem._emulator_installed = True  # type: ignore[attr-defined]
+
+
+# ---- FSx for ONTAP: storage virtual machines and volumes, which moto's FSx lacks ---------------
+#
+# Amazon FSx API Reference: CreateStorageVirtualMachine / DescribeStorageVirtualMachines,
+# CreateVolume / DescribeVolumes / DeleteVolume (https://docs.aws.amazon.com/fsx/latest/APIReference/),
+# and CreateBackup of a volume ("FSx for ONTAP ... backups are per volume", FSx for ONTAP user guide,
+# "Working with backups"). Only what ONTAP volumes need: no Active Directory, no FlexGroup/SnapLock.
+# ARNs as the FSx reference shows them: volume/fs-ID/fsvol-ID, storage-virtual-machine/fs-ID/svm-ID.
+
+
+def _hex17() -> str:
+    import uuid
+
+    return uuid.uuid4().hex[:17]
+
+
+class StorageVirtualMachine:
+    def __init__(self, backend: Any, file_system_id: str, name: str) -> None:
+        self.storage_virtual_machine_id = f"svm-{_hex17()}"
+        self.file_system_id = file_system_id
+        self.name = name
+        self.creation_time = time.time()
+        self.resource_arn = f"arn:aws:fsx:{backend.region_name}:{backend.account_id}:storage-virtual-machine/{file_system_id}/{self.storage_virtual_machine_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"StorageVirtualMachineId": self.storage_virtual_machine_id, "FileSystemId": self.file_system_id, "Name": self.name,
+                "Lifecycle": "CREATED", "CreationTime": self.creation_time, "ResourceARN": self.resource_arn, "Subtype": "DEFAULT"}  # fmt: skip
+
+
+class Volume:
+    def __init__(self, backend: Any, svm: StorageVirtualMachine, name: str, ontap_configuration: dict[str, Any]) -> None:
+        self.backend = backend
+        self.volume_id = f"fsvol-{_hex17()}"
+        self.file_system_id = svm.file_system_id
+        self.name = name
+        self.creation_time = time.time()
+        self.lifecycle = "CREATED"  # VolumeLifecycle: an ONTAP volume ready for use is CREATED
+        self.ontap_configuration = {**ontap_configuration, "StorageVirtualMachineId": svm.storage_virtual_machine_id}
+        self.resource_arn = f"arn:aws:fsx:{backend.region_name}:{backend.account_id}:volume/{svm.file_system_id}/{self.volume_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"VolumeId": self.volume_id, "FileSystemId": self.file_system_id, "Name": self.name, "VolumeType": "ONTAP",
+                "Lifecycle": self.lifecycle, "CreationTime": self.creation_time, "ResourceARN": self.resource_arn,
+                "OntapConfiguration": dict(self.ontap_configuration), "Tags": self.backend.list_tags_for_resource(self.resource_arn)}  # fmt: skip
+
+
+def ontap_state(backend: Any) -> tuple[dict[str, StorageVirtualMachine], dict[str, Volume]]:
+    if not hasattr(backend, "storage_virtual_machines"):
+        backend.storage_virtual_machines = {}
+        backend.volumes = {}
+    return backend.storage_virtual_machines, backend.volumes
+
+
+def create_volume(backend: Any, name: str, ontap_configuration: dict[str, Any], tags: Any = None) -> Volume:
+    from moto.fsx.exceptions import ResourceNotFoundException
+
+    svms, volumes = ontap_state(backend)
+    svm = svms.get(str(ontap_configuration.get("StorageVirtualMachineId")))
+    if svm is None:
+        raise ResourceNotFoundException(f"Storage virtual machine {ontap_configuration.get('StorageVirtualMachineId')} does not exist.")
+    volume = Volume(backend, svm, name, ontap_configuration)
+    volumes[volume.volume_id] = volume
+    if tags:
+        backend.tagger.tag_resource(volume.resource_arn, tags)
+    return volume
+
+
+class FsxOntapResponseMixin:
+    """Methods added to moto.fsx.responses.FSxResponse by install_fsx_fidelity()."""
+
+    fsx_backend: Any
+    body: Any
+
+    def create_storage_virtual_machine(self) -> str:
+        params = json.loads(self.body)
+        file_system = self.fsx_backend.file_systems.get(params.get("FileSystemId"))
+        if file_system is None or file_system.file_system_type != "ONTAP":
+            from moto.fsx.exceptions import FileSystemNotFound
+
+            raise FileSystemNotFound(str(params.get("FileSystemId")))
+        svm = StorageVirtualMachine(self.fsx_backend, file_system.file_system_id, params["Name"])
+        ontap_state(self.fsx_backend)[0][svm.storage_virtual_machine_id] = svm
+        return json.dumps({"StorageVirtualMachine": svm.to_dict()})
+
+    def describe_storage_virtual_machines(self) -> str:
+        params = json.loads(self.body)
+        svms = ontap_state(self.fsx_backend)[0]
+        wanted = params.get("StorageVirtualMachineIds")
+        found = [s.to_dict() for i, s in svms.items() if not wanted or i in wanted]
+        return json.dumps({"StorageVirtualMachines": found})
+
+    def create_volume(self) -> str:
+        params = json.loads(self.body)
+        volume = create_volume(self.fsx_backend, params["Name"], params.get("OntapConfiguration") or {}, params.get("Tags"))
+        return json.dumps({"Volume": volume.to_dict()})
+
+    def describe_volumes(self) -> str:
+        from moto.core.exceptions import JsonRESTError
+
+        params = json.loads(self.body)
+        volumes = ontap_state(self.fsx_backend)[1]
+        wanted = params.get("VolumeIds") or []
+        missing = [i for i in wanted if i not in volumes]
+        if missing:
+            # DescribeVolumes declares VolumeNotFound for an unknown VolumeIds entry.
+            raise JsonRESTError("VolumeNotFound", f"Volume '{missing[0]}' does not exist.")
+        found = [v for i, v in volumes.items() if not wanted or i in wanted]
+        for condition in params.get("Filters") or []:
+            attribute = {"file-system-id": lambda v: v.file_system_id,
+                         "storage-virtual-machine-id": lambda v: v.ontap_configuration.get("StorageVirtualMachineId")}[condition["Name"]]  # fmt: skip
+            found = [v for v in found if attribute(v) in condition.get("Values", [])]
+        return json.dumps({"Volumes": [v.to_dict() for v in found]})
+
+    def delete_volume(self) -> str:
+        from moto.core.exceptions import JsonRESTError
+
+        params = json.loads(self.body)
+        volumes = ontap_state(self.fsx_backend)[1]
+        volume = volumes.get(params.get("VolumeId"))
+        if volume is None:
+            raise JsonRESTError("VolumeNotFound", f"Volume '{params.get('VolumeId')}' does not exist.")
+        configuration = params.get("OntapConfiguration") or {}
+        answer: dict[str, Any] = {"VolumeId": volume.volume_id, "Lifecycle": "DELETING"}
+        # DeleteVolumeOntapConfiguration.SkipFinalBackup: "Set to true if you want to skip taking a
+        # final backup of the volume you are deleting": without it, a final backup is taken.
+        if not configuration.get("SkipFinalBackup"):
+            final = self.fsx_backend.create_backup(volume.file_system_id, None, volume.volume_id, configuration.get("FinalBackupTags"))
+            final.lifecycle = "AVAILABLE"
+            answer["OntapResponse"] = {"FinalBackupId": final.backup_id}
+        del volumes[volume.volume_id]
+        return json.dumps(answer)

@@ -410,3 +410,27 @@ def seed_fsx_recovery_point(
     file_system = create_fsx_file_system(fsx, file_system_type, name)
     result = backup_and_wait(backup, backup_vault_name, file_system["FileSystemArn"], role_arn)
     return {**file_system, "backup_vault_name": backup_vault_name, "recovery_point_arn": result.recovery_point_arn, "iam_role_arn": role_arn}
+
+
+def create_fsx_ontap_volume(fsx: Any, name: str = "prod_data", size_in_megabytes: int = 10240) -> dict[str, str]:
+    """An FSx for ONTAP file system with a storage virtual machine and a volume `name` in it;
+    returns {"FileSystemId", "StorageVirtualMachineId", "VolumeId", "VolumeArn"}."""
+    file_system = fsx.create_file_system(
+        FileSystemType="ONTAP", StorageCapacity=1024, StorageType="SSD", SubnetIds=["subnet-0123456789abcdef0"],
+        OntapConfiguration={"DeploymentType": "SINGLE_AZ_1", "ThroughputCapacity": 128},
+    )["FileSystem"]  # fmt: skip
+    svm = fsx.create_storage_virtual_machine(FileSystemId=file_system["FileSystemId"], Name="svm1")["StorageVirtualMachine"]
+    volume = fsx.create_volume(VolumeType="ONTAP", Name=name, OntapConfiguration={
+        "StorageVirtualMachineId": svm["StorageVirtualMachineId"], "JunctionPath": f"/{name}", "SizeInMegabytes": size_in_megabytes,
+    })["Volume"]  # fmt: skip
+    return {"FileSystemId": file_system["FileSystemId"], "StorageVirtualMachineId": svm["StorageVirtualMachineId"],
+            "VolumeId": volume["VolumeId"], "VolumeArn": volume["ResourceARN"]}  # fmt: skip
+
+
+def seed_fsx_ontap_recovery_point(backup: Any, fsx: Any, iam: Any, backup_vault_name: str = "test-vault", name: str = "prod_data") -> dict[str, str]:
+    """A vault (created if missing), an FSx for ONTAP volume and one completed recovery point (an FSx backup of the volume)."""
+    ensure_vault(backup, backup_vault_name)
+    role_arn = ensure_backup_role(iam)
+    volume = create_fsx_ontap_volume(fsx, name)
+    result = backup_and_wait(backup, backup_vault_name, volume["VolumeArn"], role_arn)
+    return {**volume, "backup_vault_name": backup_vault_name, "recovery_point_arn": result.recovery_point_arn, "iam_role_arn": role_arn}

@@ -30,8 +30,10 @@ def test_the_driver_is_registered_and_reads_file_system_arns_only():
     assert drivers.driver_for("fsx") is FSX and "FSx" in drivers.RESOURCE_TYPES
     driver, ref = drivers.driver_for_arn("arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0")
     assert driver is FSX and (ref.kind, ref.identifier) == ("fsx-file-system", "fs-0123456789abcdef0")
+    driver, ref = drivers.driver_for_arn("arn:aws:fsx:us-east-1:123456789012:volume/fs-0123456789abcdef0/fsvol-0123456789abcdef012")
+    assert driver is FSX and (ref.kind, ref.identifier) == ("fsx-volume", "fsvol-0123456789abcdef012")
     for arn in ("arn:aws:fsx:us-east-1:123456789012:backup/backup-0123456789abcdef0",
-                "arn:aws:fsx:us-east-1:123456789012:volume/fs-0123456789abcdef0/fsvol-0123456789abcdef0",
+                "arn:aws:fsx:us-east-1:123456789012:storage-virtual-machine/fs-0123456789abcdef0/svm-0123456789abcdef012",
                 "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123abcd"):  # fmt: skip
         assert FSX.parse_arn(arn) is None
 
@@ -90,8 +92,20 @@ def test_target_rules_name_the_field():
     assert FSX.check_target("files-drill", {"file_system_type": "LUSTRE", "backup_vault_name": "v"}) == []
     assert FSX.check_target("files-drill", {"backup_vault_name": "v"}) == [
         "file_system_type is required for FSx: one of LUSTRE, WINDOWS, OPENZFS, ONTAP"]
-    (ontap,) = FSX.check_target("files-drill", {"file_system_type": "ONTAP", "backup_vault_name": "v"})
-    assert ontap.startswith("file_system_type ONTAP is not supported by the role yet") and "backup_restore_job" in ontap
+    (ontap,) = FSX.check_target("files_drill", {"file_system_type": "ONTAP", "backup_vault_name": "v"})
+    assert ontap.startswith("storage_virtual_machine_id is required for file_system_type ONTAP")
+    ontap_target = {"file_system_type": "ONTAP", "backup_vault_name": "v", "storage_virtual_machine_id": SVM}
+    assert FSX.check_target("files_drill", ontap_target) == []
+    assert "not a valid FSx for ONTAP volume name" in FSX.check_target("files-drill", ontap_target)[0]
+    assert FSX.check_target("files_drill", {**ontap_target, "subnet_ids": [SUBNET]}) == [
+        "subnet_ids is not supported for file_system_type ONTAP (a volume is restored in an existing file system)"]
+    assert FSX.check_target("files_drill", {**ontap_target, "metadata": {"name": "other"}})[0].startswith("metadata.name is 'other'")
+    assert FSX.check_target("files-drill", {"file_system_type": "LUSTRE", "backup_vault_name": "v", "storage_virtual_machine_id": SVM}) == [
+        "storage_virtual_machine_id is only supported for file_system_type ONTAP"]
+    assert FSX.restore_metadata("files_drill", ontap_target) == {
+        "Name": "files_drill", "OntapConfiguration": {"JunctionPath": "/files_drill", "StorageVirtualMachineId": SVM}}
+    settings = FSX.usable_settings("files_drill", ontap_target, None)
+    assert FSX.new_identifiers("files_drill", settings) == [("fsx-volume-name", "files_drill")]
     assert FSX.check_target("files-drill", {"file_system_type": "LUSTRE", "backup_vault_name": "v", "active_directory_id": "d-0123456789"}) == [
         "active_directory_id is only supported for file_system_type WINDOWS"]
     assert FSX.check_target("files-drill", {"file_system_type": "LUSTRE", "backup_vault_name": "v", "subnet_ids": [SUBNET, SUBNET]}) == [
@@ -105,7 +119,18 @@ def test_target_rules_name_the_field():
     assert FSX.restore_metadata("files-drill", target) == {
         "SubnetIds": [SUBNET], "SecurityGroupIds": [GROUP], "WindowsConfiguration": {"ActiveDirectoryId": "d-0123456789"}}
     assert FSX.expected("files-drill", target, {}) == {"file_system_type": "WINDOWS", "subnet_ids": [SUBNET], "active_directory_id": "d-0123456789"}
-    assert FSX.new_identifiers("files-drill", {}) == [("fsx-file-system-name", "files-drill")]
+    assert FSX.new_identifiers("files-drill", FSX.usable_settings("files-drill", target, None)) == [("fsx-file-system-name", "files-drill")]
+
+
+def test_a_volumes_validation_reads_lifecycle_name_svm_and_size_against_the_backup():
+    good = {"volume_id": "fsvol-0123456789abcdef012", "lifecycle": "CREATED", "volume_type": "ONTAP", "name": "v1",
+            "storage_virtual_machine_id": SVM, "size_in_megabytes": 2048, "backup_size_in_megabytes": 2048}  # fmt: skip
+    wanted = {"name": "v1", "storage_virtual_machine_id": SVM}
+    assert FSX.validate(good, wanted) == []
+    assert FSX.validate({**good, "size_in_megabytes": 1024}, wanted) == ["size_in_megabytes is 1024, the backed-up volume had 2048"]
+    assert FSX.validate({**good, "lifecycle": "CREATING"}, wanted) == ["lifecycle is 'CREATING', expected one of CREATED, AVAILABLE"]
+    assert FSX.validate({**good, "storage_virtual_machine_id": "svm-other"}, wanted) == [
+        f"storage_virtual_machine_id is 'svm-other', expected {SVM!r}"]
 
 
 def test_validation_reads_lifecycle_type_and_capacity_against_the_backup():
@@ -175,3 +200,28 @@ def test_deleting_is_idempotent_and_check_mode_changes_nothing(env):
     assert FSX.delete_step(env["client_for"], ref, None, [], False).state == "done"
     assert FSX.delete_step(env["client_for"], ref, None, [], False).state == "done"
     assert len(env["fsx"].describe_file_systems()["FileSystems"]) == 1
+
+
+def test_a_restored_ontap_volume_is_validated_and_deleted_alone(aws):
+    aws.configure(restore_job_seconds=0)
+    backup, fsx = aws.client("backup"), aws.client("fsx")
+    point = seed.seed_fsx_ontap_recovery_point(backup, fsx, aws.client("iam"), "fsx-vault")
+    target = {"file_system_type": "ONTAP", "storage_virtual_machine_id": point["StorageVirtualMachineId"]}
+    metadata = prepare_metadata(FSX.restore_metadata("data_drill", target), FSX)
+    job_id = backup.start_restore_job(RecoveryPointArn=point["recovery_point_arn"], IamRoleArn=point["iam_role_arn"], Metadata=metadata)["RestoreJobId"]
+    job = backup.describe_restore_job(RestoreJobId=job_id)
+    assert job["Status"] == "COMPLETED", job.get("StatusMessage")
+    client_for = clients_of(aws)
+    settings = FSX.usable_settings("data_drill", target, point["recovery_point_arn"])
+    fake = FakeTime()
+    (result,) = rr.make_present(client_for, RUN, [rr.Wanted("data_drill", job_id, settings, FSX.expected("data_drill", target, {}))],
+                                wait_until_usable=True, **fake.kwargs())  # fmt: skip
+    assert result["status"] == "marked" and result["validation"] == "passed", result
+    assert result["facts"]["backup_size_in_megabytes"] == 10240 and result["facts"]["ontap_configuration"]["junction_path"] == "/data_drill"
+    assert FSX.find_taken(client_for, [("fsx-volume-name", "prod_data"), ("fsx-volume-name", "data_new")]) == [("fsx-volume-name", "prod_data")]
+    backups = len(fsx.describe_backups()["Backups"])
+    (gone,) = rr.teardown(client_for, RUN, [job_id], names=["data_drill"], **{k: v for k, v in fake.kwargs().items() if k != "wall"})
+    assert gone["status"] == "deleted", gone
+    assert [v["VolumeId"] for v in fsx.describe_volumes()["Volumes"]] == [point["VolumeId"]]
+    assert len(fsx.describe_storage_virtual_machines()["StorageVirtualMachines"]) == 1 and len(fsx.describe_file_systems()["FileSystems"]) == 1
+    assert len(fsx.describe_backups()["Backups"]) == backups, "no final backup of the volume"

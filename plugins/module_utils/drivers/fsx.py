@@ -19,8 +19,11 @@ validated against the backup's own description (DescribeBackups: the backed-up f
 storage capacity), deleted with DeleteFileSystem and SkipFinalBackup true (Windows and OpenZFS take a
 final backup unless told not to; OpenZFS also with DELETE_CHILD_VOLUMES_AND_SNAPSHOTS, as a restored
 file system's child volumes are its own: Amazon FSx API Reference, DeleteFileSystem,
-https://docs.aws.amazon.com/fsx/latest/APIReference/API_DeleteFileSystem.html). An ONTAP target is
-refused by the role: its restored volume (DeleteVolume) is not drilled yet."""
+https://docs.aws.amazon.com/fsx/latest/APIReference/API_DeleteFileSystem.html). An ONTAP volume is
+named by its volume Name in the storage virtual machine the target names, usable when CREATED,
+validated against the backed-up volume (DescribeBackups' Volume), and deleted with DeleteVolume and
+OntapConfiguration.SkipFinalBackup true (Amazon FSx API Reference, DeleteVolume); the storage virtual
+machine and its file system are never touched."""
 
 from __future__ import annotations
 
@@ -49,8 +52,13 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata impor
 
 KIND = "fsx-file-system"
 NAME_KIND = "fsx-file-system-name"  # a file system's Name tag value
+VOLUME_KIND = "fsx-volume"
+VOLUME_NAME_KIND = "fsx-volume-name"  # an ONTAP volume's Name
 FILE_SYSTEM_TYPES = ("LUSTRE", "WINDOWS", "OPENZFS", "ONTAP")
-DRILLED_TYPES = ("LUSTRE", "WINDOWS", "OPENZFS")
+VOLUME_ARN = re.compile(r"arn:[\w-]+:fsx:[\w-]+:\d{12}:volume/fs-[0-9a-f]{8,}/(fsvol-[0-9a-f]{17,})")
+# ONTAP volume names: "up to 203 alphanumeric or underscore (_) characters", starting with a letter
+# or an underscore (FSx for ONTAP user guide, "Creating volumes"; CreateVolume Name: 1 to 203).
+VOLUME_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,202}")
 # Each type's configuration object in the restore metadata (CreateFileSystemFromBackup; ONTAP:
 # CreateVolume's OntapConfiguration). Keys are matched case-insensitively, as AWS reads them.
 CONFIGURATION_KEYS = {
@@ -77,10 +85,13 @@ NAME_RULES = "letters, digits, spaces and _ . : / = + - @"
 _USABLE_STATES = ("AVAILABLE", "UPDATING")
 _STUCK_STATES = ("FAILED", "MISCONFIGURED", "MISCONFIGURED_UNAVAILABLE")
 _GONE_STATES = ("DELETING",)
+# VolumeLifecycle: an ONTAP volume is ready when CREATED (OpenZFS volumes AVAILABLE).
+_VOLUME_USABLE = ("CREATED", "AVAILABLE")
+_VOLUME_STUCK = ("FAILED", "MISCONFIGURED")
 _PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-fsx.html"
 
 
-_Errors = missing_when("FileSystemNotFound", "BackupNotFound")
+_Errors = missing_when("FileSystemNotFound", "BackupNotFound", "VolumeNotFound")
 
 
 @_Errors.list_error_handler("describe the FSx file system", None)
@@ -93,6 +104,24 @@ def _describe_file_system(client: Any, file_system_id: str) -> Optional[dict[str
 def _describe_file_systems(client: Any) -> list[dict[str, Any]]:
     """DescribeFileSystems, every page; the answer carries each file system's Tags."""
     return paginate(client, "describe_file_systems", "FileSystems")
+
+
+@_Errors.list_error_handler("describe the FSx volume", None)
+def _describe_volume(client: Any, volume_id: str) -> Optional[dict[str, Any]]:
+    found = paginate(client, "describe_volumes", "Volumes", VolumeIds=[volume_id])
+    return next((raw for raw in found if raw.get("VolumeId") == volume_id), None)
+
+
+@_Errors.common_error_handler("list the FSx volumes")
+def _describe_volumes(client: Any) -> list[dict[str, Any]]:
+    """DescribeVolumes, every page; the answer carries each volume's Tags."""
+    return [raw for raw in paginate(client, "describe_volumes", "Volumes") if raw.get("VolumeType") == "ONTAP"]
+
+
+@_Errors.deletion_error_handler("delete the FSx for ONTAP volume")
+def _delete_volume(client: Any, volume_id: str) -> None:
+    # DeleteVolumeOntapConfiguration.SkipFinalBackup: no final backup is left behind.
+    client.delete_volume(aws_retry=True, VolumeId=volume_id, OntapConfiguration={"SkipFinalBackup": True})
 
 
 @_Errors.list_error_handler("describe the FSx backup", None)
@@ -156,20 +185,26 @@ def name_problems(name: str) -> list[str]:
 class FsxDriver(Driver):
     resource_type = "FSx"
     services = ("fsx",)
-    kinds = (KIND,)
-    identifier_kinds = (NAME_KIND,)
+    kinds = (KIND, VOLUME_KIND)
+    identifier_kinds = (NAME_KIND, VOLUME_NAME_KIND)
     structured_keys = STRUCTURED_KEYS
+    settings_keys = ("file_system_type",)
     target_options = {
         "file_system_type": TargetOption("str", NO_DEFAULT, "FSx only, LUSTRE, WINDOWS, OPENZFS or ONTAP (required)"),
         "subnet_ids": TargetOption("list", NO_DEFAULT, "FSx, the new file system's subnets (metadata SubnetIds)"),
         "security_group_ids": TargetOption("list", NO_DEFAULT, "FSx, the new file system's security groups (metadata SecurityGroupIds)"),
         "kms_key_id": TargetOption("str", NO_DEFAULT, "FSx, the KMS key of the new file system (metadata KmsKeyId)"),
         "active_directory_id": TargetOption("str", NO_DEFAULT, "FSx for Windows only, the AWS Managed Microsoft AD to join"),
+        "storage_virtual_machine_id": TargetOption("str", NO_DEFAULT, "FSx for ONTAP only, the storage virtual machine the volume is restored in"),
     }
 
     # ---- plan side
 
     def check_name(self, name: str, target: dict[str, Any]) -> list[str]:
+        if target.get("file_system_type") == "ONTAP":
+            if VOLUME_NAME.fullmatch(name):
+                return []
+            return [f"name {name!r} is not a valid FSx for ONTAP volume name: up to 203 letters, digits or '_', starting with a letter or '_'"]
         return name_problems(name)
 
     def check_fields(self, target: dict[str, Any]) -> list[str]:
@@ -179,12 +214,20 @@ class FsxDriver(Driver):
             problems.append(f"file_system_type is required for FSx: one of {', '.join(FILE_SYSTEM_TYPES)}")
         elif kind not in FILE_SYSTEM_TYPES:
             problems.append(f"file_system_type must be one of {', '.join(FILE_SYSTEM_TYPES)}, got {kind!r}")
-        elif kind == "ONTAP":
-            problems.append(
-                "file_system_type ONTAP is not supported by the role yet: an ONTAP restore creates a volume in an existing "
-                "storage virtual machine (metadata OntapConfiguration.StorageVirtualMachineId), which the role cannot yet "
-                "validate and delete; restore it with recovery.aws_backup.backup_restore_job"
-            )
+        svm = target.get("storage_virtual_machine_id")
+        if kind == "ONTAP":
+            # An ONTAP restore creates a volume in an existing storage virtual machine, which
+            # restore testing cannot infer either (storageVirtualMachineId required).
+            if not given(svm):
+                problems.append("storage_virtual_machine_id is required for file_system_type ONTAP: the storage virtual machine "
+                                "(svm-...) the volume is restored in")
+            elif not isinstance(svm, str) or not SVM_ID.fullmatch(svm):
+                problems.append(f"storage_virtual_machine_id must be a storage virtual machine id like svm-0123456789abcdef0, got {svm!r}")
+            for field_name in ("subnet_ids", "security_group_ids", "kms_key_id"):
+                if given(target.get(field_name)):
+                    problems.append(f"{field_name} is not supported for file_system_type ONTAP (a volume is restored in an existing file system)")
+        elif given(svm):
+            problems.append("storage_virtual_machine_id is only supported for file_system_type ONTAP")
         directory = target.get("active_directory_id")
         if given(directory):
             if kind != "WINDOWS":
@@ -211,6 +254,14 @@ class FsxDriver(Driver):
 
     def check_target(self, name: str, target: dict[str, Any]) -> list[str]:
         problems = super().check_target(name, target)
+        metadata = target.get("metadata") if isinstance(target.get("metadata"), dict) else {}
+        if target.get("file_system_type") == "ONTAP":
+            # The role finds, validates and deletes the restored volume by its Name.
+            key = find_key({str(k): None for k in metadata}, "Name")
+            if key is not None and metadata[key] != name:
+                problems.append(f"metadata.{key} is {metadata[key]!r}, not the name {name!r}: the role finds, validates and "
+                                "deletes the restored volume by name; set name instead")
+            return problems
         vault = target.get("backup_vault_name")
         if not (isinstance(vault, str) and vault.strip()) and not given(target.get("subnet_ids")):
             # Without a vault the restore metadata starts empty, and CreateFileSystemFromBackup
@@ -224,6 +275,14 @@ class FsxDriver(Driver):
         return problems
 
     def restore_metadata(self, name: str, target: dict[str, Any]) -> dict[str, Any]:
+        if target.get("file_system_type") == "ONTAP":
+            # A volume of its own name, mounted at its own junction path (the backed-up volume's
+            # path may be in use in that storage virtual machine); merged over the recovery
+            # point's OntapConfiguration key by key.
+            configuration = {"JunctionPath": f"/{name}"}
+            if target.get("storage_virtual_machine_id"):
+                configuration["StorageVirtualMachineId"] = target["storage_virtual_machine_id"]
+            return {"Name": name, "OntapConfiguration": configuration}
         built: dict[str, Any] = {
             "SubnetIds": list(target["subnet_ids"]) if target.get("subnet_ids") else None,
             "SecurityGroupIds": list(target["security_group_ids"]) if target.get("security_group_ids") else None,
@@ -236,6 +295,8 @@ class FsxDriver(Driver):
 
     def expected(self, name: str, target: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
         expected: dict[str, Any] = {"file_system_type": target.get("file_system_type")}
+        if target.get("file_system_type") == "ONTAP":
+            return {**expected, "name": name, "storage_virtual_machine_id": target.get("storage_virtual_machine_id")}
         if target.get("subnet_ids"):
             expected["subnet_ids"] = list(target["subnet_ids"])
         if target.get("active_directory_id"):
@@ -243,10 +304,19 @@ class FsxDriver(Driver):
         return expected
 
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
-        return {"tags": name_tags(name, recovery_point_arn)}
+        settings: dict[str, Any] = {"tags": name_tags(name, recovery_point_arn)}
+        if target.get("file_system_type"):
+            settings["file_system_type"] = target["file_system_type"]
+        return settings
+
+    def check_settings(self, option: str, settings: dict[str, Any], fallback: dict[str, Any]) -> list[str]:
+        kind = settings.get("file_system_type")
+        if kind is not None and kind not in FILE_SYSTEM_TYPES:
+            return [f"{option}.file_system_type must be one of {', '.join(FILE_SYSTEM_TYPES)}, got {kind!r}"]
+        return []
 
     def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(NAME_KIND, name)]
+        return [(VOLUME_NAME_KIND if settings.get("file_system_type") == "ONTAP" else NAME_KIND, name)]
 
     # ---- restore metadata
 
@@ -316,31 +386,50 @@ class FsxDriver(Driver):
     # ---- AWS side
 
     def parse_arn(self, arn: str) -> Optional[Ref]:
+        volume = VOLUME_ARN.fullmatch(arn) if isinstance(arn, str) else None
+        if volume is not None:
+            return Ref(arn, VOLUME_KIND, volume.group(1))
         return arn_ref(arn, "fsx", "file-system", r"fs-[0-9a-f]{8,}", KIND)
 
+    def _describe_any(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
+        if ref.kind == VOLUME_KIND:
+            return _describe_volume(client_for("fsx"), ref.identifier)
+        return _describe_file_system(client_for("fsx"), ref.identifier)
+
     def describe(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
-        raw = _describe_file_system(client_for("fsx"), ref.identifier)
+        raw = self._describe_any(client_for, ref)
         return None if raw is None or raw.get("Lifecycle") in _GONE_STATES else raw
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
+        if "VolumeId" in raw:
+            return {
+                "arn": raw.get("ResourceARN"), "kind": VOLUME_KIND, "identifier": raw.get("VolumeId"),
+                "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("Lifecycle"),
+            }  # fmt: skip
         return {
             "arn": raw.get("ResourceARN"), "kind": KIND, "identifier": raw.get("FileSystemId"),
             "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("Lifecycle"),
         }  # fmt: skip
 
     def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+        fsx = client_for("fsx")
         return [
-            self.normalise(raw) for raw in _describe_file_systems(client_for("fsx"))
+            self.normalise(raw) for raw in _describe_file_systems(fsx) + _describe_volumes(fsx)
             if RUN_TAG in tag_dict(raw.get("Tags")) and raw.get("Lifecycle") not in _GONE_STATES
         ]  # fmt: skip
 
     def find_taken(self, client_for: ClientFor, identifiers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        names = [i for kind, i in identifiers if kind == NAME_KIND]
-        if not names:
-            return []
-        found = _describe_file_systems(client_for("fsx"))
-        taken = {tag_dict(raw.get("Tags")).get("Name") for raw in found if raw.get("Lifecycle") not in _GONE_STATES}
-        return [(kind, i) for kind, i in identifiers if kind == NAME_KIND and i in taken]
+        taken: list[tuple[str, str]] = []
+        if any(kind == NAME_KIND for kind, _name in identifiers):
+            found = _describe_file_systems(client_for("fsx"))
+            names = {tag_dict(raw.get("Tags")).get("Name") for raw in found if raw.get("Lifecycle") not in _GONE_STATES}
+            taken += [(kind, i) for kind, i in identifiers if kind == NAME_KIND and i in names]
+        if any(kind == VOLUME_NAME_KIND for kind, _name in identifiers):
+            # A volume of that name in any storage virtual machine: the role finds the restored
+            # volume by name, so one name must not stand for two volumes.
+            names = {raw.get("Name") for raw in _describe_volumes(client_for("fsx")) if raw.get("Lifecycle") not in _GONE_STATES}
+            taken += [(kind, i) for kind, i in identifiers if kind == VOLUME_NAME_KIND and i in names]
+        return taken
 
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
         _tag_resource(client_for("fsx"), ref.arn, tags)
@@ -354,11 +443,19 @@ class FsxDriver(Driver):
         """Usable when AVAILABLE. The backup it was restored from (the recovery point, named by the
         restored-from tag) is then read for validation: DescribeBackups' FileSystem is "the metadata
         of the file system associated with the backup", kept even after that file system is deleted."""
-        step = Step.by_state(self.noun(ref), raw.get("Lifecycle"), _USABLE_STATES, _STUCK_STATES, check_mode, "file system")
+        volume = ref.kind == VOLUME_KIND
+        if volume:
+            step = Step.by_state(self.noun(ref), raw.get("Lifecycle"), _VOLUME_USABLE, _VOLUME_STUCK, check_mode, "volume")
+        else:
+            step = Step.by_state(self.noun(ref), raw.get("Lifecycle"), _USABLE_STATES, _STUCK_STATES, check_mode, "file system")
         source = BACKUP_ARN.fullmatch(str({**tag_dict(raw.get("Tags")), **(tags or {})}.get("restored-from") or ""))
         if step.state != "done" or check_mode or source is None:
             return step
-        backed_up = ((_describe_backup(client_for("fsx"), source.group(1)) or {}).get("FileSystem")) or {}
+        backup = _describe_backup(client_for("fsx"), source.group(1)) or {}
+        if volume:
+            size = ((backup.get("Volume") or {}).get("OntapConfiguration") or {}).get("SizeInMegabytes")
+            return step if size is None else Step("done", "", [], False, {**raw, "BackupSizeInMegabytes": size})
+        backed_up = backup.get("FileSystem") or {}
         if not backed_up:
             return step
         facts = {"BackupFileSystemType": backed_up.get("FileSystemType"), "BackupStorageCapacity": backed_up.get("StorageCapacity")}
@@ -369,9 +466,15 @@ class FsxDriver(Driver):
         windows = facts.get("windows_configuration") or {}
         if windows.get("active_directory_id"):
             facts["active_directory_id"] = windows["active_directory_id"]
+        ontap = facts.get("ontap_configuration") or {}
+        if "volume_id" in facts:
+            facts["storage_virtual_machine_id"] = ontap.get("storage_virtual_machine_id")
+            facts["size_in_megabytes"] = ontap.get("size_in_megabytes")
         return facts
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+        if "volume_id" in facts:
+            return self._validate_volume(facts, expected)
         problems: list[str] = []
         differs(facts, "lifecycle", "AVAILABLE", problems)
         if expected.get("file_system_type"):
@@ -392,10 +495,27 @@ class FsxDriver(Driver):
                 problems.append(f"storage_capacity is {capacity} GiB, the backup recorded {backed_up} GiB")
         return problems
 
+    def _validate_volume(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+        problems: list[str] = []
+        if facts.get("lifecycle") not in _VOLUME_USABLE:
+            problems.append(f"lifecycle is {facts.get('lifecycle')!r}, expected one of {', '.join(_VOLUME_USABLE)}")
+        differs(facts, "volume_type", "ONTAP", problems)
+        for field_name in ("name", "storage_virtual_machine_id"):
+            if expected.get(field_name):
+                differs(facts, field_name, expected[field_name], problems)
+        size, backed_up = facts.get("size_in_megabytes"), facts.get("backup_size_in_megabytes")
+        if not isinstance(size, int):
+            problems.append(f"size_in_megabytes is {size!r}, expected a number of megabytes")
+        elif isinstance(backed_up, int) and size < backed_up:
+            problems.append(f"size_in_megabytes is {size}, the backed-up volume had {backed_up}")
+        return problems
+
     def delete_step(
         self, client_for: ClientFor, ref: Ref, raw: Optional[dict[str, Any]], dependents: list[dict[str, Any]], check_mode: bool
     ) -> Step:
         fsx = client_for("fsx")
+        if ref.kind == VOLUME_KIND:
+            return self._delete_volume_step(fsx, ref, check_mode)
         current = _describe_file_system(fsx, ref.identifier)
         if current is None:
             return Step.done()
@@ -407,6 +527,22 @@ class FsxDriver(Driver):
         current = _describe_file_system(fsx, ref.identifier)
         return Step.done(changed=True) if current is None else Step.pending(f"file system {current.get('Lifecycle')}", changed=True)
 
+    def _delete_volume_step(self, fsx: Any, ref: Ref, check_mode: bool) -> Step:
+        """DeleteVolume of the restored volume only: its storage virtual machine and file system
+        existed before the restore and are never touched."""
+        current = _describe_volume(fsx, ref.identifier)
+        if current is None:
+            return Step.done()
+        if check_mode:
+            return Step.done(changed=True)
+        if current.get("Lifecycle") in _GONE_STATES:
+            return Step.pending("volume DELETING", changed=True)
+        _delete_volume(fsx, ref.identifier)
+        current = _describe_volume(fsx, ref.identifier)
+        return Step.done(changed=True) if current is None else Step.pending(f"volume {current.get('Lifecycle')}", changed=True)
+
     def noun(self, ref: Ref) -> str:
+        if ref.kind == VOLUME_KIND:
+            return f"FSx for ONTAP volume {ref.identifier}"
         return f"FSx file system {ref.identifier}"
 

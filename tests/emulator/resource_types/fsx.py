@@ -5,8 +5,10 @@ Amazon FSx file system", https://docs.aws.amazon.com/aws-backup/latest/devguide/
 as CreateFileSystemFromBackup does (Amazon FSx API Reference,
 https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemFromBackup.html).
 
-FSx for ONTAP is not emulated: its backups are of volumes, and its restore creates a volume in an
-existing storage virtual machine; moto's FSx has neither volumes nor storage virtual machines."""
+FSx for ONTAP backups are of volumes (arn:aws:fsx:REGION:ACCOUNT:volume/fs-ID/fsvol-ID); its restore
+creates a volume in an existing storage virtual machine, named by the metadata's Name, as CreateVolume
+does with the metadata's OntapConfiguration (CreateOntapVolumeConfiguration; StorageVirtualMachineId
+required). moto's FSx has no volumes nor storage virtual machines: tests/emulator/fsx.py adds them."""
 
 from __future__ import annotations
 
@@ -64,8 +66,20 @@ def _merged(backed_up: dict[str, Any] | None, given: dict[str, Any] | None) -> d
 class FsxHandler(ResourceHandler):
     resource_type = "FSx"
     arn_pattern = re.compile(r"^arn:[\w-]+:fsx:[\w-]+:\d{12}:file-system/(fs-[0-9a-f]{8,})$")
+    volume_pattern = re.compile(r"^arn:[\w-]+:fsx:[\w-]+:\d{12}:volume/fs-[0-9a-f]{8,}/(fsvol-[0-9a-f]{17,})$")
+
+    def matches(self, backend: Any, arn: str) -> bool:
+        return bool(self.arn_pattern.match(arn) or self.volume_pattern.match(arn))
 
     def describe_source(self, backend: Any, arn: str) -> Source:
+        volume = self.volume_pattern.match(arn)
+        if volume is not None:
+            from ..fsx import ontap_state
+
+            found = ontap_state(fsx_backend(backend))[1].get(volume.group(1))
+            if found is None:
+                raise ResourceNotFoundException(f"Resource {arn} not found")
+            return Source(self.resource_type, found.name, found)
         file_system_id = self.arn_pattern.match(arn).group(1)  # type: ignore[union-attr]
         file_system = fsx_backend(backend).file_systems.get(file_system_id)
         if file_system is None:
@@ -78,8 +92,10 @@ class FsxHandler(ResourceHandler):
 
         fsx = fsx_backend(backend)
         file_system = source.resource
+        if hasattr(file_system, "volume_id"):
+            return self._volume_recovery_point(backend, job, file_system)
         if file_system.file_system_type == "ONTAP":
-            raise InvalidParameterValueException("The emulator does not model FSx for ONTAP backups (they are of volumes)")
+            raise InvalidParameterValueException("FSx for ONTAP backups are of volumes: back up a volume's ARN")
         backup = fsx.create_backup(file_system.file_system_id, None, None, None)
         backup.lifecycle, backup.backup_type = "AVAILABLE", "AWS_BACKUP"
         configuration_key = CONFIGURATION_KEYS[file_system.file_system_type]
@@ -121,6 +137,49 @@ class FsxHandler(ResourceHandler):
         }  # fmt: skip
         return point
 
+    def _volume_recovery_point(self, backend: Any, job: BackupJob, volume: Any) -> RecoveryPoint:
+        from ..models import RecoveryPoint
+
+        fsx = fsx_backend(backend)
+        backup = fsx.create_backup(volume.file_system_id, None, volume.volume_id, None)
+        backup.lifecycle, backup.backup_type = "AVAILABLE", "AWS_BACKUP"
+        configuration = volume.ontap_configuration
+        # The developer guide's ONTAP restore keys (a volume's Name; OntapConfiguration with
+        # JunctionPath, SizeInMegabytes, StorageVirtualMachineId) with the volume's values; AWS
+        # documents no example output of GetRecoveryPointRestoreMetadata for ONTAP.
+        metadata = {
+            "Name": volume.name,
+            "OntapConfiguration": json.dumps({k: configuration[k] for k in ("JunctionPath", "SizeInMegabytes", "StorageVirtualMachineId") if k in configuration}),
+        }
+        point = RecoveryPoint(
+            backup.resource_arn, job, restore_metadata=metadata, encryption_key_arn=None, is_encrypted=True,  # type: ignore[arg-type]
+            backup_size_in_bytes=int(configuration.get("SizeInMegabytes") or 0) * 1024**2, source_snapshot_id=backup.backup_id,
+        )  # fmt: skip
+        point.source_tags = list(fsx.list_tags_for_resource(volume.resource_arn))
+        point.fsx_file_system = {"FileSystemType": "ONTAP", "Configuration": dict(configuration), "Name": volume.name}
+        return point
+
+    def _restore_volume(self, backend: Any, point: RecoveryPoint, metadata: dict[str, str], copy_source_tags: bool) -> RestoreOutcome:
+        from ..fsx import create_volume, ontap_state
+
+        fsx = fsx_backend(backend)
+        configuration = _merged(point.fsx_file_system["Configuration"], _json(metadata, "OntapConfiguration", dict))
+        svm_id = next((v for k, v in configuration.items() if k.lower() == "storagevirtualmachineid"), None)
+        svms, volumes = ontap_state(fsx)
+        if svm_id not in svms:
+            # CreateOntapVolumeConfiguration: StorageVirtualMachineId is required; the restore
+            # creates the volume in that existing storage virtual machine.
+            return RestoreOutcome(error=f"BadRequest: storage virtual machine {svm_id} does not exist")
+        name = metadata_value(metadata, "Name") or point.fsx_file_system["Name"]
+        if any(v.name == name and v.ontap_configuration.get("StorageVirtualMachineId") == svm_id for v in volumes.values()):
+            # ONTAP volume names are unique within a storage virtual machine (FSx for ONTAP user
+            # guide, "Creating volumes"); what AWS Backup then reports is not documented.
+            return RestoreOutcome(error=f"BadRequest: a volume named {name} already exists in {svm_id}")
+        configuration = {next((c for c in ("JunctionPath", "SizeInMegabytes", "StorageVirtualMachineId") if c.lower() == k.lower()), k): v
+                         for k, v in configuration.items()}  # fmt: skip
+        volume = create_volume(fsx, name, configuration, list(point.source_tags) if copy_source_tags and point.source_tags else None)
+        return RestoreOutcome(created_resource_arn=volume.resource_arn)
+
     def validate_restore_metadata(self, metadata: dict[str, str]) -> None:
         # Values that cannot be what CreateFileSystemFromBackup takes (lists of ids, objects, a
         # whole number of GiB) are refused when the job is asked for. What AWS Backup answers
@@ -147,6 +206,8 @@ class FsxHandler(ResourceHandler):
             return RestoreOutcome(error=f"BackupNotFound: Backup '{point.source_snapshot_id}' does not exist.")
         source = point.fsx_file_system
         kind = source["FileSystemType"]
+        if kind == "ONTAP":
+            return self._restore_volume(backend, point, metadata, copy_source_tags)
         subnets = _json(metadata, "SubnetIds", list)
         if not subnets:
             # CreateFileSystemFromBackup requires SubnetIds; restore testing cannot infer them for
@@ -192,6 +253,11 @@ class FsxHandler(ResourceHandler):
         # overrides. The emulator infers the backed-up storage capacity and the type's
         # configuration without its Active Directory, and no subnets.
         source = point.fsx_file_system
+        if source["FileSystemType"] == "ONTAP":
+            # ONTAP: "storageVirtualMachineId" is required as an override; the emulator infers a
+            # new name and the backed-up junction path and size.
+            configuration = {k: v for k, v in source["Configuration"].items() if k in ("JunctionPath", "SizeInMegabytes")}
+            return {"Name": f"awsbackup_restore_test_{point.source_snapshot_id.replace('-', '_')}", "OntapConfiguration": json.dumps(configuration)}
         configuration = {k: v for k, v in source["Configuration"].items() if k.lower() not in ("activedirectoryid", "preferredsubnetid")}
         inferred = {"StorageCapacity": str(source["StorageCapacity"])}
         if configuration:

@@ -127,3 +127,38 @@ def test_delete_file_system_takes_a_final_backup_where_fsx_does(env):
         fsx.delete_file_system(FileSystemId=created["FileSystemId"], **({keys[kind]: configuration} if configuration else {}))
         assert len(fsx.describe_backups()["Backups"]) == before + (1 if final_backup else 0), (kind, configuration)
         assert created["FileSystemId"] not in [f["FileSystemId"] for f in fsx.describe_file_systems()["FileSystems"]]
+
+
+def test_an_ontap_recovery_point_is_a_backup_of_the_volume_and_its_restore_a_volume_in_the_svm(aws):
+    aws.configure(restore_job_seconds=0)
+    backup, fsx = aws.client("backup"), aws.client("fsx")
+    point = seed.seed_fsx_ontap_recovery_point(backup, fsx, aws.client("iam"), "fsx-vault")
+    (described,) = fsx.describe_backups(BackupIds=[point["recovery_point_arn"].rsplit("/", 1)[1]])["Backups"]
+    assert (described["Type"], described["ResourceType"], described["Volume"]["VolumeId"]) == ("AWS_BACKUP", "VOLUME", point["VolumeId"])
+    metadata = backup.get_recovery_point_restore_metadata(BackupVaultName="fsx-vault", RecoveryPointArn=point["recovery_point_arn"])["RestoreMetadata"]
+    svm = point["StorageVirtualMachineId"]
+    assert metadata == {"Name": "prod_data", "OntapConfiguration": json.dumps({"JunctionPath": "/prod_data", "SizeInMegabytes": 10240,
+                                                                                "StorageVirtualMachineId": svm})}  # fmt: skip
+    inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="fsx-vault", RecoveryPointArn=point["recovery_point_arn"])
+    assert "storagevirtualmachineid" not in inferred["InferredMetadata"]["OntapConfiguration"].lower(), "an override restore testing needs"
+
+    # The same name in the same storage virtual machine fails the job; another name restores a volume there.
+    taken = restore(backup, point, metadata)
+    assert taken["Status"] == "FAILED" and "already exists" in taken["StatusMessage"]
+    unknown = restore(backup, point, {"Name": "data_x", "OntapConfiguration": json.dumps({"StorageVirtualMachineId": "svm-0123456789abcdef0"})})
+    assert unknown["Status"] == "FAILED" and "does not exist" in unknown["StatusMessage"]
+    job = restore(backup, point, {"Name": "data_copy", "OntapConfiguration": json.dumps({"JunctionPath": "/data_copy"})})
+    assert job["Status"] == "COMPLETED", job.get("StatusMessage")
+    (volume,) = fsx.describe_volumes(VolumeIds=[job["CreatedResourceArn"].rsplit("/", 1)[1]])["Volumes"]
+    assert (volume["Name"], volume["Lifecycle"], volume["VolumeType"]) == ("data_copy", "CREATED", "ONTAP")
+    assert volume["OntapConfiguration"] == {"JunctionPath": "/data_copy", "SizeInMegabytes": 10240, "StorageVirtualMachineId": svm}
+    assert job["CreatedResourceArn"] == f"arn:aws:fsx:us-east-1:123456789012:volume/{point['FileSystemId']}/{volume['VolumeId']}"
+
+    # DeleteVolume takes a final backup unless OntapConfiguration.SkipFinalBackup is true.
+    backups = len(fsx.describe_backups()["Backups"])
+    fsx.delete_volume(VolumeId=volume["VolumeId"], OntapConfiguration={"SkipFinalBackup": True})
+    assert len(fsx.describe_backups()["Backups"]) == backups
+    answer = fsx.delete_volume(VolumeId=point["VolumeId"])
+    assert len(fsx.describe_backups()["Backups"]) == backups + 1 and answer["OntapResponse"]["FinalBackupId"]
+    with pytest.raises(ClientError, match="VolumeNotFound"):
+        fsx.describe_volumes(VolumeIds=[point["VolumeId"]])
