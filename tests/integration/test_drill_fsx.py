@@ -1,9 +1,11 @@
-"""Drills of FSx file systems (Lustre, Windows File Server and OpenZFS in one drill) through real
-ansible-playbook runs of the restore role on the emulator server: a drill restores, validates (the
-built-in check reads each file system's lifecycle, type, subnets and Active Directory as asked, and
-its storage capacity against the backup's own description), measures and tears down by ownership
-without leaving a final backup; a file system named like a target is never touched and an ONTAP
-target is refused, before anything starts; a drill stopped by SIGTERM is cleaned up later by ownership."""
+"""Drills of FSx (Lustre, Windows File Server and OpenZFS file systems and an ONTAP volume, in one
+drill) through real ansible-playbook runs of the restore role on the emulator server: a drill
+restores, validates (the built-in check reads each file system's lifecycle, type, subnets and Active
+Directory as asked and its storage capacity against the backup's own description; the volume's name,
+storage virtual machine and size against the backed-up volume), measures and tears down by ownership
+without leaving a final backup, the ONTAP storage virtual machine and file system untouched; a file
+system or volume named like a target is never touched and an ONTAP target without its storage virtual
+machine is refused, before anything starts; a drill stopped by SIGTERM is cleaned up later by ownership."""
 
 from __future__ import annotations
 
@@ -21,14 +23,18 @@ SUBNET = "subnet-0fedcba9876543210"
 
 def seeded_points(server: Any) -> dict[str, Any]:
     backup, fsx, iam = server.client("backup"), server.client("fsx"), server.client("iam")
-    return {kind: seed.seed_fsx_recovery_point(backup, fsx, iam, kind, "fsx-vault", f"prod-{kind.lower()}") for kind in KINDS}
+    points = {kind: seed.seed_fsx_recovery_point(backup, fsx, iam, kind, "fsx-vault", f"prod-{kind.lower()}") for kind in KINDS}
+    points["ONTAP"] = seed.seed_fsx_ontap_recovery_point(backup, fsx, iam, "fsx-vault", "prod_data")
+    return points
 
 
 def inventory(server: Any) -> dict[str, Any]:
     fsx = server.client("fsx")
     file_systems = {f["FileSystemId"]: ({t["Key"]: t["Value"] for t in f.get("Tags", [])}.get("Name"), f["FileSystemType"])
                     for f in fsx.describe_file_systems()["FileSystems"]}  # fmt: skip
-    return {"file_systems": file_systems, "backups": sorted(b["BackupId"] for b in fsx.describe_backups()["Backups"])}
+    return {"file_systems": file_systems, "backups": sorted(b["BackupId"] for b in fsx.describe_backups()["Backups"]),
+            "volumes": sorted(v["Name"] for v in fsx.describe_volumes()["Volumes"]),
+            "svms": len(fsx.describe_storage_virtual_machines()["StorageVirtualMachines"])}  # fmt: skip
 
 
 def target(points: dict[str, Any], kind: str, name: str, **extra: Any) -> dict[str, Any]:
@@ -36,11 +42,12 @@ def target(points: dict[str, Any], kind: str, name: str, **extra: Any) -> dict[s
             "recovery_point_arn": points[kind]["recovery_point_arn"], **extra}  # fmt: skip
 
 
-def all_three(points: dict[str, Any], suffix: str, **extra: Any) -> list[dict[str, Any]]:
+def all_four(points: dict[str, Any], suffix: str, **extra: Any) -> list[dict[str, Any]]:
     return [
         target(points, "LUSTRE", f"scratch-{suffix}", subnet_ids=[SUBNET], **extra),
         target(points, "WINDOWS", f"shares-{suffix}", subnet_ids=[SUBNET], active_directory_id="d-2222222222", **extra),
         target(points, "OPENZFS", f"homes-{suffix}", **extra),
+        target(points, "ONTAP", f"data_{suffix}", storage_virtual_machine_id=points["ONTAP"]["StorageVirtualMachineId"], **extra),
     ]
 
 
@@ -57,10 +64,10 @@ def test_a_drill_restores_validates_measures_and_tears_down(emulator_server, run
     emulator_server.configure(restore_job_seconds=1)
     before = inventory(emulator_server)
     emulator_server.reset_calls()
-    result = run_playbook(ROLE, role_vars(points, "drill", all_three(points, "drill", rto_seconds=3600, rpo_seconds=86400)))
+    result = run_playbook(ROLE, role_vars(points, "drill", all_four(points, "drill", rto_seconds=3600, rpo_seconds=86400)))
     assert result.rc == 0, result.stdout[-3000:]
     (summary,) = reports(result)
-    assert [t["resource_type"] for t in summary["targets"]] == ["FSx"] * 3
+    assert [t["resource_type"] for t in summary["targets"]] == ["FSx"] * 4
     for report in summary["targets"]:
         assert report["restore_job_status"] == "COMPLETED" and report["validation"] == "passed", report
         assert report["teardown"] == "deleted"
@@ -69,21 +76,22 @@ def test_a_drill_restores_validates_measures_and_tears_down(emulator_server, run
     # final backup; the sources and their recovery points are untouched.
     assert inventory(emulator_server) == before
     calls = emulator_server.calls("fsx")
-    assert calls.get("DescribeBackups", 0) >= 3 and calls.get("TagResource", 0) >= 3 and calls.get("DeleteFileSystem") == 3
+    assert calls.get("DescribeBackups", 0) >= 4 and calls.get("TagResource", 0) >= 4
+    assert calls.get("DeleteFileSystem") == 3 and calls.get("DeleteVolume") == 1
 
 
-def test_a_file_system_named_like_a_target_is_never_touched_and_ontap_is_refused(emulator_server, run_playbook):
+def test_a_file_system_or_volume_named_like_a_target_is_never_touched(emulator_server, run_playbook):
     points = seeded_points(emulator_server)
     before = inventory(emulator_server)
     emulator_server.reset_calls()
-    targets = [target(points, "WINDOWS", "prod-windows"), target(points, "LUSTRE", "scratch-ontap", file_system_type="ONTAP")]
-    result = run_playbook(ROLE, role_vars(points, "drill", targets))
-    assert result.rc != 0
-    assert "file_system_type ONTAP is not supported by the role yet" in result.stdout, result.stdout[-3000:]
-    alone = run_playbook(ROLE, role_vars(points, "drill", targets[:1]))
-    assert alone.rc != 0 and "prod-windows" in alone.stdout, alone.stdout[-3000:]
+    svm = points["ONTAP"]["StorageVirtualMachineId"]
+    unnamed = run_playbook(ROLE, role_vars(points, "drill", [target(points, "ONTAP", "data_nosvm")]))
+    assert unnamed.rc != 0 and "storage_virtual_machine_id is required for file_system_type ONTAP" in unnamed.stdout, unnamed.stdout[-3000:]
+    targets = [target(points, "WINDOWS", "prod-windows"), target(points, "ONTAP", "prod_data", storage_virtual_machine_id=svm)]
+    taken = run_playbook(ROLE, role_vars(points, "drill", targets))
+    assert taken.rc != 0 and "prod-windows, prod_data already exist; choose new names" in taken.stdout, taken.stdout[-3000:]
     assert emulator_server.calls().get("StartRestoreJob", 0) == 0, "refused before anything started"
-    assert not {"TagResource", "DeleteFileSystem", "UntagResource"} & set(emulator_server.calls("fsx"))
+    assert not {"TagResource", "DeleteFileSystem", "DeleteVolume", "UntagResource"} & set(emulator_server.calls("fsx"))
     assert inventory(emulator_server) == before
 
 
@@ -91,11 +99,11 @@ def test_a_drill_stopped_by_sigterm_is_cleaned_up_later_by_ownership(emulator_se
     points = seeded_points(emulator_server)
     before = inventory(emulator_server)
     emulator_server.configure(restore_job_seconds=6)
-    invocation = playbook_invocation(ROLE, role_vars(points, "drill", all_three(points, "stopped")))
+    invocation = playbook_invocation(ROLE, role_vars(points, "drill", all_four(points, "stopped")))
     stop_drill_while_it_waits(invocation, tmp_path, seconds_into_the_wait=1)
     wait_until_restore_jobs_completed(emulator_server)
     left = inventory(emulator_server)
-    assert len(left["file_systems"]) == len(before["file_systems"]) + 3, "the restore jobs carried on"
+    assert len(left["file_systems"]) == len(before["file_systems"]) + 3 and "data_stopped" in left["volumes"], "the restore jobs carried on"
 
     cleanup = run_playbook(ROLE, role_vars(points, "cleanup", []))
     assert cleanup.rc == 0, cleanup.stdout[-3000:]
