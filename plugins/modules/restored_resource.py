@@ -76,6 +76,8 @@ options:
           - Aurora - C(instance_identifiers) (the DB instances created in the cluster when missing),
             C(db_instance_class) (their class, needed with C(instance_identifiers)) and C(engine) (default the
             cluster's).
+          - FSx - C(file_system_type) (C(ONTAP) - the name is the restored volume's, for the taken-name check;
+            otherwise a file system's Name tag).
         type: dict
       expected:
         description:
