@@ -2,6 +2,7 @@
 
 - A file system's Lifecycle, CreationTime and OwnerId (Amazon FSx API Reference, FileSystem,
   https://docs.aws.amazon.com/fsx/latest/APIReference/API_FileSystem.html): moto describes none.
+  Nor does it leave out a self-managed Active Directory's Password, which AWS never describes.
   The emulator's file systems are AVAILABLE once created (a restore job creates its file system
   when the job completes).
 - DeleteFileSystem's final backup (Amazon FSx API Reference, DeleteFileSystem,
@@ -56,6 +57,13 @@ def install_fsx_fidelity() -> None:
     def to_dict(self: Any) -> dict[str, Any]:
         described = original_to_dict(self)
         described.update(OwnerId=self.owner_id, CreationTime=self.creation_time, Lifecycle=self.lifecycle)
+        windows = described.get("WindowsConfiguration") or {}
+        directory = windows.get("SelfManagedActiveDirectoryConfiguration")
+        if isinstance(directory, dict) and "Password" in directory:
+            # DescribeFileSystems answers SelfManagedActiveDirectoryAttributes, which has no
+            # Password (Amazon FSx API Reference): the password given at creation is never shown.
+            described["WindowsConfiguration"] = {**windows, "SelfManagedActiveDirectoryConfiguration": {
+                k: v for k, v in directory.items() if k != "Password"}}
         return described
 
     @functools.wraps(original_delete)

@@ -3,7 +3,8 @@ drill) through real ansible-playbook runs of the restore role on the emulator se
 restores, validates (the built-in check reads each file system's lifecycle, type, subnets and Active
 Directory as asked and its storage capacity against the backup's own description; the volume's name,
 storage virtual machine and size against the backed-up volume), measures and tears down by ownership
-without leaving a final backup, the ONTAP storage virtual machine and file system untouched; a file
+without leaving a final backup, the ONTAP storage virtual machine and file system untouched, a
+self-managed Active Directory's password never shown at -vvv; a file
 system or volume named like a target is never touched and an ONTAP target without its storage virtual
 machine is refused, before anything starts; a drill stopped by SIGTERM is cleaned up later by ownership."""
 
@@ -19,6 +20,11 @@ from tests.integration.interrupted import stop_drill_while_it_waits, wait_until_
 ROLE = Path(__file__).parent / "playbooks" / "restore_role" / "role.yml"
 KINDS = ("LUSTRE", "WINDOWS", "OPENZFS")
 SUBNET = "subnet-0fedcba9876543210"
+SECRET = "Fsx-directory-p4ssword"
+# A self-managed Active Directory's credentials: the password goes with the restore metadata and is
+# never shown (the whole WindowsConfiguration value is passed as secret metadata).
+SELF_MANAGED = {"SelfManagedActiveDirectoryConfiguration": {"DomainName": "corp.example.com", "DnsIps": ["10.0.0.10"],
+                                                            "UserName": "fsx-join", "Password": SECRET}}  # fmt: skip
 
 
 def seeded_points(server: Any) -> dict[str, Any]:
@@ -64,10 +70,15 @@ def test_a_drill_restores_validates_measures_and_tears_down(emulator_server, run
     emulator_server.configure(restore_job_seconds=1)
     before = inventory(emulator_server)
     emulator_server.reset_calls()
-    result = run_playbook(ROLE, role_vars(points, "drill", all_four(points, "drill", rto_seconds=3600, rpo_seconds=86400)))
+    targets = all_four(points, "drill", rto_seconds=3600, rpo_seconds=86400)
+    targets.append(target(points, "WINDOWS", "shares-selfmanaged", subnet_ids=[SUBNET], metadata={"WindowsConfiguration": SELF_MANAGED},
+                          rto_seconds=3600, rpo_seconds=86400))
+    result = run_playbook(ROLE, role_vars(points, "drill", targets), verbosity=3)
     assert result.rc == 0, result.stdout[-3000:]
+    assert SECRET not in result.stdout and "fsx-join" in result.stdout, "the password is never shown, even at -vvv"
+    assert not [p for p in result.output_dir.rglob("*") if p.is_file() and SECRET in p.read_text(errors="replace")]
     (summary,) = reports(result)
-    assert [t["resource_type"] for t in summary["targets"]] == ["FSx"] * 4
+    assert [t["resource_type"] for t in summary["targets"]] == ["FSx"] * 5
     for report in summary["targets"]:
         assert report["restore_job_status"] == "COMPLETED" and report["validation"] == "passed", report
         assert report["teardown"] == "deleted"
@@ -76,8 +87,8 @@ def test_a_drill_restores_validates_measures_and_tears_down(emulator_server, run
     # final backup; the sources and their recovery points are untouched.
     assert inventory(emulator_server) == before
     calls = emulator_server.calls("fsx")
-    assert calls.get("DescribeBackups", 0) >= 4 and calls.get("TagResource", 0) >= 4
-    assert calls.get("DeleteFileSystem") == 3 and calls.get("DeleteVolume") == 1
+    assert calls.get("DescribeBackups", 0) >= 5 and calls.get("TagResource", 0) >= 5
+    assert calls.get("DeleteFileSystem") == 4 and calls.get("DeleteVolume") == 1
 
 
 def test_a_file_system_or_volume_named_like_a_target_is_never_touched(emulator_server, run_playbook):

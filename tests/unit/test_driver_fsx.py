@@ -69,6 +69,9 @@ def test_a_configuration_object_is_merged_over_the_recovery_points():
     backed_up = json.dumps({"ActiveDirectoryId": "d-1111111111", "ThroughputCapacity": 32, "DeploymentType": "SINGLE_AZ_2"})
     merged = json.loads(FSX.merged_value("windowsconfiguration", backed_up, json.dumps({"activeDirectoryId": "d-2222222222"})))
     assert merged == {"activeDirectoryId": "d-2222222222", "ThroughputCapacity": 32, "DeploymentType": "SINGLE_AZ_2"}
+    selfmanaged = {"SelfManagedActiveDirectoryConfiguration": {"DomainName": "corp.example.com", "DnsIps": ["10.0.0.1"]}}
+    merged = json.loads(FSX.merged_value("WindowsConfiguration", backed_up, json.dumps(selfmanaged)))
+    assert merged == {**selfmanaged, "ThroughputCapacity": 32, "DeploymentType": "SINGLE_AZ_2"}, "one Active Directory, the one given"
     assert FSX.merged_value("SubnetIds", json.dumps([SUBNET]), "[]") == "[]"  # other keys are replaced
     assert drivers.driver_for("EFS").merged_value("PerformanceMode", "maxIO", "generalPurpose") == "generalPurpose"
 

@@ -66,6 +66,7 @@ CONFIGURATION_KEYS = {
     "ONTAP": "OntapConfiguration",
 }  # fmt: skip
 STRUCTURED_KEYS = frozenset(k.lower() for k in CONFIGURATION_KEYS.values())
+DIRECTORY_KEYS = ("ActiveDirectoryId", "SelfManagedActiveDirectoryConfiguration")
 # CreateFileSystemFromBackup StorageType values.
 STORAGE_TYPES = ("SSD", "HDD", "INTELLIGENT_TIERING")
 # Id patterns of the Amazon FSx API Reference (SubnetId, SecurityGroupId, DirectoryId, StorageVirtualMachineId).
@@ -334,6 +335,11 @@ class FsxDriver(Driver):
         if not isinstance(backed_up, dict) or not isinstance(wanted, dict):
             return user
         merged = dict(backed_up)
+        if key.lower() == "windowsconfiguration" and any(_nested(wanted, k) for k in DIRECTORY_KEYS):
+            # A file system joins one Active Directory, AWS Managed (ActiveDirectoryId) or
+            # self-managed (SelfManagedActiveDirectoryConfiguration): the one given replaces the
+            # backed-up one, whichever that was.
+            merged = {k: v for k, v in merged.items() if str(k).lower() not in {d.lower() for d in DIRECTORY_KEYS}}
         for name, value in wanted.items():
             existing = _nested(merged, name)
             if existing is not None:

@@ -56,6 +56,10 @@ def _merged(backed_up: dict[str, Any] | None, given: dict[str, Any] | None) -> d
     parameters of the file system that was backed up, unless overridden",
     CreateFileSystemFromBackup). Given keys replace the backed-up key spelled in any case."""
     result = copy.deepcopy(backed_up or {})
+    directory = ("activedirectoryid", "selfmanagedactivedirectoryconfiguration")
+    if any(k.lower() in directory for k in given or {}):
+        # The Active Directory given overrides the backed-up one, AWS Managed or self-managed alike.
+        result = {k: v for k, v in result.items() if k.lower() not in directory}
     for key, value in (given or {}).items():
         existing = next((k for k in result if k.lower() == key.lower()), key)
         result.pop(existing, None)
