@@ -551,4 +551,3 @@ class FsxDriver(Driver):
         if ref.kind == VOLUME_KIND:
             return f"FSx for ONTAP volume {ref.identifier}"
         return f"FSx file system {ref.identifier}"
-

@@ -151,10 +151,8 @@ class FsxHandler(ResourceHandler):
         # The developer guide's ONTAP restore keys (a volume's Name; OntapConfiguration with
         # JunctionPath, SizeInMegabytes, StorageVirtualMachineId) with the volume's values; AWS
         # documents no example output of GetRecoveryPointRestoreMetadata for ONTAP.
-        metadata = {
-            "Name": volume.name,
-            "OntapConfiguration": json.dumps({k: configuration[k] for k in ("JunctionPath", "SizeInMegabytes", "StorageVirtualMachineId") if k in configuration}),
-        }
+        kept = ("JunctionPath", "SizeInMegabytes", "StorageVirtualMachineId")
+        metadata = {"Name": volume.name, "OntapConfiguration": json.dumps({k: configuration[k] for k in kept if k in configuration})}
         point = RecoveryPoint(
             backup.resource_arn, job, restore_metadata=metadata, encryption_key_arn=None, is_encrypted=True,  # type: ignore[arg-type]
             backup_size_in_bytes=int(configuration.get("SizeInMegabytes") or 0) * 1024**2, source_snapshot_id=backup.backup_id,

@@ -137,8 +137,8 @@ def test_an_ontap_recovery_point_is_a_backup_of_the_volume_and_its_restore_a_vol
     assert (described["Type"], described["ResourceType"], described["Volume"]["VolumeId"]) == ("AWS_BACKUP", "VOLUME", point["VolumeId"])
     metadata = backup.get_recovery_point_restore_metadata(BackupVaultName="fsx-vault", RecoveryPointArn=point["recovery_point_arn"])["RestoreMetadata"]
     svm = point["StorageVirtualMachineId"]
-    assert metadata == {"Name": "prod_data", "OntapConfiguration": json.dumps({"JunctionPath": "/prod_data", "SizeInMegabytes": 10240,
-                                                                                "StorageVirtualMachineId": svm})}  # fmt: skip
+    configuration = {"JunctionPath": "/prod_data", "SizeInMegabytes": 10240, "StorageVirtualMachineId": svm}
+    assert metadata == {"Name": "prod_data", "OntapConfiguration": json.dumps(configuration)}
     inferred = backup.get_restore_testing_inferred_metadata(BackupVaultName="fsx-vault", RecoveryPointArn=point["recovery_point_arn"])
     assert "storagevirtualmachineid" not in inferred["InferredMetadata"]["OntapConfiguration"].lower(), "an override restore testing needs"
 
