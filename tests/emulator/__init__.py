@@ -114,6 +114,7 @@ def install() -> None:
             backup_urls.url_paths.setdefault(path, BackupResponse.dispatch)
 
         from .docdb import install_docdb
+        from .fsx import install_fsx_fidelity
         from .neptune import install_neptune
         from .rds import install_rds_fidelity
         from .s3 import install_s3_fidelity
@@ -122,6 +123,7 @@ def install() -> None:
         install_docdb()
         install_neptune()
         install_s3_fidelity()
+        install_fsx_fidelity()
         BaseResponse.call_action = _counted_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
         _installed = True
 

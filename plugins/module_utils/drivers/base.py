@@ -281,6 +281,11 @@ class Driver(abc.ABC):
             result[key] = "true"
         return result
 
+    def merged_value(self, key: str, base: str, user: str) -> str:
+        """The value sent for `key` when the user's metadata gives it over the recovery point's
+        (`base`): the user's, unless the type documents how the two combine."""
+        return user
+
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         """The rules AWS documents for this type, on converted metadata: returns it normalised, or
         raises InputError naming metadata.<key>."""
