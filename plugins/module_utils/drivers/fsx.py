@@ -34,6 +34,8 @@ from typing import Any, Optional
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
@@ -119,10 +121,8 @@ def _describe_volumes(client: Any) -> list[dict[str, Any]]:
     return [raw for raw in paginate(client, "describe_volumes", "Volumes") if raw.get("VolumeType") == "ONTAP"]
 
 
-@_Errors.deletion_error_handler("delete the FSx for ONTAP volume")
-def _delete_volume(client: Any, volume_id: str) -> None:
-    # DeleteVolumeOntapConfiguration.SkipFinalBackup: no final backup is left behind.
-    client.delete_volume(aws_retry=True, VolumeId=volume_id, OntapConfiguration={"SkipFinalBackup": True})
+# DeleteVolumeOntapConfiguration.SkipFinalBackup: no final backup is left behind.
+_delete_volume = deletion_call(_Errors, "delete the FSx for ONTAP volume", "delete_volume", "VolumeId", OntapConfiguration={"SkipFinalBackup": True})
 
 
 @_Errors.list_error_handler("describe the FSx backup", None)
@@ -417,7 +417,7 @@ class FsxDriver(Driver):
             "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("Lifecycle"),
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         fsx = client_for("fsx")
         return [
             self.normalise(raw) for raw in _describe_file_systems(fsx) + _describe_volumes(fsx)
