@@ -213,8 +213,8 @@ def _figure(rows: list[dict[str, Any]], measure: str, objective: str, met: str, 
                 mode="lines", line={"color": colour, "dash": "dash", "shape": "hv"}, legendgroup=label,
                 hovertemplate="objective %{y} s<extra>" + html_lib.escape(label) + "</extra>",
             ))  # fmt: skip
-    figure.update_layout(title=title, xaxis_title="restore test", yaxis_title="seconds", template="plotly_white",
-                         height=420, margin={"l": 60, "r": 20, "t": 60, "b": 50}, legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    figure.update_layout(title=title, yaxis_title="seconds", template="plotly_white", height=420,
+                         margin={"l": 60, "r": 20, "t": 60, "b": 40}, legend={"orientation": "h", "y": -0.12, "yanchor": "top"})  # fmt: skip
     return figure
 
 
@@ -260,10 +260,11 @@ def html(data: dict[str, Any]) -> str:
         _figure(rows, "recovery_time_seconds", "rto_seconds", "rto_met", "Recovery time per resource against its RTO"),
         _figure(rows, "recovery_point_age_seconds", "rpo_seconds", "rpo_met", "Recovery point age per resource against its RPO"),
     ]
+    config = {"displaylogo": False, "responsive": True}
     chart_html = "".join(
-        f"<div class=\"chart\">{figure.to_html(full_html=False, include_plotlyjs=False, div_id=f'chart-{i}', config={'displaylogo': False, 'responsive': True})}</div>"
+        f"<div class=\"chart\">{figure.to_html(full_html=False, include_plotlyjs=False, div_id=f'chart-{i}', config=config)}</div>"
         for i, figure in enumerate(charts)
-    )  # fmt: skip
+    )
     parts = [
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
         "<title>Restore test evidence</title>",

@@ -338,7 +338,8 @@ def main() -> int:
         regional = regional_drill(endpoint_url, seeded, variables, env)
         if regional != 0:
             return regional
-        return evidence_report(endpoint_url, report_dir, [seeded["backup_vault_name"], seeded["clusters"]["backup_vault_name"]], env)
+        vaults = sorted({seeded["backup_vault_name"], seeded["clusters"]["backup_vault_name"]})
+        return evidence_report(endpoint_url, report_dir, vaults, env)
     finally:
         server.terminate()
         try:
