@@ -35,6 +35,9 @@ options:
         description: The key prefix the records are under.
         type: str
         default: ""
+      region:
+        description: The bucket's Region, when not O(region).
+        type: str
   output_dir:
     description: Where to write C(index.html), C(evidence.json) and C(evidence.csv) (created when missing).
     type: path
@@ -145,7 +148,7 @@ def main() -> None:
     module = BackupModule(
         argument_spec=dict(
             history_dir=dict(type="path"),
-            history_s3=dict(type="dict", options=dict(bucket=dict(type="str", required=True), prefix=dict(type="str", default=""))),
+            history_s3=dict(type="dict", options=dict(bucket=dict(type="str", required=True), prefix=dict(type="str", default=""), region=dict(type="str"))),
             output_dir=dict(type="path", required=True),
             vaults=dict(type="list", elements="str", default=[]),
             backup_vault_account_id=dict(type="str"),
@@ -171,7 +174,8 @@ def main() -> None:
         else:
             bucket, prefix = params["history_s3"]["bucket"], params["history_s3"]["prefix"]
             source = f"s3://{bucket}/{prefix.strip('/')}"
-            records, unreadable = read_bucket(module.client("s3", retry_decorator=AWSRetry.jittered_backoff()), bucket, prefix)
+            where = {"region": params["history_s3"]["region"]} if params["history_s3"]["region"] else {}
+            records, unreadable = read_bucket(module.client("s3", retry_decorator=AWSRetry.jittered_backoff(), **where), bucket, prefix)
         protected = None
         if params["vaults"]:
             client = module.client("backup", retry_decorator=backup_retry)
@@ -191,7 +195,9 @@ def main() -> None:
     if not module.check_mode:
         try:
             os.makedirs(output_dir, mode=0o750, exist_ok=True)
-            changed = any([write_file(os.path.join(output_dir, name), content) for name, content in contents.items()])
+            # Every file written, even once one has changed.
+            written = [write_file(os.path.join(output_dir, name), content) for name, content in contents.items()]
+            changed = any(written)
         except OSError as e:
             module.fail_json(msg=f"cannot write the evidence report into {output_dir}: {e.strerror or e}")
     for entry in unreadable:
