@@ -18,8 +18,10 @@ description:
     has them, and always the controller's user and host.
   - Secrets never enter a record - values of keys naming credentials are masked, and so is any value of the targets'
     secret metadata (O(targets)) wherever it appears.
-  - Runs on the controller (an action plugin). The record is returned, so that a next task can also store it elsewhere, for
-    example in a bucket with M(amazon.aws.s3_object) under RV(object_key).
+  - With O(s3), the record is also put into a bucket, under a prefix, by M(amazon.aws.s3_object) with the task's AWS connection
+    options (module_defaults of C(group/recovery.aws_backup.aws) or C(group/amazon.aws.aws) give them); an object already there
+    under its key is never replaced.
+  - Runs on the controller (an action plugin).
 author:
   - recovery.aws_backup maintainers (@recovery-aws-backup)
 options:
@@ -30,15 +32,29 @@ options:
   directory:
     description: The history directory on the controller (created when missing). Without it nothing is written.
     type: path
-  object_prefix:
-    description: A bucket prefix; RV(object_key) is the record's key under it.
-    type: str
-    default: ""
+  s3:
+    description: Also keep the record in a bucket.
+    type: dict
+    default: {}
+    suboptions:
+      bucket:
+        description: The bucket (without it, no bucket is written to).
+        type: str
+      prefix:
+        description: The key prefix; the record's key is C(<prefix>/restore-<run id>.json).
+        type: str
+        default: ""
+      region:
+        description: The bucket's Region, when not O(region).
+        type: str
   targets:
     description: The run's targets (C(restore_targets)), whose secret metadata is masked in the record.
     type: list
     elements: raw
     default: []
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
 attributes:
   check_mode:
     support: full
@@ -60,15 +76,15 @@ EXAMPLES = r"""
     run: "{{ restore_run }}"
     directory: /var/lib/drills/history
     targets: "{{ restore_targets }}"
-  register: history
 
-- name: And to the history bucket
-  amazon.aws.s3_object:
-    mode: put
-    bucket: drill-evidence
-    object: "{{ history.object_key }}"
-    content: "{{ history.record | to_nice_json }}"
-    overwrite: never
+- name: Append it to a directory and to a bucket
+  recovery.aws_backup.restore_history:
+    run: "{{ restore_run }}"
+    directory: /var/lib/drills/history
+    s3:
+      bucket: drill-evidence
+      prefix: drills/prod
+    targets: "{{ restore_targets }}"
 """
 
 RETURN = r"""
@@ -87,9 +103,9 @@ path:
   returned: always
   type: str
   sample: /var/lib/drills/history/restore-20261204T151000Z-1a2b3c4d.json
-object_key:
-  description: The record's key under O(object_prefix).
+object:
+  description: Where the record was put in the bucket (C(s3://bucket/key)); empty without O(s3.bucket).
   returned: always
   type: str
-  sample: drills/restore-20261204T151000Z-1a2b3c4d.json
+  sample: s3://drill-evidence/drills/prod/restore-20261204T151000Z-1a2b3c4d.json
 """

@@ -78,7 +78,12 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
             "copies": [{"name": "defaults-check", "source_backup_vault_name": VAULT, "resource_arn": point["resource_arn"],
                         "destination_backup_vault_name": VAULT}],
         },
+        # In check mode: reads the (empty) history and the vault's protected resources, writes nothing.
+        "evidence_report": {"history_dir": str(tmp_path / "history"), "output_dir": str(tmp_path / "evidence"), "vaults": [VAULT]},
+        # In check mode: amazon.aws.s3_object, run by it with the group's connection, looks at the bucket.
+        "restore_history": {"run": {"id": "20261204T000000Z-00000000", "order": [], "targets": {}}, "s3": {"bucket": "defaults-history"}},
     }
+    emulator_server.client("s3").create_bucket(Bucket="defaults-history")
     group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
     assert sorted(module_args) == sorted(group)
     before = emulator_server.calls()
@@ -103,6 +108,12 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     assert calls.get("ListCopyJobs", 0) > before.get("ListCopyJobs", 0)  # backup_copy_job reached AWS
     assert calls.get("DescribeRestoreJob", 0) > before.get("DescribeRestoreJob", 0)  # restored_resource reached AWS
     assert emulator_server.calls("efs").get("DescribeFileSystems", 0) > 0  # restored_resource_info too
+    assert calls.get("ListProtectedResourcesByBackupVault", 0) > before.get("ListProtectedResourcesByBackupVault", 0)  # evidence_report
+    assert results["restore_history"]["object"] == "s3://defaults-history/restore-20261204T000000Z-00000000.json"
+    # restore_history's amazon.aws.s3_object found the emulator's bucket without the key (it would
+    # put the record): without the group's endpoint it would have failed against AWS.
+    assert results["restore_history"]["changed"] is True
+    assert not (tmp_path / "evidence").exists()
 
 
 def test_the_old_name_of_backup_job_status_still_works_with_module_defaults(emulator_server, run_playbook, tmp_path):
