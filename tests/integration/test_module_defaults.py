@@ -113,6 +113,7 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     # restore_history's amazon.aws.s3_object found the emulator's bucket without the key (it would
     # put the record): without the group's endpoint it would have failed against AWS.
     assert results["restore_history"]["changed"] is True
+    assert "Contents" not in emulator_server.client("s3").list_objects_v2(Bucket="defaults-history")  # check mode put nothing
     assert not (tmp_path / "evidence").exists()
 
 
