@@ -309,7 +309,8 @@ def final_metadata(source: Source, checked: CheckedInput) -> dict[str, str]:
     for key, value in checked.user_metadata.items():
         existing = find_key(merged, key)
         if existing is not None:
-            del merged[existing]
+            base_value = merged.pop(existing)
+            value = driver.merged_value(key, base_value, value) if driver else value
         merged[key] = value
     if not merged:
         raise InputError(

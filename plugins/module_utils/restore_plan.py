@@ -29,7 +29,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata impor
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import seeded_idempotency_token
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_module import check_restore_options
 
-MODES = ("recover", "drill", "cleanup")
+MODES = ("recover", "drill", "cleanup", "validate")
 
 # Every type's target fields (drivers' target_options): the types that take each and its default. A
 # field left at its default (or None / empty) is not "given", so one target spec can carry the
@@ -326,7 +326,9 @@ def check_targets(targets: Any, mode: Any, run_id: Any) -> None:
     if not isinstance(targets, (list, tuple)):
         problems.append(f"restore_targets must be a list of targets, got {type(targets).__name__}")
         raise PlanError(problems)
-    if not targets and mode != "cleanup":
+    if targets and mode == "validate":
+        problems.append("restore_targets must be empty in validate mode: it validates what a restore testing plan (restore_testing_plan) restored")
+    if not targets and mode not in ("cleanup", "validate"):
         problems.append("restore_targets is empty; give at least one target to restore")
     names: dict[str, int] = {}
     for index, target in enumerate(targets):

@@ -39,6 +39,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import JOB_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import aware
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import error_code
@@ -52,6 +53,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.results import
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import RestoreJobAWSError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import describe_restore_job
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_job import get_restore_job_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_validation import check_plan
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_validation import testing_jobs
 
 __all__ = ["RUN_TAG", "JOB_TAG", "InputError"]
 
@@ -117,13 +120,17 @@ def mark_resource(
         raise (e.exception or e) from None
 
 
-def find_marked_resources(client_for: ClientFor, run_id: Optional[str] = None) -> list[dict[str, Any]]:
-    """Every resource carrying RUN_TAG (equal to run_id when given): leftovers of interrupted
-    runs. One listing per driver, tags read from it, so the cost does not grow with the number
-    of resources."""
+def find_marked_resources(client_for: ClientFor, run_id: Optional[str] = None, resource_types: Optional[list[str]] = None) -> list[dict[str, Any]]:
+    """Every resource carrying RUN_TAG (equal to run_id when given; of resource_types when given):
+    leftovers of interrupted runs. One listing per driver, tags read from it, so the cost does not
+    grow with the number of resources."""
     found = []
+    listings = Listings()
+    wanted = None if resource_types is None else {driver_for(t) for t in resource_types}
     for driver in DRIVERS.values():
-        for resource in driver.find_marked(client_for):
+        if wanted is not None and driver not in wanted:
+            continue
+        for resource in driver.find_marked(client_for, listings):
             marked_run = resource["tags"].get(RUN_TAG)
             if run_id is not None and marked_run != run_id:
                 continue
@@ -528,6 +535,25 @@ def ensure_marked(
     return make_present(client_for, run_id, wanted, check_mode, wait_timeout, mark, wait_until_usable, clock)
 
 
+# ---- restore testing's restores -----------------------------------------------------------
+
+
+def restore_test_expected(job: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+    """What the built-in validation expects of what a restore testing job created: its driver's
+    restore_test_expected from the job's metadata; {} for a type without a driver."""
+    found = driver_for_arn(job.get("CreatedResourceArn"))
+    if found is None:
+        return {}
+    driver, ref = found
+    return driver.restore_test_expected(ref.identifier, metadata)
+
+
+def restore_testing_jobs(client: Any, plan: Any) -> dict[str, Any]:
+    """restored_resource_info's restore_testing_plan: the plan's ARN and its jobs (restore_validation.testing_jobs)."""
+    found = testing_jobs(client, check_plan(plan), expected_of=restore_test_expected)
+    return {"restore_testing_plan_arn": found["restore_testing_plan_arn"], "restore_testing_jobs": found["jobs"]}
+
+
 # ---- the modules' flow ------------------------------------------------------------------
 
 
@@ -772,22 +798,27 @@ def run_info_module(module: Any, client_for: ClientFor) -> None:
     """restored_resource_info's main."""
     params = module.params
     try:
+        if params.get("restore_testing_plan") is not None:
+            module.exit_json(changed=False, **restore_testing_jobs(client_for("backup"), params["restore_testing_plan"]))
         if params.get("run_id") is not None:
             _check_run_id(params["run_id"])
         new_resources = params.get("new_resources")
         result: dict[str, Any] = {"changed": False}
         if new_resources is not None:
             check_new_resources(new_resources)
-            # The drill's preflight: the taken names (one lookup per kind of identifier), and what
-            # earlier drills left (one listing per type).
+            # The drill's preflight: the taken names (one lookup per kind of identifier).
             taken = find_taken(client_for, new_resources)
             result["taken"] = taken
             if taken:
                 ids = [t["identifier"] for t in taken]
                 result["msg"] = f"{', '.join(ids)} already exist{'s' if len(ids) == 1 else ''}; choose new names (nothing was started)"
-        result["resources"] = json_safe(find_marked_resources(client_for, params.get("run_id")))
+        # A drill's preflight looks for the leftovers of its own types: another type's listing
+        # would cost its client and calls on every drill (cleanup, without new_resources, lists all).
+        types = None if new_resources is None else [r["resource_type"] for r in new_resources]
+        result["resources"] = json_safe(find_marked_resources(client_for, params.get("run_id"), types))
         module.exit_json(**result)
     except InputError as e:
         module.fail_json(msg=str(e))
     except (BotoCoreError, ClientError, AnsibleAWSError, RestoreJobAWSError) as e:
-        module.fail_json_aws(getattr(e, "exception", None) or getattr(e, "error", None) or e, msg="Failed listing the resources marked by drill runs")
+        what = "the restore testing plan's restore jobs" if params.get("restore_testing_plan") is not None else "the resources marked by drill runs"
+        module.fail_json_aws(getattr(e, "exception", None) or getattr(e, "error", None) or e, msg=f"Failed listing {what}")

@@ -26,10 +26,14 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restore_run
+from ansible_collections.recovery.aws_backup.plugins.module_utils import validation_record
 
 # The registered step results fold takes (every one optional: a step that did not run is left out).
-STEPS = ("preflight", "journals", "copies", "start", "status", "ready", "hook_failures", "teardown", "cleaned", "error", "now")
-REQUESTS = ("preflight", "copies", "start", "await", "ready", "teardown", "cleanup")
+STEPS = (
+    "preflight", "journals", "copies", "start", "status", "ready", "hook_failures", "teardown", "cleaned", "error", "now",
+    "found", "validated", "ran_hook",
+)  # fmt: skip
+REQUESTS = ("preflight", "copies", "start", "await", "ready", "teardown", "cleanup", "validate_ready", "validation_results")
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -263,7 +267,11 @@ def new_run(targets: Any, mode: Any, run_id: Any, settings: Any = None) -> dict[
     fail_on_objective_miss, journal (the journal's path)."""
     settings = _dict(settings)
     plan = build_plan(targets, mode, run_id)
-    return plain({
+    if mode == "validate":
+        plan_name = settings.get("restore_testing_plan")
+        if not isinstance(plan_name, str) or not plan_name.strip():
+            raise PlanError(["restore_testing_plan (the restore testing plan's name or ARN) is required in validate mode"])
+    run = plain({
         "id": run_id,
         "mode": mode,
         "started": float(settings.get("started") or 0),
@@ -275,6 +283,7 @@ def new_run(targets: Any, mode: Any, run_id: Any, settings: Any = None) -> dict[
         "order": [item["name"] for item in plan],
         "targets": {item["name"]: {"plan": item} for item in plan},
     })  # fmt: skip
+    return validation_record.new_validation_run(run, settings) if mode == "validate" else run
 
 
 def _plan(run: dict[str, Any]) -> list[dict[str, Any]]:
@@ -335,6 +344,8 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
     if not isinstance(run.get("targets"), dict) or not isinstance(run.get("order"), list):
         raise InputError("restore_fold: the record must be the one restore_plan returned")
     steps = _dict(plain(_dict(steps)))
+    if run.get("mode") == "validate":
+        return validation_record.fold_validation(run, steps)
     now = float(steps.get("now") or 0)
     wait_timeout = run["wait_timeout"]
     plan = _plan(run)
@@ -550,6 +561,10 @@ def requests(run: Any, step: Any, targets: Any = None) -> Any:
     run = _dict(run)
     if step not in REQUESTS:
         raise InputError(f"restore_requests: step must be one of {', '.join(REQUESTS)}, got {step!r}")
+    if step in ("validate_ready", "validation_results"):
+        if run.get("mode") != "validate":
+            raise InputError(f"restore_requests: step {step} is for a record of validate mode, not {run.get('mode')!r}")
+        return validation_record.validation_requests(run, step)
     if step == "cleanup":
         return plain([
             {"run_id": r["run_id"], "journals": r["journals"],

@@ -76,6 +76,8 @@ options:
           - Aurora - C(instance_identifiers) (the DB instances created in the cluster when missing),
             C(db_instance_class) (their class, needed with C(instance_identifiers)) and C(engine) (default the
             cluster's).
+          - FSx - C(file_system_type) (C(ONTAP) - the name is the restored volume's, for the taken-name check;
+            otherwise a file system's Name tag).
         type: dict
       expected:
         description:
@@ -203,7 +205,8 @@ notes:
     (in O(copy_job_region)) and C(backup:DeleteRecoveryPoint); for EFS C(elasticfilesystem:DescribeFileSystems),
     C(DescribeMountTargets), C(TagResource), C(CreateMountTarget), C(DeleteMountTarget), C(DeleteFileSystem); for RDS
     C(rds:DescribeDBInstances), C(DescribeDBClusters), C(AddTagsToResource), C(DeleteDBInstance), C(DeleteDBCluster);
-    for Aurora C(settings.instance_identifiers) C(rds:CreateDBInstance).
+    for Aurora C(settings.instance_identifiers) C(rds:CreateDBInstance); for FSx C(fsx:DescribeFileSystems), C(DescribeVolumes),
+    C(DescribeBackups), C(TagResource), C(DeleteFileSystem), C(DeleteVolume).
   - Throttling and transient AWS errors are retried with jittered backoff.
 seealso:
   - module: recovery.aws_backup.restored_resource_info

@@ -28,6 +28,8 @@ options:
   new_resources:
     description:
       - The resources a drill is about to restore, whose new identifiers are looked up (RV(taken)).
+      - With this option, RV(resources) holds only the marked resources of these resources' types (what earlier
+        drills of the same types left). Without it, every type is listed.
       - EFS restores are not looked up (AWS gives a new file system its own id).
     type: list
     elements: dict
@@ -37,7 +39,7 @@ options:
         type: str
         required: true
       resource_type:
-        description: The AWS Backup resource type (C(EFS), C(RDS), C(Aurora); any case).
+        description: The AWS Backup resource type, one of the README's table of resource types (C(EFS), C(RDS), C(DynamoDB), ...; any case).
         type: str
         required: true
       settings:
@@ -45,8 +47,24 @@ options:
           - The resource's settings as M(recovery.aws_backup.restored_resource) takes them; for Aurora its
             C(instance_identifiers) (default C(<name>-1)).
         type: dict
+  restore_testing_plan:
+    description:
+      - Instead of the marked resources, the restore jobs this AWS Backup restore testing plan (its name or ARN) ran
+        that completed within the longest validation window of its selections (RV(restore_testing_jobs)), each saying
+        whether it awaits a validation result - no C(ValidationStatus), no C(DeletionStatus), and its validation window
+        (its completion plus the C(ValidationWindowHours) of the plan's selection of its type, the shortest when
+        several) not closed - and, for those that do, what the driver of its type expects of what it restored (for
+        M(recovery.aws_backup.restored_resource)'s C(expected)).
+      - One C(ListRestoreJobs) (C(ByRestoreTestingPlanArn)), one C(ListRestoreTestingSelections), C(GetRestoreTestingPlan)
+        (a name) or C(ListRestoreTestingPlans) (an ARN), and C(GetRestoreJobMetadata) per awaiting job.
+    type: str
+    version_added: 0.3.0
 notes:
-  - Needs C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances) and C(rds:DescribeDBClusters).
+  - Needs the read permissions of each type it lists - C(elasticfilesystem:DescribeFileSystems), C(rds:DescribeDBInstances),
+    C(rds:DescribeDBClusters), C(ec2:DescribeVolumes), C(ec2:DescribeInstances), C(dynamodb:ListTables), C(dynamodb:DescribeTable),
+    C(dynamodb:ListTagsOfResource), C(s3:ListAllMyBuckets), C(s3:GetBucketTagging) - and, with O(new_resources), those of the lookups; with
+    O(restore_testing_plan) C(backup:ListRestoreJobs), C(backup:ListRestoreTestingSelections),
+    C(backup:GetRestoreTestingPlan) or C(backup:ListRestoreTestingPlans), and C(backup:GetRestoreJobMetadata).
   - Identifiers are compared without case (RDS keeps them in lower case).
 seealso:
   - module: recovery.aws_backup.restored_resource
@@ -109,9 +127,56 @@ msg:
   returned: when an identifier of O(new_resources) exists already
   type: str
   sample: "orders-drill already exists; choose new names (nothing was started)"
+restore_testing_plan_arn:
+  description: The ARN of O(restore_testing_plan).
+  returned: with O(restore_testing_plan)
+  type: str
+restore_testing_jobs:
+  description: The plan's restore jobs that completed within its longest validation window, oldest first.
+  returned: with O(restore_testing_plan)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The restore job id (the name the restore role gives it).
+      type: str
+    restore_job_id:
+      description: The restore job.
+      type: str
+    resource_type:
+      description: AWS Backup's resource type.
+      type: str
+    created_resource_arn:
+      description: What it restored.
+      type: str
+    source_resource_arn:
+      description: The resource whose recovery point it restored.
+      type: str
+    completion_date:
+      description: When it completed (ISO 8601).
+      type: str
+    validation_status:
+      description: Its validation status, if one is set.
+      type: str
+    deletion_status:
+      description: Whether AWS Backup is deleting, or deleted, what it restored.
+      type: str
+    validation_window_ends:
+      description: When its validation window closes (ISO 8601); none when the plan has no selection of its type any more.
+      type: str
+    awaiting_validation:
+      description: Whether it awaits a validation result (then RV(restore_testing_jobs[].reason) is empty).
+      type: bool
+    reason:
+      description: Why it does not await one.
+      type: str
+    expected:
+      description: What the built-in validation expects of what it restored (its type's driver, from the job's metadata).
+      type: dict
+      returned: when it awaits validation
 resources:
   description: The marked resources, by type in the collection's order (EFS file systems, DB instances, DB clusters).
-  returned: always
+  returned: unless O(restore_testing_plan) is given
   type: list
   elements: dict
   contains:
@@ -172,8 +237,12 @@ def main() -> None:
             type="list", elements="dict",
             options=dict(name=dict(type="str", required=True), resource_type=dict(type="str", required=True), settings=dict(type="dict")),
         ),
+        restore_testing_plan=dict(type="str"),
     )  # fmt: skip
-    module = BackupModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = BackupModule(
+        argument_spec=argument_spec, supports_check_mode=True,
+        mutually_exclusive=[("restore_testing_plan", "new_resources"), ("restore_testing_plan", "run_id")],
+    )  # fmt: skip
     run_info_module(module, lazy_clients(lambda service: module.client(service, retry_decorator=backup_retry)))
 
 

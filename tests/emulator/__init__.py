@@ -44,6 +44,7 @@ NEW_URL_PATHS = [
     "{0}/restore-jobs/$",
     "{0}/restore-jobs/(?P<restoreJobId>[^/]+)$",
     "{0}/restore-jobs/(?P<restoreJobId>[^/]+)/metadata$",
+    "{0}/restore-jobs/(?P<restoreJobId>[^/]+)/validations$",
     "{0}/copy-jobs$",
     "{0}/copy-jobs/$",
     "{0}/copy-jobs/(?P<copyJobId>[^/]+)$",
@@ -70,8 +71,12 @@ def install() -> None:
         from .copies import CopyJobsBackendMixin
         from .models import BackupJobsBackendMixin
         from .responses import BackupJobsResponseMixin
+        from .restore_testing import URL_PATHS as RESTORE_TESTING_URL_PATHS
+        from .restore_testing import RestoreTestingResponseMixin, init_restore_testing_state
+        from .restore_testing_runs import RestoreTestingRunsMixin
 
         _copy_functions(BackupJobsBackendMixin, BackupBackend)
+        _copy_functions(RestoreTestingRunsMixin, BackupBackend)
         _copy_functions(CopyJobsBackendMixin, BackupBackend)
         original_init = BackupBackend.__init__
 
@@ -80,6 +85,7 @@ def install() -> None:
             original_init(self, region_name, account_id)
             self.init_backup_jobs_state()
             self.init_copy_jobs_state()
+            init_restore_testing_state(self)
 
         BackupBackend.__init__ = __init__  # type: ignore[method-assign]
         # backends moto made before install() (reset() re-runs __init__ for them later)
@@ -89,10 +95,13 @@ def install() -> None:
                     backend.init_backup_jobs_state()
                 if not hasattr(backend, "copy_jobs"):
                     backend.init_copy_jobs_state()
+                if not hasattr(backend, "restore_testing"):
+                    init_restore_testing_state(backend)
 
         # DescribeBackupVault serializes the Vault by attribute name (NumberOfRecoveryPoints).
         Vault.number_of_recovery_points = property(lambda vault: vault.num_of_recovery_points)  # type: ignore[attr-defined]
         _copy_functions(BackupJobsResponseMixin, BackupResponse)
+        _copy_functions(RestoreTestingResponseMixin, BackupResponse)
         from moto.efs.responses import EFSResponse
 
         from .efs import EfsTagsResponseMixin
@@ -102,10 +111,11 @@ def install() -> None:
 
         # DescribeTags' requestUri in botocore's efs model; the server routes by path
         efs_urls.url_paths.setdefault("/2015-02-01/tags/<file_system_id>/", EFSResponse.dispatch)
-        for path in NEW_URL_PATHS:
+        for path in NEW_URL_PATHS + RESTORE_TESTING_URL_PATHS:
             backup_urls.url_paths.setdefault(path, BackupResponse.dispatch)
 
         from .docdb import install_docdb
+        from .fsx import install_fsx_fidelity
         from .neptune import install_neptune
         from .rds import install_rds_fidelity
         from .s3 import install_s3_fidelity
@@ -114,6 +124,7 @@ def install() -> None:
         install_docdb()
         install_neptune()
         install_s3_fidelity()
+        install_fsx_fidelity()
         BaseResponse.call_action = _counted_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
         _installed = True
 
@@ -230,5 +241,6 @@ def _advance_restore_jobs() -> None:
             for backend in list(account_backends.values()):
                 if getattr(backend, "restore_jobs", None):
                     backend.advance_restore_jobs()
+                    backend.advance_restore_tests()
                 if getattr(backend, "copy_jobs", None):
                     backend.advance_copy_jobs()

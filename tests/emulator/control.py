@@ -10,6 +10,8 @@
 | GET  /_emulator/calls?service | control.calls(service="backup") -> {operation: count}             |
 | POST /_emulator/clock         | control.advance_clock(seconds)  (the emulator's clock moves on)   |
 | POST /_emulator/reset         | control.reset()  (all moto state and our settings)                |
+| POST /_emulator/restore-testing-runs | control.run_restore_testing_plan(name, region, account_id) |
+|                               |   (the plan runs now, as its schedule would; returns the job ids) |
 
 POST /_emulator/faults takes {"throttle": {"operation": "StartRestoreJob", "count": 3,
 "service": "backup"}}, {"deny": {"operation": "DescribeRecoveryPoint", "count": 1, "service":
@@ -81,6 +83,16 @@ class EmulatorControl:
         with emulator_settings.lock:
             emulator_settings.clock_offset_seconds += float(seconds)
             return emulator_settings.clock_offset_seconds
+
+    def run_restore_testing_plan(
+        self, restore_testing_plan_name: str, region: str = "us-east-1", account_id: str = "123456789012"
+    ) -> list[str]:
+        """Run a restore testing plan now, as its schedule would (restore_testing_runs.py): the ids of
+        the restore jobs it started."""
+        from moto.backup.models import backup_backends
+
+        backend = backup_backends[account_id][region]
+        return [job.restore_job_id for job in backend.run_restore_testing_plan(restore_testing_plan_name)]
 
     def calls(self, service: str = "backup") -> dict[str, int]:
         """Calls received per operation of `service` since the last reset, throttled ones included."""
@@ -155,6 +167,16 @@ def _handle(method: str, action: str, query: dict[str, list[str]], body: dict[st
         return {"status": "ok"}
     if action == "clock" and method == "POST":
         return {"clock_offset_seconds": control.advance_clock(body["advance_seconds"])}
+    if action == "restore-testing-runs" and method == "POST":
+        try:
+            job_ids = control.run_restore_testing_plan(
+                body["restore_testing_plan_name"], body.get("region", "us-east-1"), body.get("account_id", "123456789012")
+            )
+        except KeyError:
+            raise
+        except Exception as e:  # noqa: BLE001 - a plan that does not exist: the API's error, as a bad request
+            raise ValueError(getattr(e, "message", None) or str(e)) from e
+        return {"restore_job_ids": job_ids}
     if action == "calls" and method == "GET":
         return {"calls": control.calls(query.get("service", ["backup"])[0])}
     if action == "calls" and method == "DELETE":

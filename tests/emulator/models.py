@@ -360,6 +360,12 @@ class RestoreJob(BaseModel):
         self.final_status: str | None = None
         self.status_message: str | None = None
         self.created_resource_arn: str | None = None
+        # set on the jobs a restore testing plan starts (restore_testing_runs.py)
+        self.restore_testing_plan_arn: str | None = None
+        self.validation_status: str | None = None
+        self.validation_status_message: str | None = None
+        self.deletion_status: str | None = None
+        self.deletion_status_message: str | None = None
 
     @property
     def due(self) -> bool:
@@ -402,6 +408,11 @@ class RestoreJob(BaseModel):
                 "CreatedResourceArn": self.created_resource_arn,
                 "ResourceType": self.resource_type,
                 "RecoveryPointCreationDate": point.creation_date,
+                "CreatedBy": {"RestoreTestingPlanArn": self.restore_testing_plan_arn} if self.restore_testing_plan_arn else None,
+                "ValidationStatus": self.validation_status,
+                "ValidationStatusMessage": self.validation_status_message,
+                "DeletionStatus": self.deletion_status,
+                "DeletionStatusMessage": self.deletion_status_message,
                 "IsParent": False,
             }
         )
@@ -852,6 +863,7 @@ class BackupJobsBackendMixin:
         by_complete_before: datetime | None = None,
         by_complete_after: datetime | None = None,
         source_resource_arn: str | None = None,
+        by_restore_testing_plan_arn: str | None = None,
         by_recovery_point_creation_date_after: datetime | None = None,
         by_recovery_point_creation_date_before: datetime | None = None,
     ) -> list[RestoreJob]:
@@ -865,6 +877,7 @@ class BackupJobsBackendMixin:
             and (not by_resource_type or job.resource_type == by_resource_type)
             and (not by_account_id or by_account_id in ("*", job.account_id))
             and (not source_resource_arn or job.recovery_point.resource_arn == source_resource_arn)
+            and (not by_restore_testing_plan_arn or job.restore_testing_plan_arn == by_restore_testing_plan_arn)
             and _in_window(job.creation_date, by_created_after, by_created_before)
             and _in_window(job.completion_date, by_complete_after, by_complete_before)
             and _in_window(
@@ -888,10 +901,11 @@ class BackupJobsBackendMixin:
         by_restore_testing_plan_arn: str | None = None,
         by_parent_job_id: str | None = None,
     ) -> list[RestoreJob]:
-        if by_restore_testing_plan_arn or by_parent_job_id:
-            return []  # no restore testing plans and no composite jobs here
+        if by_parent_job_id:
+            return []  # no composite jobs here
         return self._filtered_restore_jobs(
             by_status,
+            by_restore_testing_plan_arn=by_restore_testing_plan_arn,
             by_resource_type=by_resource_type,
             by_account_id=by_account_id,
             by_created_before=by_created_before,

@@ -205,6 +205,13 @@ class BackupJobsResponseMixin:
         )
         return ActionResult({"RestoreJobs": [j.to_dict() for j in jobs], "NextToken": next_token})
 
+    def put_restore_validation_result(self) -> EmptyResult:
+        p = self._model_params()
+        self._backend().put_restore_validation_result(  # type: ignore[attr-defined]
+            p.get("RestoreJobId"), p.get("ValidationStatus"), p.get("ValidationStatusMessage")
+        )
+        return EmptyResult()
+
     def list_restore_jobs_by_protected_resource(self) -> ActionResult:
         p = self._model_params()
         jobs, next_token = self._backend().list_restore_jobs_by_protected_resource(

@@ -377,3 +377,60 @@ def seed_s3_recovery_point(
         "recovery_point_arn": result.recovery_point_arn,
         "iam_role_arn": role_arn,
     }
+
+
+# FSx file system types and a configuration CreateFileSystem takes for each (Amazon FSx API
+# Reference, CreateFileSystem): Windows needs ThroughputCapacity (and an Active Directory), OpenZFS
+# DeploymentType and ThroughputCapacity, Lustre a DeploymentType.
+FSX_CONFIGURATIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "LUSTRE": ("LustreConfiguration", {"DeploymentType": "PERSISTENT_2", "PerUnitStorageThroughput": 125}),
+    "WINDOWS": ("WindowsConfiguration", {"ActiveDirectoryId": "d-1234567890", "DeploymentType": "SINGLE_AZ_2", "ThroughputCapacity": 32}),
+    "OPENZFS": ("OpenZFSConfiguration", {"DeploymentType": "SINGLE_AZ_2", "ThroughputCapacity": 160}),
+}
+FSX_STORAGE_CAPACITY = {"LUSTRE": 1200, "WINDOWS": 32, "OPENZFS": 64}
+
+
+def create_fsx_file_system(fsx: Any, file_system_type: str, name: str, subnet_id: str = "subnet-0123456789abcdef0") -> dict[str, str]:
+    """An FSx file system of `file_system_type` (LUSTRE, WINDOWS, OPENZFS) tagged Name=name;
+    returns {"FileSystemId", "FileSystemArn"}."""
+    key, configuration = FSX_CONFIGURATIONS[file_system_type]
+    created = fsx.create_file_system(
+        FileSystemType=file_system_type, StorageCapacity=FSX_STORAGE_CAPACITY[file_system_type], StorageType="SSD",
+        SubnetIds=[subnet_id], SecurityGroupIds=["sg-0123456789abcdef0"], Tags=[{"Key": "Name", "Value": name}], **{key: configuration},
+    )["FileSystem"]  # fmt: skip
+    return {"FileSystemId": created["FileSystemId"], "FileSystemArn": created["ResourceARN"]}
+
+
+def seed_fsx_recovery_point(
+    backup: Any, fsx: Any, iam: Any, file_system_type: str, backup_vault_name: str = "test-vault", name: str = "prod-files"
+) -> dict[str, str]:
+    """A vault (created if missing), an FSx file system and one completed recovery point (an FSx backup) of it."""
+    ensure_vault(backup, backup_vault_name)
+    role_arn = ensure_backup_role(iam)
+    file_system = create_fsx_file_system(fsx, file_system_type, name)
+    result = backup_and_wait(backup, backup_vault_name, file_system["FileSystemArn"], role_arn)
+    return {**file_system, "backup_vault_name": backup_vault_name, "recovery_point_arn": result.recovery_point_arn, "iam_role_arn": role_arn}
+
+
+def create_fsx_ontap_volume(fsx: Any, name: str = "prod_data", size_in_megabytes: int = 10240) -> dict[str, str]:
+    """An FSx for ONTAP file system with a storage virtual machine and a volume `name` in it;
+    returns {"FileSystemId", "StorageVirtualMachineId", "VolumeId", "VolumeArn"}."""
+    file_system = fsx.create_file_system(
+        FileSystemType="ONTAP", StorageCapacity=1024, StorageType="SSD", SubnetIds=["subnet-0123456789abcdef0"],
+        OntapConfiguration={"DeploymentType": "SINGLE_AZ_1", "ThroughputCapacity": 128},
+    )["FileSystem"]  # fmt: skip
+    svm = fsx.create_storage_virtual_machine(FileSystemId=file_system["FileSystemId"], Name="svm1")["StorageVirtualMachine"]
+    volume = fsx.create_volume(VolumeType="ONTAP", Name=name, OntapConfiguration={
+        "StorageVirtualMachineId": svm["StorageVirtualMachineId"], "JunctionPath": f"/{name}", "SizeInMegabytes": size_in_megabytes,
+    })["Volume"]  # fmt: skip
+    return {"FileSystemId": file_system["FileSystemId"], "StorageVirtualMachineId": svm["StorageVirtualMachineId"],
+            "VolumeId": volume["VolumeId"], "VolumeArn": volume["ResourceARN"]}  # fmt: skip
+
+
+def seed_fsx_ontap_recovery_point(backup: Any, fsx: Any, iam: Any, backup_vault_name: str = "test-vault", name: str = "prod_data") -> dict[str, str]:
+    """A vault (created if missing), an FSx for ONTAP volume and one completed recovery point (an FSx backup of the volume)."""
+    ensure_vault(backup, backup_vault_name)
+    role_arn = ensure_backup_role(iam)
+    volume = create_fsx_ontap_volume(fsx, name)
+    result = backup_and_wait(backup, backup_vault_name, volume["VolumeArn"], role_arn)
+    return {**volume, "backup_vault_name": backup_vault_name, "recovery_point_arn": result.recovery_point_arn, "iam_role_arn": role_arn}

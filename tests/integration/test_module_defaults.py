@@ -22,7 +22,8 @@ def test_the_action_group_lists_every_aws_module_and_nothing_else():
     assert "drill_files" in [path.stem for path in paths] and "drill_files" not in group
 
 
-EXPECTED_TO_FAIL: tuple[str, ...] = ()
+# Given a restore job AWS does not know, restore_validation_result fails with AWS's answer.
+EXPECTED_TO_FAIL: tuple[str, ...] = ("restore_validation_result",)
 
 
 def module_defaults_playbook(module_args: dict) -> list:
@@ -82,6 +83,15 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
         "evidence_report": {"history_dir": str(tmp_path / "history"), "output_dir": str(tmp_path / "evidence"), "vaults": [VAULT]},
         # In check mode: amazon.aws.s3_object, run by it with the group's connection, looks at the bucket.
         "restore_history": {"run": {"id": "20261204T000000Z-00000000", "order": [], "targets": {}}, "s3": {"bucket": "defaults-history"}},
+        # In check mode: reads the plan (there is none), creates nothing.
+        "restore_testing_plan": {"restore_testing_plan_name": "defaults_check", "schedule_expression": "cron(0 5 ? * * *)",
+                                 "recovery_point_selection": {"algorithm": "LATEST_WITHIN_WINDOW", "include_vaults": ["*"],
+                                                              "recovery_point_types": ["SNAPSHOT"]}},
+        "restore_testing_plan_info": {},
+        "restore_testing_selection": {"restore_testing_plan_name": "defaults_check", "restore_testing_selection_name": "none",
+                                      "state": "absent"},
+        "restore_testing_selection_info": {"restore_testing_plan_name": "defaults_check"},
+        "restore_validation_result": {"restore_job_id": "00000000-0000-0000-0000-000000000002", "validation_status": "SUCCESSFUL"},
     }
     emulator_server.client("s3").create_bucket(Bucket="defaults-history")
     group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
@@ -115,6 +125,12 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     assert results["restore_history"]["changed"] is True
     assert "Contents" not in emulator_server.client("s3").list_objects_v2(Bucket="defaults-history")  # check mode put nothing
     assert not (tmp_path / "evidence").exists()
+    # the restore testing modules reached AWS too, and created nothing
+    assert calls.get("GetRestoreTestingPlan", 0) >= 1 and calls.get("GetRestoreTestingSelection", 0) >= 1
+    assert calls.get("ListRestoreTestingPlans", 0) >= 1 and calls.get("ListRestoreTestingSelections", 0) >= 1
+    assert "CreateRestoreTestingPlan" not in calls
+    assert "ResourceNotFoundException" in str(results["restore_validation_result"].get("error") or results["restore_validation_result"])
+    assert "PutRestoreValidationResult" not in calls
 
 
 def test_the_old_name_of_backup_job_status_still_works_with_module_defaults(emulator_server, run_playbook, tmp_path):

@@ -1,7 +1,7 @@
 """`make drill`: the embedded DR drill demo against the emulator.
 
 Starts the emulator server on a free 127.0.0.1 port, seeds it through the AWS API (EFS
-file system, RDS instance, Aurora cluster, DynamoDB table, S3 bucket, vault, backups), runs playbooks/dr_drill.yml in
+file system, RDS instance, Aurora cluster, DynamoDB table, S3 bucket, FSx for Windows file system, vault, backups), runs playbooks/dr_drill.yml in
 drill mode on all of them, prints the report, checks the emulator holds nothing the drill
 created. Then it shows a drill stopped mid-way (SIGTERM while it waits, its background waits
 gone too, as when AWX removes a cancelled job's container): its restore jobs carry on and leave
@@ -75,6 +75,9 @@ def inventory(endpoint_url: str, region: str = REGION) -> dict[str, set[str]]:
         "ec2-snapshots": {s["SnapshotId"] for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]},
         "dynamodb": set(aws_client(endpoint_url, "dynamodb", region).list_tables()["TableNames"]),
         "s3": {b["Name"] for b in aws_client(endpoint_url, "s3", region).list_buckets()["Buckets"]},
+        # FSx backups too: a file system deleted without SkipFinalBackup would leave one.
+        "fsx": {f["FileSystemId"] for f in aws_client(endpoint_url, "fsx", region).describe_file_systems()["FileSystems"]},
+        "fsx-backups": {b["BackupId"] for b in aws_client(endpoint_url, "fsx", region).describe_backups()["Backups"]},
     }
     if any(v["BackupVaultName"] == DR_VAULT for v in backup.list_backup_vaults()["BackupVaultList"]):
         points = backup.list_recovery_points_by_backup_vault(BackupVaultName=DR_VAULT)["RecoveryPoints"]
@@ -94,7 +97,7 @@ def drill_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "drill-aurora", "resource_type": "Aurora", "backup_vault_name": vault,
          "recovery_point_arn": seeded["aurora"]["recovery_point_arn"],
          "instance_count": 1, "rto_seconds": 600, "rpo_seconds": 86400},
-    ] + machine_targets(seeded) + cluster_targets(seeded) + data_targets(seeded)  # fmt: skip
+    ] + machine_targets(seeded) + cluster_targets(seeded) + data_targets(seeded) + file_targets(seeded)  # fmt: skip
 
 
 def machine_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
@@ -130,6 +133,28 @@ def data_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
          "rto_seconds": 600, "rpo_seconds": 86400}
         for key, kind, name in (("dynamodb", "DynamoDB", "drill-table"), ("s3", "S3", "drill-bucket")) if key in seeded
     ]  # fmt: skip
+
+
+def file_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
+    """The FSx for Windows file system's target, when its recovery point was seeded: restored into
+    another subnet and joined to another directory than the backed-up file system's."""
+    if "fsx" not in seeded:
+        return []
+    return [
+        {"name": "drill-shares", "resource_type": "FSx", "file_system_type": "WINDOWS", "backup_vault_name": seeded["backup_vault_name"],
+         "recovery_point_arn": seeded["fsx"]["recovery_point_arn"], "subnet_ids": ["subnet-0fedcba9876543210"],
+         "active_directory_id": "d-0fedcba987", "rto_seconds": 600, "rpo_seconds": 86400},
+    ]  # fmt: skip
+
+
+def seed_fsx(endpoint_url: str, seeded: dict[str, Any]) -> None:
+    """An FSx for Windows File Server file system and its recovery point (an FSx backup), in the demo's vault."""
+    from tests.emulator.seed import seed_fsx_recovery_point
+
+    seeded["fsx"] = seed_fsx_recovery_point(
+        aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "fsx"), aws_client(endpoint_url, "iam"), "WINDOWS",
+        seeded["backup_vault_name"], "demo-shares",
+    )
 
 
 def seed_s3(endpoint_url: str, seeded: dict[str, Any]) -> None:
@@ -308,6 +333,7 @@ def main() -> int:
         seeded["clusters"] = seed_cluster_recovery_points(endpoint_url, REGION, seeded["backup_vault_name"])
         seed_dynamodb(endpoint_url, seeded)
         seed_s3(endpoint_url, seeded)
+        seed_fsx(endpoint_url, seeded)
         before = inventory(endpoint_url)
         variables = {
             "dr_targets": drill_targets(seeded),

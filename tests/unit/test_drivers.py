@@ -20,7 +20,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils import drivers
 from ansible_collections.recovery.aws_backup.plugins.module_utils import job_wait
 from ansible_collections.recovery.aws_backup.plugins.module_utils import restored_resource as rr
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import ClusterDriver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource as module
 from ansible_collections.recovery.aws_backup.plugins.modules import restored_resource_info as info_module
 from tests.emulator import seed
@@ -31,7 +31,6 @@ RUN = "drill-2026-12-04"
 OTHER_RUN = "drill-2026-12-03"
 VAULT = "drill-vault"
 EFS, RDS, AURORA = (drivers.driver_for(t) for t in ("EFS", "RDS", "Aurora"))
-CLUSTER_TYPES = sum(isinstance(d, ClusterDriver) for d in drivers.DRIVERS.values())
 
 
 # ---- the registry --------------------------------------------------------------------------
@@ -382,11 +381,12 @@ def test_find_marked_is_one_listing_per_type(env):
         job = restore_efs(env)
         rr.mark_resource(env["client_for"], job["CreatedResourceArn"], RUN, job["RestoreJobId"])
     env["aws"].reset_calls()
+    listings = Listings()
     for driver in drivers.DRIVERS.values():
-        driver.find_marked(env["client_for"])
+        driver.find_marked(env["client_for"], listings)
     assert env["aws"].calls("efs") == {"DescribeFileSystems": 1}
-    # one listing of the DB clusters per cluster type (Aurora, DocumentDB, ...)
-    assert env["aws"].calls("rds") == {"DescribeDBInstances": 1, "DescribeDBClusters": CLUSTER_TYPES}
+    # one listing of the DB clusters, whatever the number of cluster types (Aurora, DocumentDB, ...)
+    assert env["aws"].calls("rds") == {"DescribeDBInstances": 1, "DescribeDBClusters": 1}
 
 
 def test_taken_names_are_one_lookup_per_kind_whatever_the_number(env, capsys):
@@ -402,8 +402,10 @@ def test_taken_names_are_one_lookup_per_kind_whatever_the_number(env, capsys):
         ("Orders", "orders", "db-instance"), ("ledger", "ledger", "db-cluster"), ("ledger", "orders", "db-instance"),
     ]  # fmt: skip
     # One filtered lookup per kind of identifier, and one listing per type for what earlier drills left.
-    assert env["aws"].calls("rds") == {"DescribeDBInstances": 2, "DescribeDBClusters": 1 + CLUSTER_TYPES}
+    assert env["aws"].calls("rds") == {"DescribeDBInstances": 2, "DescribeDBClusters": 2}
     assert env["aws"].calls("efs") == {"DescribeFileSystems": 1}
+    # a drill's preflight lists the leftovers of its own types only
+    assert env["aws"].calls("ec2") == {} and env["aws"].calls("dynamodb") == {} and env["aws"].calls("s3") == {}
     assert result["msg"].endswith(" already exist; choose new names (nothing was started)")
     assert sorted(result["msg"].split(" already")[0].split(", ")) == ["ledger", "orders", "orders"]
 

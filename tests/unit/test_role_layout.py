@@ -24,6 +24,8 @@ TYPE_AGNOSTIC = [
     REPO / "plugins" / "module_utils" / "run_record.py",
     REPO / "plugins" / "module_utils" / "restore_run.py",
     REPO / "plugins" / "module_utils" / "restored_resource.py",
+    REPO / "plugins" / "module_utils" / "restore_validation.py",
+    REPO / "plugins" / "module_utils" / "validation_record.py",
     REPO / "plugins" / "filter" / "restore.py",
 ]
 # The restore modules' flow: no type is named in its code. Comments and messages may name one, as

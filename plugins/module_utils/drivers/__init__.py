@@ -17,6 +17,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs im
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ec2 import Ec2Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.dynamodb import DynamoDBDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.efs import EfsDriver
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.fsx import FsxDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.neptune import NeptuneDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.rds import RdsDriver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.s3 import S3Driver
@@ -24,7 +25,10 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.s3 imp
 # In a stable order: listings, results and messages follow it.
 DRIVERS: dict[str, Driver] = {
     driver.resource_type: driver
-    for driver in (EfsDriver(), RdsDriver(), AuroraDriver(), DocumentDbDriver(), NeptuneDriver(), EbsDriver(), Ec2Driver(), DynamoDBDriver(), S3Driver())
+    for driver in (
+        EfsDriver(), RdsDriver(), AuroraDriver(), DocumentDbDriver(), NeptuneDriver(), EbsDriver(), Ec2Driver(), DynamoDBDriver(), S3Driver(),
+        FsxDriver(),
+    )
 }
 RESOURCE_TYPES: tuple[str, ...] = tuple(DRIVERS)
 

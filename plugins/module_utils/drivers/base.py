@@ -26,6 +26,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 
@@ -36,6 +37,30 @@ RUN_TAG = "recovery.aws_backup:run-id"
 JOB_TAG = "recovery.aws_backup:restore-job-id"
 
 NO_DEFAULT = object()
+
+
+def deletion_call(errors: type[BackupErrorHandler], description: str, method: str, key: str, **fixed: Any) -> Callable[[Any, str], None]:
+    """The AWS call that deletes one resource by its identifier, `method(key=identifier, **fixed)`;
+    the service's "not found" answers count as deleted (errors.deletion_error_handler)."""
+
+    @errors.deletion_error_handler(description)
+    def delete(client: Any, identifier: str) -> None:
+        getattr(client, method)(aws_retry=True, **{key: identifier}, **fixed)
+
+    return delete
+
+
+class Listings:
+    """The listings one search for marked resources shares. Where one AWS listing answers for
+    several types (DescribeDBClusters for Aurora, DocumentDB and Neptune), it is made once."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, Any] = {}
+
+    def once(self, key: str, fetch: Callable[[], Any]) -> Any:
+        if key not in self.answers:
+            self.answers[key] = fetch()
+        return self.answers[key]
 
 
 @dataclass(frozen=True)
@@ -206,6 +231,13 @@ class Driver(abc.ABC):
         """What the built-in validation compares the restored resource with."""
         return {}
 
+    def restore_test_expected(self, identifier: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        """What the built-in validation expects of what a restore testing job created (its identifier,
+        the job's metadata): as for a target of that name with no options of its own. Nothing is
+        created in it to make it usable (AWS Backup deletes what restore testing restored, found by its
+        awsbackup-restore-test tag; a dependent it does not know of would stop that)."""
+        return self.expected(identifier, {}, metadata)
+
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
         """What make_usable_step needs (restored_resource's resources[].settings)."""
         return {}
@@ -215,8 +247,10 @@ class Driver(abc.ABC):
         return []
 
     def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        """(kind, identifier) the restore of a target named `name` will create, for the taken-name preflight."""
-        return []
+        """(kind, identifier) the restore of a target named `name` will create, for the taken-name
+        preflight: by default the one resource named after the target, where the type has one kind
+        of identifier to look up (identifier_kinds)."""
+        return [(self.identifier_kinds[0], name)] if len(self.identifier_kinds) == 1 else []
 
     def in_place(self, metadata: dict[str, Any]) -> bool:
         """Whether a restore job's metadata restored into an existing resource (new_resource_key
@@ -246,6 +280,11 @@ class Driver(abc.ABC):
         if key is not None and find_key(user_metadata, self.new_resource_key) is None:
             result[key] = "true"
         return result
+
+    def merged_value(self, key: str, base: str, user: str) -> str:
+        """The value sent for `key` when the user's metadata gives it over the recovery point's
+        (`base`): the user's, unless the type documents how the two combine."""
+        return user
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
         """The rules AWS documents for this type, on converted metadata: returns it normalised, or
@@ -280,8 +319,9 @@ class Driver(abc.ABC):
         share an ARN form (DB clusters of several engines) tell theirs apart by the description."""
         return True
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
-        """Every resource of this type carrying RUN_TAG, normalised: one listing."""
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
+        """Every resource of this type carrying RUN_TAG, normalised: one listing (shared through
+        listings with the types the same listing answers)."""
         return []
 
     def find_taken(self, client_for: ClientFor, identifiers: list[tuple[str, str]]) -> list[tuple[str, str]]:

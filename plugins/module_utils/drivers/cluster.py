@@ -24,9 +24,11 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import rds
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
@@ -47,9 +49,8 @@ def _describe_db_clusters(client: Any, **params: Any) -> list[dict[str, Any]]:
     return paginate(client, "describe_db_clusters", "DBClusters", **params)
 
 
-@rds.Errors.deletion_error_handler("delete the DB cluster")
-def _delete_db_cluster(client: Any, identifier: str) -> None:
-    client.delete_db_cluster(aws_retry=True, DBClusterIdentifier=identifier, SkipFinalSnapshot=True)
+# A drill's copy is thrown away: a final snapshot would be one more thing left behind.
+_delete_db_cluster = deletion_call(rds.Errors, "delete the DB cluster", "delete_db_cluster", "DBClusterIdentifier", SkipFinalSnapshot=True)
 
 
 def _members(client_for: ClientFor, cluster_id: str) -> list[dict[str, Any]]:
@@ -165,6 +166,12 @@ class ClusterDriver(rds.RdsTagged):
             expected["engines"] = list(self.engines)
         return expected
 
+    def restore_test_expected(self, identifier: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        # Restore testing restores the cluster; the validation creates no DB instances in it (see base).
+        expected = self.expected(identifier, {}, metadata)
+        expected.pop("instance_count", None)
+        return expected
+
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
         settings = {
             "instance_identifiers": [f"{name}-{n}" for n in range(1, _instance_count(target) + 1)],
@@ -248,9 +255,10 @@ class ClusterDriver(rds.RdsTagged):
             "members": [m["DBInstanceIdentifier"] for m in raw.get("DBClusterMembers") or [] if "DBInstanceIdentifier" in m],
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
-        # One listing of every cluster: the engine filter of DescribeDBClusters would be one call per engine.
-        raws = _describe_db_clusters(client_for("rds"))
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
+        # One listing of every cluster for the three engines' drivers: the engine filter of
+        # DescribeDBClusters would be one call per engine.
+        raws = (listings or Listings()).once("rds:db-clusters", lambda: _describe_db_clusters(client_for("rds")))
         return [self.normalise(raw) for raw in raws if self.claims(raw) and RUN_TAG in tag_dict(raw.get("TagList"))]
 
     def claims(self, raw: dict[str, Any]) -> bool:

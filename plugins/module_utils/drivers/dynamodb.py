@@ -17,9 +17,11 @@ from typing import Any, Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
@@ -89,9 +91,7 @@ def _unprotect_table(client: Any, table_name: str) -> None:
     client.update_table(aws_retry=True, TableName=table_name, DeletionProtectionEnabled=False)
 
 
-@_Errors.deletion_error_handler("delete the table")
-def _delete_table(client: Any, table_name: str) -> None:
-    client.delete_table(aws_retry=True, TableName=table_name)
+_delete_table = deletion_call(_Errors, "delete the table", "delete_table", "TableName")
 
 
 class DynamoDBDriver(Driver):
@@ -137,9 +137,6 @@ class DynamoDBDriver(Driver):
 
     def expected(self, name: str, target: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
         return {"table_name": name}
-
-    def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(KIND, name)]
 
     # ---- restore metadata
 
@@ -187,7 +184,7 @@ class DynamoDBDriver(Driver):
             "created": raw.get("CreationDateTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("TableStatus"),
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         # DynamoDB lists no tags with its tables: ListTables, then each table's tags.
         dynamodb = client_for("dynamodb")
         found = []

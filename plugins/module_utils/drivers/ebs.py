@@ -15,9 +15,11 @@ import re
 from typing import Any, Optional
 
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import arn_ref
@@ -59,21 +61,23 @@ _STUCK_STATES = ("error",)
 _Errors = missing_when("InvalidVolume.NotFound", "InvalidSnapshot.NotFound")
 
 
+# The EBS calls of the EBS and EC2 drivers (an EC2 restore creates volumes and snapshots too).
+
+
 @_Errors.list_error_handler("describe the EBS volumes", [])
-def _describe_volumes(client: Any, **params: Any) -> list[dict[str, Any]]:
+def describe_volumes(client: Any, **params: Any) -> list[dict[str, Any]]:
     """DescribeVolumes, every page; the answer carries each volume's Tags. With a volume-id filter
     (not VolumeIds) an unknown id is left out instead of failing the call."""
     return paginate(client, "describe_volumes", "Volumes", **params)
 
 
 @_Errors.list_error_handler("describe the EBS snapshots", [])
-def _describe_snapshots(client: Any, snapshot_ids: list[str]) -> list[dict[str, Any]]:
-    return paginate(client, "describe_snapshots", "Snapshots", Filters=[{"Name": "snapshot-id", "Values": snapshot_ids}])
+def describe_snapshots(client: Any, **params: Any) -> list[dict[str, Any]]:
+    return paginate(client, "describe_snapshots", "Snapshots", **params)
 
 
-@_Errors.deletion_error_handler("delete the EBS volume")
-def _delete_volume(client: Any, volume_id: str) -> None:
-    client.delete_volume(aws_retry=True, VolumeId=volume_id)
+delete_volume = deletion_call(_Errors, "delete the EBS volume", "delete_volume", "VolumeId")
+delete_snapshot = deletion_call(_Errors, "delete the EBS snapshot", "delete_snapshot", "SnapshotId")
 
 
 @_Errors.common_error_handler("tag the EC2 resources")
@@ -164,9 +168,6 @@ class EbsDriver(Driver):
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
         return {"tags": name_tags(name, recovery_point_arn)}
 
-    def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(NAME_KIND, name)]
-
     def in_place(self, metadata: dict[str, Any]) -> bool:
         return file_level(metadata)
 
@@ -222,7 +223,7 @@ class EbsDriver(Driver):
         # recovery point): one DescribeSnapshots for all. Kept under a key of the collection's,
         # SourceSnapshotVolumeSize, beside what EC2 describes.
         ids = sorted({raw["SnapshotId"] for raw in raws if raw.get("SnapshotId")})
-        sizes = {s["SnapshotId"]: s.get("VolumeSize") for s in _describe_snapshots(client_for("ec2"), ids)} if ids else {}
+        sizes = {s["SnapshotId"]: s.get("VolumeSize") for s in describe_snapshots(client_for("ec2"), Filters=[{"Name": "snapshot-id", "Values": ids}])} if ids else {}
         return [{**raw, "SourceSnapshotVolumeSize": sizes.get(raw.get("SnapshotId") or "")} for raw in raws]
 
     def describe(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
@@ -230,7 +231,7 @@ class EbsDriver(Driver):
 
     def describe_many(self, client_for: ClientFor, refs: list[Ref]) -> dict[str, Optional[dict[str, Any]]]:
         ids = [ref.identifier for ref in refs]
-        found = _describe_volumes(client_for("ec2"), Filters=[{"Name": "volume-id", "Values": ids}])
+        found = describe_volumes(client_for("ec2"), Filters=[{"Name": "volume-id", "Values": ids}])
         found = [raw for raw in found if raw.get("State") not in _GONE_STATES]
         by_id = {raw["VolumeId"].lower(): raw for raw in self._with_backed_up_size(client_for, found)}
         return {i.lower(): by_id.get(i.lower()) for i in ids}
@@ -242,8 +243,8 @@ class EbsDriver(Driver):
             "created": raw.get("CreateTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("State"),
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
-        found = _describe_volumes(client_for("ec2"), Filters=[{"Name": "tag-key", "Values": [RUN_TAG]}])
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
+        found = describe_volumes(client_for("ec2"), Filters=[{"Name": "tag-key", "Values": [RUN_TAG]}])
         return [self.normalise(raw) for raw in found if raw.get("State") not in _GONE_STATES]
 
     def find_taken(self, client_for: ClientFor, identifiers: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -282,7 +283,7 @@ class EbsDriver(Driver):
         self, client_for: ClientFor, ref: Ref, raw: Optional[dict[str, Any]], dependents: list[dict[str, Any]], check_mode: bool
     ) -> Step:
         ec2 = client_for("ec2")
-        found = _describe_volumes(ec2, Filters=[{"Name": "volume-id", "Values": [ref.identifier]}])
+        found = describe_volumes(ec2, Filters=[{"Name": "volume-id", "Values": [ref.identifier]}])
         current = found[0] if found else None
         if current is None or current.get("State") == "deleted":
             return Step.done()
@@ -294,8 +295,8 @@ class EbsDriver(Driver):
             attached = ", ".join(a.get("InstanceId", "?") for a in current.get("Attachments") or [])
             return Step.stuck(f"{self.noun(ref)} is attached to {attached}; it is not detached by the run")
         if current.get("State") != "deleting":
-            _delete_volume(ec2, ref.identifier)
-            found = _describe_volumes(ec2, Filters=[{"Name": "volume-id", "Values": [ref.identifier]}])
+            delete_volume(ec2, ref.identifier)
+            found = describe_volumes(ec2, Filters=[{"Name": "volume-id", "Values": [ref.identifier]}])
             if not found or found[0].get("State") == "deleted":
                 return Step.done(changed=True)
             current = found[0]

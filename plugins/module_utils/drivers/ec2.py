@@ -21,11 +21,13 @@ from datetime import datetime
 from typing import Any, Optional
 
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import boolean_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import JOB_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import arn_ref
@@ -39,6 +41,10 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import create_tags
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import delete_snapshot
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import delete_volume
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import describe_snapshots
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import describe_volumes
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import find_named
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import name_problems
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
@@ -58,7 +64,7 @@ _GONE_STATES = ("shutting-down", "terminated")
 _STUCK_STATES = ("stopped", "stopping")
 
 
-_Errors = missing_when("InvalidInstanceID.NotFound", "InvalidAMIID.NotFound", "InvalidSnapshot.NotFound", "InvalidVolume.NotFound")
+_Errors = missing_when("InvalidInstanceID.NotFound", "InvalidAMIID.NotFound")
 
 
 @_Errors.list_error_handler("describe the EC2 instances", [])
@@ -67,19 +73,9 @@ def _describe_instances(client: Any, **params: Any) -> list[dict[str, Any]]:
     return [i for r in paginate(client, "describe_instances", "Reservations", **params) for i in r.get("Instances", [])]
 
 
-@_Errors.list_error_handler("describe the EBS volumes", [])
-def _describe_volumes(client: Any, **params: Any) -> list[dict[str, Any]]:
-    return paginate(client, "describe_volumes", "Volumes", **params)
-
-
 @_Errors.list_error_handler("describe the AMIs", [])
 def _describe_images(client: Any, **params: Any) -> list[dict[str, Any]]:
     return client.describe_images(aws_retry=True, **params).get("Images", [])
-
-
-@_Errors.list_error_handler("describe the EBS snapshots", [])
-def _describe_snapshots(client: Any, **params: Any) -> list[dict[str, Any]]:
-    return paginate(client, "describe_snapshots", "Snapshots", **params)
 
 
 @_Errors.common_error_handler("describe the restore job")
@@ -103,19 +99,7 @@ def _terminate_instance(client: Any, instance_id: str) -> None:
     client.terminate_instances(aws_retry=True, InstanceIds=[instance_id])
 
 
-@_Errors.deletion_error_handler("delete the EBS volume")
-def _delete_volume(client: Any, volume_id: str) -> None:
-    client.delete_volume(aws_retry=True, VolumeId=volume_id)
-
-
-@_Errors.deletion_error_handler("deregister the AMI")
-def _deregister_image(client: Any, image_id: str) -> None:
-    client.deregister_image(aws_retry=True, ImageId=image_id)
-
-
-@_Errors.deletion_error_handler("delete the EBS snapshot")
-def _delete_snapshot(client: Any, snapshot_id: str) -> None:
-    client.delete_snapshot(aws_retry=True, SnapshotId=snapshot_id)
+_deregister_image = deletion_call(_Errors, "deregister the AMI", "deregister_image", "ImageId")
 
 
 def _created(value: Any) -> Optional[datetime]:
@@ -177,9 +161,6 @@ class Ec2Driver(Driver):
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
         return {"tags": name_tags(name, recovery_point_arn)}
 
-    def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(NAME_KIND, name)]
-
     # ---- restore metadata
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
@@ -215,7 +196,7 @@ class Ec2Driver(Driver):
         ids = [ref.identifier for ref in refs]
         found = [i for i in _describe_instances(ec2, Filters=[{"Name": "instance-id", "Values": ids}])
                  if i.get("State", {}).get("Name") not in _GONE_STATES]  # fmt: skip
-        volumes = _describe_volumes(ec2, Filters=[{"Name": "attachment.instance-id", "Values": [i["InstanceId"] for i in found]}]) if found else []
+        volumes = describe_volumes(ec2, Filters=[{"Name": "attachment.instance-id", "Values": [i["InstanceId"] for i in found]}]) if found else []
         by_id = {}
         for raw in found:
             attached = [
@@ -232,7 +213,7 @@ class Ec2Driver(Driver):
             "tags": tag_dict(raw.get("Tags")), "state": raw.get("State", {}).get("Name"),
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         found = _describe_instances(client_for("ec2"), Filters=[{"Name": "tag-key", "Values": [RUN_TAG]}])
         return [self.normalise(raw) for raw in found if raw.get("State", {}).get("Name") != "terminated"]
 
@@ -255,7 +236,7 @@ class Ec2Driver(Driver):
         if not images or (_created(images[0].get("CreationDate")) or started) < started:
             return []
         snapshots = [m["Ebs"]["SnapshotId"] for m in images[0].get("BlockDeviceMappings") or [] if (m.get("Ebs") or {}).get("SnapshotId")]
-        found = _describe_snapshots(client_for("ec2"), Filters=[{"Name": "snapshot-id", "Values": snapshots}]) if snapshots else []
+        found = describe_snapshots(client_for("ec2"), Filters=[{"Name": "snapshot-id", "Values": snapshots}]) if snapshots else []
         return [image_id] + [s["SnapshotId"] for s in found if (_created(s.get("StartTime")) or started) >= started]
 
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
@@ -273,9 +254,9 @@ class Ec2Driver(Driver):
     def _owned(self, client_for: ClientFor, job_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
         """The volumes, AMIs and snapshots carrying the mark of this restore job."""
         ec2 = client_for("ec2")
-        volumes = [v for v in _describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") not in ("deleting", "deleted")]
+        volumes = [v for v in describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") not in ("deleting", "deleted")]
         images = _describe_images(ec2, Owners=["self"], Filters=_job_marked(job_id))
-        snapshots = _describe_snapshots(ec2, OwnerIds=["self"], Filters=_job_marked(job_id))
+        snapshots = describe_snapshots(ec2, OwnerIds=["self"], Filters=_job_marked(job_id))
         return volumes, images, snapshots
 
     def dependents(self, client_for: ClientFor, ref: Ref, raw: dict[str, Any]) -> list[dict[str, Any]]:
@@ -339,7 +320,7 @@ class Ec2Driver(Driver):
         for image in images:
             _deregister_image(ec2, image["ImageId"])
         for snapshot in snapshots:
-            _delete_snapshot(ec2, snapshot["SnapshotId"])
+            delete_snapshot(ec2, snapshot["SnapshotId"])
         changed = bool(images or snapshots)
         if current is not None and state not in _GONE_STATES:
             owned = {v["VolumeId"] for v in volumes}
@@ -356,12 +337,12 @@ class Ec2Driver(Driver):
             return Step.pending(f"instance {state}", changed=True)
         if not job_id:
             return Step.done(changed=changed)
-        left = [v for v in _describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") not in ("deleting", "deleted")]
+        left = [v for v in describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") not in ("deleting", "deleted")]
         for volume in left:
             if volume.get("State") == "available":
-                _delete_volume(ec2, volume["VolumeId"])
+                delete_volume(ec2, volume["VolumeId"])
                 changed = True
-        left = [v["VolumeId"] for v in _describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") != "deleted"]
+        left = [v["VolumeId"] for v in describe_volumes(ec2, Filters=_job_marked(job_id)) if v.get("State") != "deleted"]
         if left:
             return Step.pending(f"volumes {', '.join(left)}", changed=True)
         return Step.done(changed=changed)

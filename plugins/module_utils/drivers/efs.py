@@ -15,11 +15,13 @@ import json
 from typing import Any, Optional
 
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import boolean_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import required_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import arn_ref
@@ -105,14 +107,8 @@ def _create_mount_target(client: Any, file_system_id: str, subnet_id: str, secur
     return answer
 
 
-@_Errors.deletion_error_handler("delete a mount target")
-def _delete_mount_target(client: Any, mount_target_id: str) -> None:
-    client.delete_mount_target(aws_retry=True, MountTargetId=mount_target_id)
-
-
-@_Errors.deletion_error_handler("delete the file system")
-def _delete_file_system(client: Any, file_system_id: str) -> None:
-    client.delete_file_system(aws_retry=True, FileSystemId=file_system_id)
+_delete_mount_target = deletion_call(_Errors, "delete a mount target", "delete_mount_target", "MountTargetId")
+_delete_file_system = deletion_call(_Errors, "delete the file system", "delete_file_system", "FileSystemId")
 
 
 @_Errors.common_error_handler("tag the file system")
@@ -244,6 +240,12 @@ class EfsDriver(Driver):
         encrypted = as_bool(metadata[found]) if found is not None else True
         return {"creation_token": name, "encrypted": encrypted, "performance_mode": performance_mode}
 
+    def restore_test_expected(self, identifier: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        # Restore testing gives no CreationToken (developer guide, "Restore testing inferred metadata").
+        expected = self.expected(identifier, {}, metadata)
+        expected.pop("creation_token", None)
+        return expected
+
     def usable_settings(self, name: str, target: dict[str, Any], recovery_point_arn: Optional[str]) -> dict[str, Any]:
         if target.get("in_place"):
             return {}
@@ -306,7 +308,7 @@ class EfsDriver(Driver):
             "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("LifeCycleState"),
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         return [self.normalise(raw) for raw in _describe_file_systems(client_for("efs")) if RUN_TAG in tag_dict(raw.get("Tags"))]
 
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:

@@ -14,9 +14,11 @@ from typing import Any, Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import NO_DEFAULT
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
@@ -71,10 +73,8 @@ def create_db_instance(client: Any, **params: Any) -> dict[str, Any]:
     return client.create_db_instance(aws_retry=True, **params).get("DBInstance", {})
 
 
-@Errors.deletion_error_handler("delete the DB instance")
-def delete_db_instance(client: Any, identifier: str) -> None:
-    # A drill's copy is thrown away: a final snapshot would be one more thing left behind.
-    client.delete_db_instance(aws_retry=True, DBInstanceIdentifier=identifier, SkipFinalSnapshot=True)
+# A drill's copy is thrown away: a final snapshot would be one more thing left behind.
+delete_db_instance = deletion_call(Errors, "delete the DB instance", "delete_db_instance", "DBInstanceIdentifier", SkipFinalSnapshot=True)
 
 
 @Errors.common_error_handler("tag the RDS resource")
@@ -218,7 +218,7 @@ class RdsDriver(RdsTagged):
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
         return normalise_instance(raw)
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         # Every DB instance, a cluster's too: leftovers show with their cluster_identifier.
         return [normalise_instance(raw) for raw in describe_db_instances(client_for("rds")) if RUN_TAG in tag_dict(raw.get("TagList"))]
 

@@ -16,10 +16,12 @@ import json
 import re
 from typing import Any, Optional
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import deletion_call
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import boolean_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import required_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import RUN_TAG
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import ClientFor
+from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Listings
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Driver
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Ref
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import Step
@@ -113,9 +115,7 @@ def _delete_versions(client: Any, bucket: str, versions: list[dict[str, str]]) -
             raise ValueError(f"S3 did not delete {failed.get('Key')} version {failed.get('VersionId')}: {failed.get('Code')}")
 
 
-@_Errors.deletion_error_handler("delete the bucket")
-def _delete_bucket(client: Any, bucket: str) -> None:
-    client.delete_bucket(aws_retry=True, Bucket=bucket)
+_delete_bucket = deletion_call(_Errors, "delete the bucket", "delete_bucket", "Bucket")
 
 
 def _exists(client: Any, bucket: str) -> bool:
@@ -184,9 +184,6 @@ class S3Driver(Driver):
     def expected(self, name: str, target: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
         return {"name": name}
 
-    def new_identifiers(self, name: str, settings: dict[str, Any]) -> list[tuple[str, str]]:
-        return [(KIND, name)]
-
     # ---- restore metadata
 
     def check_metadata(self, metadata: dict[str, str]) -> dict[str, str]:
@@ -231,7 +228,7 @@ class S3Driver(Driver):
             "created": raw.get("CreationDate"), "tags": tag_dict(raw.get("Tags")), "state": "available",
         }  # fmt: skip
 
-    def find_marked(self, client_for: ClientFor) -> list[dict[str, Any]]:
+    def find_marked(self, client_for: ClientFor, listings: Optional[Listings] = None) -> list[dict[str, Any]]:
         # S3 lists no tags with its buckets: ListBuckets, then each bucket's tags.
         s3 = client_for("s3")
         found = []

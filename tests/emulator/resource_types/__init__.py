@@ -13,13 +13,14 @@ from .ebs import EbsHandler
 from .ec2 import Ec2Handler
 from .dynamodb import DynamoDBHandler
 from .efs import EfsHandler
+from .fsx import FsxHandler
 from .neptune import NeptuneHandler
 from .rds import RdsHandler
 from .s3 import S3Handler
 
 RESOURCE_HANDLERS: list[ResourceHandler] = [
     EfsHandler(), RdsHandler(), AuroraHandler(), DocumentDbHandler(), NeptuneHandler(), EbsHandler(), Ec2Handler(),
-    DynamoDBHandler(), S3Handler(),
+    DynamoDBHandler(), S3Handler(), FsxHandler(),
 ]
 
 

@@ -103,8 +103,17 @@ def seeded(emulator_server: Any) -> dict[str, str]:
     for n in range(1, ITEMS):
         other = seed.create_efs(efs, name=f"cli-fs-{n}")
         seed.backup_and_wait(backup, "cli-vault-0", other["FileSystemArn"], ROLE)
+    for n in range(ITEMS):
+        backup.create_restore_testing_plan(RestoreTestingPlan={
+            "RestoreTestingPlanName": f"cli_plan_{n}", "ScheduleExpression": "cron(0 5 ? * * *)",
+            "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"]},
+        })  # fmt: skip
+        backup.create_restore_testing_selection(RestoreTestingPlanName="cli_plan_0", RestoreTestingSelection={
+            "RestoreTestingSelectionName": f"cli_selection_{n}", "ProtectedResourceType": "EFS", "IamRoleArn": ROLE,
+            "ProtectedResourceArns": ["*"],
+        })  # fmt: skip
     # required members of the list operations, by member name
-    return {"BackupVaultName": "cli-vault-0", "ResourceArn": fs["FileSystemArn"]}
+    return {"BackupVaultName": "cli-vault-0", "ResourceArn": fs["FileSystemArn"], "RestoreTestingPlanName": "cli_plan_0"}
 
 
 def run_cli(aws: Path, endpoint: str, args: list[str]) -> Any:

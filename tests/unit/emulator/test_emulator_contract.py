@@ -191,6 +191,56 @@ def run_flows(aws: Any, backup: Any) -> None:
     backup.delete_recovery_point(BackupVaultName="contract-vault", RecoveryPointArn=points[0]["RecoveryPointArn"])
     seed.create_vault(backup, "contract-empty")
     backup.delete_backup_vault(BackupVaultName="contract-empty")
+    run_restore_testing_flow(backup)
+    run_restore_test_validation_flow(aws, backup)
+
+
+def run_restore_test_validation_flow(aws: Any, backup: Any) -> None:
+    """A restore testing plan's run, its jobs listed by plan, described with CreatedBy, and validated
+    (ValidationStatus, then DeletionStatus)."""
+    aws.configure(restore_job_seconds=0)
+    db = seed.create_rds_instance(aws.client("rds"), "contract-tested-db")
+    seed.backup_and_wait(backup, "contract-vault", db["DBInstanceArn"], ROLE)
+    plan_arn = backup.create_restore_testing_plan(RestoreTestingPlan={
+        "RestoreTestingPlanName": "contract_runs", "ScheduleExpression": "cron(0 5 ? * * *)",
+        "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"], "RecoveryPointTypes": ["SNAPSHOT"]}},
+    )["RestoreTestingPlanArn"]  # fmt: skip
+    backup.create_restore_testing_selection(RestoreTestingPlanName="contract_runs", RestoreTestingSelection={
+        "RestoreTestingSelectionName": "contract_dbs", "ProtectedResourceType": "RDS", "IamRoleArn": ROLE,
+        "ProtectedResourceArns": [db["DBInstanceArn"]], "ValidationWindowHours": 2})  # fmt: skip
+    [job_id] = control.run_restore_testing_plan("contract_runs")
+    backup.describe_restore_job(RestoreJobId=job_id)
+    backup.list_restore_jobs(ByRestoreTestingPlanArn=plan_arn)
+    backup.put_restore_validation_result(RestoreJobId=job_id, ValidationStatus="SUCCESSFUL", ValidationStatusMessage="contract")
+    backup.describe_restore_job(RestoreJobId=job_id)
+    backup.list_restore_jobs(ByRestoreTestingPlanArn=plan_arn)
+
+
+def run_restore_testing_flow(backup: Any) -> None:
+    """A restore testing plan and selection through every operation, every optional member set."""
+    selection = {"Algorithm": "RANDOM_WITHIN_WINDOW", "IncludeVaults": ["*"], "ExcludeVaults": ["arn:aws:backup:us-east-1:123456789012:backup-vault:x"],
+                 "RecoveryPointTypes": ["SNAPSHOT", "CONTINUOUS"], "SelectionWindowDays": 7}  # fmt: skip
+    backup.create_restore_testing_plan(
+        RestoreTestingPlan={"RestoreTestingPlanName": "contract_plan", "ScheduleExpression": "cron(0 5 ? * * *)",
+                            "ScheduleExpressionTimezone": "Europe/Paris", "StartWindowHours": 4, "RecoveryPointSelection": selection},
+        CreatorRequestId="contract-1", Tags={"team": "dr"},
+    )  # fmt: skip
+    backup.update_restore_testing_plan(RestoreTestingPlanName="contract_plan", RestoreTestingPlan={"StartWindowHours": 5})
+    backup.create_restore_testing_selection(
+        RestoreTestingPlanName="contract_plan", CreatorRequestId="contract-2",
+        RestoreTestingSelection={"RestoreTestingSelectionName": "contract_selection", "ProtectedResourceType": "EFS", "IamRoleArn": ROLE,
+                                 "ProtectedResourceArns": ["*"], "ProtectedResourceConditions": {"StringEquals": [{"Key": "a", "Value": "b"}]},
+                                 "RestoreMetadataOverrides": {"PerformanceMode": "generalPurpose"}, "ValidationWindowHours": 2},
+    )  # fmt: skip
+    backup.update_restore_testing_selection(
+        RestoreTestingPlanName="contract_plan", RestoreTestingSelectionName="contract_selection", RestoreTestingSelection={"ValidationWindowHours": 3}
+    )
+    backup.get_restore_testing_plan(RestoreTestingPlanName="contract_plan")
+    backup.list_restore_testing_plans()
+    backup.get_restore_testing_selection(RestoreTestingPlanName="contract_plan", RestoreTestingSelectionName="contract_selection")
+    backup.list_restore_testing_selections(RestoreTestingPlanName="contract_plan")
+    backup.delete_restore_testing_selection(RestoreTestingPlanName="contract_plan", RestoreTestingSelectionName="contract_selection")
+    backup.delete_restore_testing_plan(RestoreTestingPlanName="contract_plan")
 
 
 def test_every_response_fits_the_output_shape(aws):
