@@ -13,7 +13,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends moto-suites bench ee clean
+.PHONY: setup test pytest sanity lint docs unit integration emulator drill compat compat-ends moto-suites bench ee evidence-screenshot clean
 
 setup: $(VENV)/.installed $(COLLECTIONS)/.installed
 
@@ -30,6 +30,12 @@ $(COLLECTIONS)/.installed: $(VENV)/.installed tests/tools/install_collections.py
 	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/recovery/aws_backup
 	touch $@
 
+# Debian's chromium, for the test that opens the evidence report in a headless browser (and for
+# the README's screenshot of it); installed with apt-get only when missing.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
 # The support matrix (every ansible-core and amazon.aws we claim) is `make compat`, which CI runs
 # after this.
 # pytest, sanity and lint side by side (each one's output shown whole when it ends): pytest mostly
@@ -39,7 +45,7 @@ test: setup
 
 # Unit and integration tests, four workers (each with its own emulator server; most tests wait on
 # ansible-playbook and emulated jobs), long tests rebalanced across workers (worksteal).
-pytest: setup
+pytest: setup $(CHROMIUM)
 	$(BIN)/python -m pytest -n 4 --dist worksteal
 
 # ansible-test sanity, as Galaxy reviewers run it (see tests/tools/sanity.sh).
@@ -49,7 +55,7 @@ sanity: setup
 unit: setup
 	$(BIN)/python -m pytest tests/unit
 
-integration: setup
+integration: setup $(CHROMIUM)
 	$(BIN)/python -m pytest tests/integration
 
 # The AWS emulator (moto + our AWS Backup extension) in the foreground on 127.0.0.1:$(PORT).
@@ -98,6 +104,10 @@ bench: setup
 # `ansible-builder create` into $(EE_CONTEXT). Building the image needs podman or docker.
 ee: setup
 	bash tests/tools/ee.sh "$(EE_CONTEXT)"
+
+# The README's picture of the evidence report (docs/evidence-report.png), from a sample history.
+evidence-screenshot: setup $(CHROMIUM)
+	$(BIN)/python tests/tools/evidence_screenshot.py docs/evidence-report.png
 
 clean:
 	rm -rf $(VENV) $(COLLECTIONS) .cache .build build .pytest_cache .nox

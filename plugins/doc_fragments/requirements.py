@@ -17,3 +17,10 @@ requirements:
   - boto3 >= 1.34.0
   - botocore >= 1.34.0
 """
+
+    # The evidence report's charts (plotly.js, embedded in the page, comes with it).
+    PLOTLY = r"""
+options: {}
+requirements:
+  - plotly >= 7.1.0
+"""

@@ -32,6 +32,7 @@ NEW_URL_PATHS = [
     "{0}/backup-jobs/$",
     "{0}/backup-jobs/(?P<backupJobId>[^/]+)$",
     "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/$",
+    "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/resources/$",
     # An EBS or EC2 recovery point ARN holds a slash (arn:aws:ec2:REGION::snapshot/snap-...): the
     # client sends it as %2F, which the server's routing sees decoded.
     "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/recovery-points/(?P<recoveryPointArn>.+)$",

@@ -119,6 +119,16 @@ class BackupJobsResponseMixin:
         )
         return ActionResult({"RecoveryPoints": [pt.to_dict() for pt in points], "NextToken": next_token})
 
+    def list_protected_resources_by_backup_vault(self) -> ActionResult:
+        p = self._model_params()
+        resources, next_token = self._backend().list_protected_resources_by_backup_vault(
+            backup_vault_name=p.get("BackupVaultName"),
+            backup_vault_account_id=p.get("BackupVaultAccountId"),
+            max_results=p.get("MaxResults"),
+            next_token=p.get("NextToken"),
+        )
+        return ActionResult({"Results": resources, "NextToken": next_token})
+
     def list_recovery_points_by_resource(self) -> ActionResult:
         p = self._model_params()
         points, next_token = self._backend().list_recovery_points_by_resource(

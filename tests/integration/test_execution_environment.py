@@ -46,6 +46,8 @@ def test_introspection_finds_the_collections_python_requirements(tmp_path):
     result = builder("introspect", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "boto3" in result.stdout and "recovery.aws_backup" in result.stdout
+    # The evidence report's charting library goes into the image too.
+    assert "plotly" in result.stdout
 
 
 def test_the_ee_definition_takes_the_collection_from_its_tarball(tmp_path):

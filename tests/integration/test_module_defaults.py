@@ -79,6 +79,10 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
             "copies": [{"name": "defaults-check", "source_backup_vault_name": VAULT, "resource_arn": point["resource_arn"],
                         "destination_backup_vault_name": VAULT}],
         },
+        # In check mode: reads the (empty) history and the vault's protected resources, writes nothing.
+        "evidence_report": {"history_dir": str(tmp_path / "history"), "output_dir": str(tmp_path / "evidence"), "vaults": [VAULT]},
+        # In check mode: amazon.aws.s3_object, run by it with the group's connection, looks at the bucket.
+        "restore_history": {"run": {"id": "20261204T000000Z-00000000", "order": [], "targets": {}}, "s3": {"bucket": "defaults-history"}},
         # In check mode: reads the plan (there is none), creates nothing.
         "restore_testing_plan": {"restore_testing_plan_name": "defaults_check", "schedule_expression": "cron(0 5 ? * * *)",
                                  "recovery_point_selection": {"algorithm": "LATEST_WITHIN_WINDOW", "include_vaults": ["*"],
@@ -89,6 +93,7 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
         "restore_testing_selection_info": {"restore_testing_plan_name": "defaults_check"},
         "restore_validation_result": {"restore_job_id": "00000000-0000-0000-0000-000000000002", "validation_status": "SUCCESSFUL"},
     }
+    emulator_server.client("s3").create_bucket(Bucket="defaults-history")
     group = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["action_groups"]["aws"]
     assert sorted(module_args) == sorted(group)
     before = emulator_server.calls()
@@ -113,6 +118,13 @@ def test_module_defaults_reach_every_module(emulator_server, run_playbook, tmp_p
     assert calls.get("ListCopyJobs", 0) > before.get("ListCopyJobs", 0)  # backup_copy_job reached AWS
     assert calls.get("DescribeRestoreJob", 0) > before.get("DescribeRestoreJob", 0)  # restored_resource reached AWS
     assert emulator_server.calls("efs").get("DescribeFileSystems", 0) > 0  # restored_resource_info too
+    assert calls.get("ListProtectedResourcesByBackupVault", 0) > before.get("ListProtectedResourcesByBackupVault", 0)  # evidence_report
+    assert results["restore_history"]["object"] == "s3://defaults-history/restore-20261204T000000Z-00000000.json"
+    # restore_history's amazon.aws.s3_object found the emulator's bucket without the key (it would
+    # put the record): without the group's endpoint it would have failed against AWS.
+    assert results["restore_history"]["changed"] is True
+    assert "Contents" not in emulator_server.client("s3").list_objects_v2(Bucket="defaults-history")  # check mode put nothing
+    assert not (tmp_path / "evidence").exists()
     # the restore testing modules reached AWS too, and created nothing
     assert calls.get("GetRestoreTestingPlan", 0) >= 1 and calls.get("GetRestoreTestingSelection", 0) >= 1
     assert calls.get("ListRestoreTestingPlans", 0) >= 1 and calls.get("ListRestoreTestingSelections", 0) >= 1

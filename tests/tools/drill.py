@@ -9,7 +9,10 @@ resources, which dr_mode=cleanup deletes by ownership. Last, a regional drill
 (playbooks/regional_dr_drill.yml): in the DR Region us-west-2 it restores the EFS file system
 from a copy it makes of the primary Region's recovery point, and the RDS instance from the newest
 copy a backup plan had already put in the DR vault (the outage path); it prints that report and
-checks that neither Region holds anything the drill made. It stops the server (also on failure)."""
+checks that neither Region holds anything the drill made. It ends with the audit evidence:
+playbooks/evidence_report.yml over the restore history the drills appended to (in
+.cache/drill-reports/history), and prints where the report is. It stops the server (also on
+failure)."""
 
 from __future__ import annotations
 
@@ -268,6 +271,26 @@ def regional_drill(endpoint_url: str, seeded: dict[str, Any], variables: dict[st
     return 0
 
 
+def evidence_report(endpoint_url: str, report_dir: Path, vaults: list[str], env: dict[str, str]) -> int:
+    """playbooks/evidence_report.yml over the restore history the drills above appended to (it
+    keeps earlier `make drill` runs' records too), with coverage of the seeded vaults."""
+    print("\n--- the audit evidence: playbooks/evidence_report.yml over the drills' restore history ---")  # noqa: T201
+    output_dir = report_dir / "evidence"
+    variables = {
+        "evidence_history_dir": str(report_dir / "history"), "evidence_output_dir": str(output_dir), "evidence_vaults": vaults,
+        "evidence_period_days": 30, "evidence_aws_endpoint_url": endpoint_url, "evidence_region": REGION,
+        "ansible_python_interpreter": sys.executable,
+    }  # fmt: skip
+    completed = subprocess.run(playbook_command(variables, "evidence_report.yml"), cwd=REPO_ROOT, env=env, check=False)  # noqa: S603
+    if completed.returncode != 0:
+        return completed.returncode
+    data = json.loads((output_dir / "evidence.json").read_text())
+    print(f"\nevidence report: {output_dir / 'index.html'} (open it in a browser; evidence.json and evidence.csv beside it): "  # noqa: T201
+          f"{data['summary']['tests']} restore tests in {data['records']} drills, "
+          f"{len(data['coverage']['untested'])} protected resources of {', '.join(vaults)} never restore-tested")  # fmt: skip
+    return 0
+
+
 def processes_mentioning(text: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -338,7 +361,11 @@ def main() -> int:
         stopped = interrupted_drill_then_cleanup(endpoint_url, variables, env, before)
         if stopped != 0:
             return stopped
-        return regional_drill(endpoint_url, seeded, variables, env)
+        regional = regional_drill(endpoint_url, seeded, variables, env)
+        if regional != 0:
+            return regional
+        vaults = sorted({seeded["backup_vault_name"], seeded["clusters"]["backup_vault_name"]})
+        return evidence_report(endpoint_url, report_dir, vaults, env)
     finally:
         server.terminate()
         try:

@@ -99,6 +99,10 @@ def seeded(emulator_server: Any) -> dict[str, str]:
             DestinationBackupVaultArn=backup.describe_backup_vault(BackupVaultName="cli-vault-1")["BackupVaultArn"],
             IamRoleArn=ROLE,
         )
+    # more protected resources in the vault (ListProtectedResourcesByBackupVault lists one per resource)
+    for n in range(1, ITEMS):
+        other = seed.create_efs(efs, name=f"cli-fs-{n}")
+        seed.backup_and_wait(backup, "cli-vault-0", other["FileSystemArn"], ROLE)
     for n in range(ITEMS):
         backup.create_restore_testing_plan(RestoreTestingPlan={
             "RestoreTestingPlanName": f"cli_plan_{n}", "ScheduleExpression": "cron(0 5 ? * * *)",

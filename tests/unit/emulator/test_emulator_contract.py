@@ -150,6 +150,7 @@ def run_flows(aws: Any, backup: Any) -> None:
         point_arn = job["RecoveryPointArn"]
         backup.describe_recovery_point(BackupVaultName="contract-vault", RecoveryPointArn=point_arn)
         backup.list_recovery_points_by_resource(ResourceArn=resource_arn)
+        backup.list_protected_resources_by_backup_vault(BackupVaultName="contract-vault")
         metadata = backup.get_recovery_point_restore_metadata(
             BackupVaultName="contract-vault", RecoveryPointArn=point_arn
         )["RestoreMetadata"]
