@@ -33,6 +33,8 @@ REGION = "us-east-1"
 DR_REGION = "us-west-2"
 DR_VAULT = "dr-vault"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
+RESTORE_TESTING_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIADRILLRESTORETEST", "AWS_SECRET_ACCESS_KEY": "drill-restore-testing"}
+PLAN = "nightly_restore_test"
 
 
 def free_port() -> int:
@@ -186,10 +188,11 @@ def playbook_command(variables: dict[str, Any], playbook: str = "dr_drill.yml") 
             "-e", f"@{vars_file.name}", str(REPO_ROOT / "playbooks" / playbook)]  # fmt: skip
 
 
-def control(endpoint_url: str, action: str, payload: dict[str, Any]) -> None:
+def control(endpoint_url: str, action: str, payload: dict[str, Any]) -> Any:
     request = urllib.request.Request(f"{endpoint_url}/_emulator/{action}", data=json.dumps(payload).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})  # fmt: skip
-    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - local emulator
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local emulator
+        return json.loads(response.read() or b"{}")
 
 
 def interrupted_drill_then_cleanup(endpoint_url: str, variables: dict[str, Any], env: dict[str, str], before: dict) -> int:
@@ -291,6 +294,40 @@ def evidence_report(endpoint_url: str, report_dir: Path, vaults: list[str], env:
     return 0
 
 
+def restore_testing(endpoint_url: str, seeded: dict[str, Any], report_dir: Path, env: dict[str, str]) -> int:
+    """Restore testing as code: a plan and a selection declared with the collection's modules, the
+    plan run by the emulator as its schedule would, and its restore validated by
+    playbooks/restore_validation.yml (SUCCESSFUL, put before the validation window closes)."""
+    backup = aws_client(endpoint_url, "backup")
+    vault_arn = backup.describe_backup_vault(BackupVaultName=seeded["backup_vault_name"])["BackupVaultArn"]
+    # Modules mask the values of no_log options in what they return: with the demo's "testing"
+    # credentials every restore testing plan ARN would show as "restore-********-plan".
+    env = {**env, **RESTORE_TESTING_CREDENTIALS}
+    declared = {"rt_endpoint_url": endpoint_url, "rt_region": REGION, "rt_vault_arn": vault_arn, "rt_resource_arn": seeded["rds"]["DBInstanceArn"],
+                "rt_iam_role_arn": seeded["iam_role_arn"], "ansible_python_interpreter": sys.executable}  # fmt: skip
+    print("\nrestore testing: the plan and its selection declared (tests/tools/playbooks/restore_testing.yml)")  # noqa: T201
+    completed = subprocess.run(playbook_command(declared, str(Path(__file__).parent / "playbooks" / "restore_testing.yml")),  # noqa: S603
+                               cwd=REPO_ROOT, env=env, check=False)  # fmt: skip
+    if completed.returncode != 0:
+        return completed.returncode
+    jobs = control(endpoint_url, "restore-testing-runs", {"restore_testing_plan_name": PLAN})["restore_job_ids"]
+    print(f"restore testing: the emulator ran the plan as its schedule would: restore job(s) {', '.join(jobs)}")  # noqa: T201
+    variables = {"rt_plan": PLAN, "rt_report_dir": str(report_dir), "rt_aws_endpoint_url": endpoint_url, "rt_region": REGION,
+                 "ansible_python_interpreter": sys.executable}  # fmt: skip
+    completed = subprocess.run(playbook_command(variables, "restore_validation.yml"), cwd=REPO_ROOT, env=env, check=False)  # noqa: S603
+    reports = sorted(report_dir.glob("validation-*.json"), key=lambda p: p.stat().st_mtime)
+    if completed.returncode != 0 or not reports:
+        return completed.returncode or 1
+    print(f"\nvalidation report: {reports[-1].with_suffix('.md')}\n")  # noqa: T201
+    print(reports[-1].with_suffix(".md").read_text())  # noqa: T201
+    statuses = {t["restore_job_id"]: t["validation_status"] for t in json.loads(reports[-1].read_text())["targets"]}
+    recorded = {job: backup.describe_restore_job(RestoreJobId=job).get("ValidationStatus") for job in jobs}
+    if statuses != recorded or set(recorded.values()) != {"SUCCESSFUL"}:
+        print(f"restore testing: the validation report says {statuses}, AWS Backup holds {recorded}")  # noqa: T201
+        return 1
+    return 0
+
+
 def processes_mentioning(text: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -364,6 +401,9 @@ def main() -> int:
         regional = regional_drill(endpoint_url, seeded, variables, env)
         if regional != 0:
             return regional
+        tested = restore_testing(endpoint_url, seeded, report_dir, env)
+        if tested != 0:
+            return tested
         vaults = sorted({seeded["backup_vault_name"], seeded["clusters"]["backup_vault_name"]})
         return evidence_report(endpoint_url, report_dir, vaults, env)
     finally:
