@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The evidence report over the restore history (history.py): every restore test in a period,
+"""The evidence report over the restore history (history.py): every restore test in a period
+(a drill's target, or a restore job of an AWS Backup restore testing plan that a validation run
+validated: mode `validate`, passed when its verdict was SUCCESSFUL and the result was put),
 charts of recovery time and recovery point age per resource against their objectives, and
 coverage: which protected resources of the vaults given had no successful restore test in the
 period.
@@ -44,7 +46,7 @@ COLUMNS = (
     "tested_at", "run_id", "mode", "outcome", "resource_type", "resource_arn", "name", "backup_vault_name",
     "recovery_point_arn", "recovery_point_created", "recovery_point_age_seconds", "rpo_seconds", "rpo_met",
     "restore_job_id", "restore_job_status", "created_resource_arn", "recovery_time_seconds", "rto_seconds", "rto_met",
-    "validation", "validation_message", "teardown", "error", "awx_job_id", "awx_user_name", "awx_job_template_name",
+    "validation", "validation_message", "restore_testing_plan", "validation_result_recorded", "teardown", "error", "awx_job_id", "awx_user_name", "awx_job_template_name",
     "controller_user", "controller_host", "collection_version", "region",
 )  # fmt: skip
 S3ErrorHandler = missing_when("NoSuchBucket", "NoSuchKey", "404")

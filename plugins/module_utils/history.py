@@ -14,6 +14,12 @@ A record is built from the role's record of the run (`restore_run`, run_record.f
                recovery_time_seconds, rto_seconds, rto_met, validation, validation_message,
                teardown, outcome, error, regional, source_region}]
 
+A validation run's record (mode `validate`) also holds its restore_testing_plan (the plan's ARN),
+and one target per restore job it validated or tried to validate, named by the restore job id,
+with restore_testing_plan, validation (the verdict: SUCCESSFUL, FAILED or "not validated"), its
+validation_message and validation_result_recorded (whether PutRestoreValidationResult took it);
+its recovery time, RTO and RPO are empty and its teardown is "by AWS restore testing".
+
 One record per run, holding its targets: a run is written once, at its end, as one file (or
 object), so a record is either there whole or not at all. Its name, `restore-<run id>.json`, is
 unique (the run id holds the start time and a random part): two runs at once write two files and
@@ -166,6 +172,63 @@ def target_entry(target: dict[str, Any], reported: dict[str, Any]) -> dict[str, 
     }  # fmt: skip
 
 
+# What restored a restore test's resource is AWS Backup's to delete, once its validation result is
+# in or its validation window has closed: a validation run never deletes anything.
+TEARDOWN_BY_RESTORE_TESTING = "by AWS restore testing"
+
+
+def _seconds_between(start: Any, end: Any) -> Optional[int]:
+    if start in (None, "") or end in (None, ""):
+        return None
+    return int(round(parse_iso8601(end, "time").timestamp() - parse_iso8601(start, "time").timestamp()))
+
+
+def validation_entry(target: dict[str, Any], restore_testing_plan: str) -> dict[str, Any]:
+    """One target of a validation run's record: a restore job a restore testing plan started, from
+    the run's target (validation_record.fold_validation: plan, job, verdict, result, error).
+
+    The recovery point's age is the restore job's creation less the point's. The recovery time and
+    the objectives stay empty: the job ran on AWS's schedule, long before it was validated, and a
+    restore testing plan has no RTO or RPO. The outcome is passed only when the verdict was
+    SUCCESSFUL and the run reported no error for the job (its result put)."""
+    plan = _dict(target.get("plan"))
+    job = _dict(target.get("job"))
+    verdict = _dict(target.get("verdict"))
+    result = _dict(target.get("result"))
+    error = str(target.get("error") or "")
+    status = verdict.get("validation_status") or ""
+    if not status and not error:
+        error = "not validated"
+    return {
+        "name": plan.get("name") or job.get("restore_job_id") or "",
+        "resource_type": plan.get("resource_type") or job.get("resource_type") or "",
+        "resource_arn": job.get("source_resource_arn") or "",
+        "backup_vault_name": _vault_name(job.get("backup_vault_arn")),
+        "recovery_point_arn": job.get("recovery_point_arn") or plan.get("recovery_point_arn") or "",
+        "recovery_point_created": iso(job.get("recovery_point_creation_date")),
+        "recovery_point_age_seconds": _seconds_between(job.get("recovery_point_creation_date"), job.get("creation_date")),
+        "rpo_seconds": None,
+        "rpo_met": None,
+        "restore_job_id": job.get("restore_job_id") or plan.get("restore_job_id") or "",
+        "restore_job_status": job.get("status") or "",
+        "restore_job_created": iso(job.get("creation_date")),
+        "created_resource_arn": target.get("created_resource_arn") or job.get("created_resource_arn") or "",
+        "usable_at": iso(target.get("usable_at")),
+        "recovery_time_seconds": None,
+        "rto_seconds": None,
+        "rto_met": None,
+        "restore_testing_plan": restore_testing_plan,
+        "validation": status or "not validated",
+        "validation_message": verdict.get("validation_status_message") or "",
+        "validation_result_recorded": bool(result.get("recorded")),
+        "teardown": TEARDOWN_BY_RESTORE_TESTING,
+        "outcome": "passed" if status == "SUCCESSFUL" and not error else "failed",
+        "error": error,
+        "regional": False,
+        "source_region": "",
+    }  # fmt: skip
+
+
 def record(run: Any, who: Any, collection_version: str, now: Any, secret_values: Iterable[Any] = ()) -> dict[str, Any]:
     """The history record of a run: `run` the role's record (restore_run), `who` ran_by's,
     `now` when it is recorded (epoch or ISO). Values of `secret_values` (the targets' secret
@@ -175,7 +238,12 @@ def record(run: Any, who: Any, collection_version: str, now: Any, secret_values:
         raise HistoryError("run must be the restore role's record of a run (restore_run)")
     report = _dict(run.get("report"))
     reported = {t.get("name"): t for t in report.get("targets") or [] if isinstance(t, dict)}
-    targets = [target_entry(_dict(run["targets"].get(name)), _dict(reported.get(name))) for name in run["order"]]
+    validation = run.get("mode") == "validate"
+    plan_name = str(run.get("restore_testing_plan_arn") or run.get("restore_testing_plan") or "")
+    if validation:
+        targets = [validation_entry(_dict(run["targets"].get(name)), plan_name) for name in run["order"]]
+    else:
+        targets = [target_entry(_dict(run["targets"].get(name)), _dict(reported.get(name))) for name in run["order"]]
     error = str(run.get("error") or "")
     entry = {
         "schema": SCHEMA,
@@ -190,6 +258,8 @@ def record(run: Any, who: Any, collection_version: str, now: Any, secret_values:
         "collection": {"name": COLLECTION, "version": collection_version or ""},
         "targets": targets,
     }
+    if validation:
+        entry["restore_testing_plan"] = plan_name
     return plain(_mask(entry, _secret_strings(secret_values)))
 
 

@@ -244,7 +244,8 @@ def testing_jobs(client: Any, plan: str, now: Optional[datetime] = None, expecte
         entry = {
             "name": job["RestoreJobId"], "restore_job_id": job["RestoreJobId"], "resource_type": job.get("ResourceType"),
             "created_resource_arn": job.get("CreatedResourceArn"), "recovery_point_arn": job.get("RecoveryPointArn"),
-            "source_resource_arn": job.get("SourceResourceArn"),
+            "source_resource_arn": job.get("SourceResourceArn"), "backup_vault_arn": job.get("BackupVaultArn"),
+            "recovery_point_creation_date": job.get("RecoveryPointCreationDate"),
             "creation_date": job.get("CreationDate"), "completion_date": completed, "status": job.get("Status"),
             "validation_status": job.get("ValidationStatus"), "deletion_status": job.get("DeletionStatus"),
             "validation_window_hours": hours, "validation_window_ends": ends,

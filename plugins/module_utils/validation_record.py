@@ -100,7 +100,7 @@ def fold_validation(run: dict[str, Any], steps: dict[str, Any]) -> dict[str, Any
             },
             "job": {k: job.get(k) for k in ("restore_job_id", "status", "creation_date", "completion_date", "recovery_point_arn",
                                             "source_resource_arn", "resource_type", "created_resource_arn", "validation_status",
-                                            "deletion_status")},
+                                            "deletion_status", "backup_vault_arn", "recovery_point_creation_date")},
             "created_resource_arn": job.get("created_resource_arn") or "",
             "usable_at": _dict(resource).get("usable_at"),
             "facts": _dict(_dict(resource).get("facts")),

@@ -12,6 +12,10 @@ description:
     or what ran it, the collection's version, and per target the resource, the recovery point and its age against the RPO,
     the vault, the restore job and what it created, the recovery time against the RTO, the validation, the teardown and
     the outcome - and writes it into O(directory) on the controller.
+  - A validation run's record (C(restore_mode=validate)) holds per restore job of the restore testing plan it validated the
+    resource, the recovery point and its age, the vault, the restore job and what it created, the plan, the verdict
+    (C(SUCCESSFUL) or C(FAILED)) and its message, and whether the result was put; its recovery time and objectives stay empty
+    and its teardown is C(by AWS restore testing).
   - One record per run, as one file named C(restore-<run id>.json). It is written atomically and exclusively (created under
     its name only if no file of that name exists), so a record is never rewritten and two runs at once both land without locks.
   - Who ran it - AWX's job variables (C(awx_job_id) or C(tower_job_id), C(awx_user_name), C(awx_job_template_name)) where the play

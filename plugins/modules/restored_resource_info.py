@@ -152,6 +152,15 @@ restore_testing_jobs:
     source_resource_arn:
       description: The resource whose recovery point it restored.
       type: str
+    backup_vault_arn:
+      description: The backup vault of the recovery point it restored.
+      type: str
+    recovery_point_creation_date:
+      description: When the recovery point it restored was created (ISO 8601).
+      type: str
+    creation_date:
+      description: When the restore job was created (ISO 8601).
+      type: str
     completion_date:
       description: When it completed (ISO 8601).
       type: str

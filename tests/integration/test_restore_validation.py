@@ -1,8 +1,9 @@
 """The validate playbook (playbooks/restore_validation.yml) in real ansible-playbook runs against the
 emulator server: a restore testing plan declared through the API and run by the emulator, its
 awaiting restores validated (SUCCESSFUL recorded; FAILED with the failing check's message), jobs
-whose status is set left alone, nothing deleted or tagged by the playbook, and a second run (from
-an EventBridge "Restore Job State Change" event) changing nothing."""
+whose status is set left alone, nothing deleted or tagged by the playbook, the run's record in the
+restore history, and a second run (from an EventBridge "Restore Job State Change" event) changing
+nothing and recording nothing."""
 
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ def test_the_playbook_validates_the_awaiting_restores_and_never_deletes(emulator
     checked = run_playbook(PLAYBOOK, variables, check=True, env=ENV)
     assert checked.rc == 0, checked.stdout + checked.stderr
     assert "2 restore job(s) awaited validation (0 SUCCESSFUL, 0 FAILED)" in checked.stdout
+    history = report_dir / "history"  # the default: a history folder among the reports
+    assert not history.exists()
     assert "PutRestoreValidationResult" not in server.calls()
     assert "ValidationStatus" not in backup.describe_restore_job(RestoreJobId=jobs["good-db"])
 
@@ -89,6 +92,22 @@ def test_the_playbook_validates_the_awaiting_restores_and_never_deletes(emulator
         jobs["good-db"]: ("SUCCESSFUL", True), jobs["bad-db"]: ("FAILED", True)}
     assert {s["restore_job_id"] for s in report["skipped"]} == set(earlier.values())
     assert report_file.with_suffix(".md").exists()
+    # The run appended one record to the restore history: one test per restore job it validated.
+    [record_file] = history.glob("restore-*.json")
+    record = json.loads(record_file.read_text())
+    assert (record["mode"], record["run_id"], record["succeeded"]) == ("validate", report["run_id"], False)
+    assert record["restore_testing_plan"] == plan_arn and record["ran_by"]["controller_user"]
+    tests = {t["restore_job_id"]: t for t in record["targets"]}
+    assert set(tests) == {jobs["good-db"], jobs["bad-db"]}
+    for name, outcome, message in (("good-db", "passed", "built-in checks passed; validation tasks passed"),
+                                   ("bad-db", "failed", "validation tasks failed: orders table is empty")):  # fmt: skip
+        test, job = tests[jobs[name]], backup.describe_restore_job(RestoreJobId=jobs[name])
+        assert (test["resource_arn"], test["resource_type"], test["backup_vault_name"]) == (sources[name], "RDS", "db-vault")
+        assert (test["recovery_point_arn"], test["created_resource_arn"]) == (job["RecoveryPointArn"], job["CreatedResourceArn"])
+        assert test["recovery_point_created"] and test["recovery_point_age_seconds"] >= 0
+        assert (test["validation"], test["validation_message"]) == (job["ValidationStatus"], message)
+        assert (test["validation_result_recorded"], test["teardown"], test["outcome"]) == (True, "by AWS restore testing", outcome)
+        assert (test["recovery_time_seconds"], test["rto_seconds"], test["rto_met"]) == (None, None, None)
 
     # Launched again from the EventBridge event of a completed job: nothing awaits, nothing changes.
     server.reset_calls()
@@ -100,3 +119,5 @@ def test_the_playbook_validates_the_awaiting_restores_and_never_deletes(emulator
     assert "0 restore job(s) awaited validation" in again.stdout
     assert "PutRestoreValidationResult" not in server.calls()
     assert backup.describe_restore_job(RestoreJobId=jobs["good-db"])["ValidationStatus"] == "SUCCESSFUL"
+    # A run that found nothing to validate tested nothing: no record.
+    assert list(history.glob("restore-*.json")) == [record_file]

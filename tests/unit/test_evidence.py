@@ -17,7 +17,10 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.history import
 from ansible_collections.recovery.aws_backup.plugins.modules import evidence_report
 from tests.emulator import seed
 from tests.unit.module_runner import run_module_main
+from tests.unit.test_history import PLAN_ARN
+from tests.unit.test_history import SOURCE
 from tests.unit.test_history import a_run
+from tests.unit.test_history import a_validation_run
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import ran_by
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import record
 
@@ -76,6 +79,27 @@ def test_the_page_embeds_the_charting_library_and_draws_every_test():
     assert "Plotly.newPlot" in page and 'src="http' not in page and "cdn" not in page.split("</script>", 1)[1].lower()
     assert page.count('id="chart-') == 2 and page.count("<tr class=") == 2 + 1  # two tests, one protected resource
     assert "restore-x.json: torn" in page and NEVER in page
+
+
+def test_validated_restore_tests_count_as_tests_and_for_coverage():
+    """A validation run's restore jobs are tests: SUCCESSFUL (its result put) covers the resource,
+    FAILED or never validated does not; no recovery time is charted for them."""
+    entry = record(a_validation_run(), ran_by({}), "0.4.0", "2026-12-04T06:05:00Z")
+    billing, legacy = "arn:aws:rds:us-east-1:123456789012:db:billing", "arn:aws:rds:us-east-1:123456789012:db:legacy"
+    protected = [{"ResourceArn": arn, "ResourceType": "RDS", "backup_vault_name": "prod"} for arn in (SOURCE, billing, legacy)]
+    data = evidence.evidence([entry], [], protected, ["prod"], NOW, 30, "/h")
+    assert {t["restore_job_id"]: (t["mode"], t["outcome"], t["validation"]) for t in data["tests"]} == {
+        "GOOD": ("validate", "passed", "SUCCESSFUL"), "BAD": ("validate", "failed", "FAILED"), "LATE": ("validate", "failed", "not validated")}
+    assert data["summary"] == {"tests": 3, "passed": 1, "failed": 2, "rto_missed": 0, "rpo_missed": 0, "resources_tested": 3}
+    assert data["coverage"]["untested"] == [billing, legacy]
+    rows = {r["restore_job_id"]: r for r in csv.DictReader(io.StringIO(evidence.csv_text(data["tests"])))}
+    assert rows["GOOD"]["restore_testing_plan"] == PLAN_ARN and rows["GOOD"]["validation_result_recorded"] == "True"
+    assert rows["GOOD"]["teardown"] == "by AWS restore testing" and rows["GOOD"]["recovery_time_seconds"] == ""
+    # A SUCCESSFUL verdict AWS never took does not cover the resource.
+    unrecorded = record(a_validation_run(put_failed=True), ran_by({}), "0.4.0", 0)
+    assert evidence.evidence([unrecorded], [], protected, ["prod"], NOW, 30, "/h")["coverage"]["untested"] == sorted([SOURCE, billing, legacy])
+    page = evidence.html(data)
+    assert page.count("<tr class=") == 3 + 3 and "by AWS restore testing" in page
 
 
 def run_module(capsys, args: dict, check_mode: bool = False) -> dict:

@@ -17,6 +17,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.history import
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import record_name
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import write_record
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MASK
+from ansible_collections.recovery.aws_backup.plugins.module_utils import validation_record
 
 SOURCE = "arn:aws:rds:us-east-1:123456789012:db:orders"
 POINT = "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
@@ -144,3 +145,69 @@ def test_names_and_keys():
     assert object_key("", "restore-x.json") == "restore-x.json"
     with pytest.raises(HistoryError, match="restore_run"):
         record({"targets": []}, ran_by({}), "0.4.0", 0)
+
+
+PLAN_ARN = "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:nightly_tests-1a2b"
+VAULT_ARN = "arn:aws:backup:us-east-1:123456789012:backup-vault:prod"
+
+
+def a_validation_run(put_failed: bool = False, error: str = "") -> dict:
+    """A restore_run of validate mode as validation_record.fold_validation leaves it: restore job GOOD
+    validated SUCCESSFUL, BAD FAILED by the user's tasks, LATE found awaiting but never checked."""
+
+    def job(job_id: str, source: str) -> dict:
+        return {"name": job_id, "restore_job_id": job_id, "resource_type": "RDS", "status": "COMPLETED",
+                "created_resource_arn": f"arn:aws:rds:us-east-1:123456789012:db:awsbackup-restore-test-{job_id.lower()}",
+                "recovery_point_arn": f"{POINT}-{job_id}", "source_resource_arn": source, "backup_vault_arn": VAULT_ARN,
+                "recovery_point_creation_date": "2026-12-04T04:00:00Z", "creation_date": "2026-12-04T05:00:30Z",
+                "completion_date": "2026-12-04T05:20:00Z", "validation_window_ends": "2026-12-04T07:20:00Z",
+                "awaiting_validation": True, "reason": "", "expected": {}}  # fmt: skip
+
+    run = validation_record.new_validation_run(
+        {"id": "20261204T060000Z-0badc0de", "mode": "validate", "region": "us-east-1", "started": 1796364000.0, "wait_timeout": 3600},
+        {"restore_testing_plan": "nightly_tests"},
+    )
+    steps = {
+        "found": {"restore_testing_plan_arn": PLAN_ARN, "restore_testing_jobs": [
+            job("GOOD", SOURCE), job("BAD", "arn:aws:rds:us-east-1:123456789012:db:billing"),
+            job("LATE", "arn:aws:rds:us-east-1:123456789012:db:legacy"),
+            {**job("DONE", SOURCE), "awaiting_validation": False, "reason": "validation status already SUCCESSFUL"}]},
+        "ready": {"resources": [{"name": n, "status": "usable", "validation": "passed", "usable_at": "2026-12-04T06:01:00Z"} for n in ("GOOD", "BAD")]},
+        "hook_failures": {"BAD": "orders table is empty"}, "ran_hook": True,
+        "validated": {"results": [
+            {"name": "GOOD", "validation_status": "SUCCESSFUL", "changed": not put_failed, "failed": put_failed, "msg": "AccessDenied"},
+            {"name": "BAD", "validation_status": "FAILED", "changed": True}]},
+        "error": error, "now": 1796364000.0,
+    }  # fmt: skip
+    return validation_record.fold_validation(run, steps)
+
+
+def test_a_validation_run_records_each_restore_job_it_validated():
+    entry = record(a_validation_run(), ran_by({"awx_job_id": 77}), "0.4.0", "2026-12-04T06:05:00Z")
+    assert entry["mode"] == "validate" and entry["restore_testing_plan"] == PLAN_ARN and entry["ran_by"]["awx_job_id"] == 77
+    # The job validation skipped (its status was set) is no test of this run.
+    good, bad, late = entry["targets"]
+    assert [t["restore_job_id"] for t in entry["targets"]] == ["GOOD", "BAD", "LATE"]
+    assert (good["resource_arn"], good["resource_type"], good["backup_vault_name"]) == (SOURCE, "RDS", "prod")
+    assert good["recovery_point_arn"] == f"{POINT}-GOOD" and good["recovery_point_created"] == "2026-12-04T04:00:00Z"
+    # The point's age when the restore test restored it.
+    assert good["recovery_point_age_seconds"] == 3630 and good["restore_job_created"] == "2026-12-04T05:00:30Z"
+    assert good["created_resource_arn"].endswith(":db:awsbackup-restore-test-good") and good["restore_testing_plan"] == PLAN_ARN
+    assert (good["validation"], good["validation_message"], good["validation_result_recorded"]) == (
+        "SUCCESSFUL", "built-in checks passed; validation tasks passed", True)
+    assert (good["teardown"], good["outcome"], good["error"]) == ("by AWS restore testing", "passed", "")
+    # Nothing measured a recovery time, and a restore testing plan has no objectives: left empty.
+    for target in entry["targets"]:
+        assert [target[k] for k in ("recovery_time_seconds", "rto_seconds", "rto_met", "rpo_seconds", "rpo_met")] == [None] * 5
+    assert (bad["validation"], bad["validation_message"], bad["validation_result_recorded"]) == (
+        "FAILED", "validation tasks failed: orders table is empty", True)
+    assert bad["outcome"] == "failed" and "orders table is empty" in bad["error"]
+    # Found but never checked: not a passed test.
+    assert (late["validation"], late["validation_result_recorded"], late["outcome"]) == ("not validated", False, "failed")
+    assert late["error"] and entry["succeeded"] is False
+
+
+def test_a_successful_verdict_whose_result_was_not_put_is_no_passed_test():
+    good = record(a_validation_run(put_failed=True), ran_by({}), "0.4.0", 0)["targets"][0]
+    assert (good["validation"], good["validation_result_recorded"], good["outcome"]) == ("SUCCESSFUL", False, "failed")
+    assert "result not recorded: AccessDenied" in good["error"]
