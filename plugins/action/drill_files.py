@@ -10,11 +10,13 @@ module processes (ansible.builtin.copy runs two per file, stat then copy).
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
+
+from ansible_collections.recovery.aws_backup.plugins.module_utils.files import holds
+from ansible_collections.recovery.aws_backup.plugins.module_utils.files import write_atomically
 
 ARGUMENT_SPEC = {
     "files": {
@@ -46,11 +48,7 @@ def _mode(value: Any, option: str) -> int:
 
 def differs(path: str, data: bytes, mode: int) -> bool:
     """Would writing ``data`` with ``mode`` change the file at ``path``?"""
-    try:
-        with open(path, "rb") as existing:
-            return existing.read() != data or (os.stat(path).st_mode & 0o7777) != mode
-    except FileNotFoundError:
-        return True
+    return not holds(path, data, mode)
 
 
 def write_file(path: str, content: str, mode: int, directory_mode: int) -> bool:
@@ -61,18 +59,7 @@ def write_file(path: str, content: str, mode: int, directory_mode: int) -> bool:
     data = content.encode("utf-8")
     if not differs(path, data, mode):
         return False
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".drill-files-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, data, mode)
     return True
 
 

@@ -23,8 +23,6 @@ import csv
 import html as html_lib
 import io
 import json
-import os
-import tempfile
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
@@ -35,6 +33,8 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import missing_when
+from ansible_collections.recovery.aws_backup.plugins.module_utils.files import holds
+from ansible_collections.recovery.aws_backup.plugins.module_utils.files import write_atomically
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import HistoryError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import is_record_name
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import parse_record
@@ -301,23 +301,9 @@ def html(data: dict[str, Any]) -> str:
 def write_file(path: str, content: str, mode: int = 0o640) -> bool:
     """Write atomically (a reader sees the old file or the new one); False when it held that already."""
     data = content.encode("utf-8")
-    try:
-        with open(path, "rb") as existing:
-            if existing.read() == data:
-                return False
-    except FileNotFoundError:
-        pass
-    directory = os.path.dirname(path) or "."
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".evidence-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    if holds(path, data):
+        return False
+    write_atomically(path, data, mode)
     return True
 
 

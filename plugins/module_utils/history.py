@@ -34,11 +34,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from datetime import datetime
 from datetime import timezone
 from typing import Any, Iterable, Optional
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.files import write_atomically
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MASK
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
@@ -290,26 +290,11 @@ def write_record(directory: str, entry: dict[str, Any], directory_mode: int = 0o
     data = dumps(entry).encode("utf-8")
     try:
         os.makedirs(directory, mode=directory_mode, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".restore-history-")
-    except OSError as e:
-        raise HistoryError(f"cannot write the history record into {directory}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        # link(2) never replaces: an existing record of the same name stays as it is.
-        os.link(temporary, path)
+        write_atomically(path, data, mode, replace=False)
     except FileExistsError:
         raise HistoryError(f"the history already holds {path}; a record is never rewritten") from None
     except OSError as e:
         raise HistoryError(f"cannot write the history record {path}: {e.strerror or e}") from None
-    finally:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
     return path
 
 
