@@ -13,10 +13,10 @@ import os
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.files import holds
 from ansible_collections.recovery.aws_backup.plugins.module_utils.files import write_atomically
+from ansible_collections.recovery.aws_backup.plugins.plugin_utils.controller_action import ControllerAction
 
 ARGUMENT_SPEC = {
     "files": {
@@ -71,13 +71,10 @@ def remove_file(path: str) -> bool:
     return True
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp: Any = None, task_vars: Any = None) -> dict[str, Any]:
-        result = super().run(tmp, task_vars)
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+    def act(self, result: dict[str, Any], args: dict[str, Any], task_vars: dict[str, Any]) -> dict[str, Any]:
         directory_mode = _mode(args["directory_mode"], "directory_mode")
         files = [(f["path"], f["content"], _mode(f["mode"], f"mode of {f['path']}")) for f in args["files"]]
         written: list[str] = []

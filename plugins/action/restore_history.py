@@ -18,8 +18,8 @@ import time
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.recovery.aws_backup.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import HistoryError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import dumps
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import object_key
@@ -75,14 +75,10 @@ def controller_user() -> str:
         return str(os.getuid())
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp: Any = None, task_vars: Any = None) -> dict[str, Any]:
-        result = super().run(tmp, task_vars)
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        task_vars = task_vars or {}
+    def act(self, result: dict[str, Any], args: dict[str, Any], task_vars: dict[str, Any]) -> dict[str, Any]:
         variables = {name: self._templar.template(task_vars[name]) for name in AWX_VARIABLES if name in task_vars}
         secrets = [secret_metadata(t) for t in args["targets"] if isinstance(t, dict)]
         bucket = (args["s3"] or {}).get("bucket") or ""
