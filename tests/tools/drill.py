@@ -80,6 +80,7 @@ def inventory(endpoint_url: str, region: str = REGION) -> dict[str, set[str]]:
         # FSx backups too: a file system deleted without SkipFinalBackup would leave one.
         "fsx": {f["FileSystemId"] for f in aws_client(endpoint_url, "fsx", region).describe_file_systems()["FileSystems"]},
         "fsx-backups": {b["BackupId"] for b in aws_client(endpoint_url, "fsx", region).describe_backups()["Backups"]},
+        "fsx-volumes": {v["VolumeId"] for v in aws_client(endpoint_url, "fsx", region).describe_volumes()["Volumes"]},
     }
     if any(v["BackupVaultName"] == DR_VAULT for v in backup.list_backup_vaults()["BackupVaultList"]):
         points = backup.list_recovery_points_by_backup_vault(BackupVaultName=DR_VAULT)["RecoveryPoints"]
@@ -138,25 +139,35 @@ def data_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def file_targets(seeded: dict[str, Any]) -> list[dict[str, Any]]:
-    """The FSx for Windows file system's target, when its recovery point was seeded: restored into
-    another subnet and joined to another directory than the backed-up file system's."""
+    """The FSx targets, when their recovery points were seeded: a file system of each kind (the
+    Windows one restored into another subnet and joined to another directory than the backed-up
+    one's) and an ONTAP volume restored into the backed-up volume's storage virtual machine."""
     if "fsx" not in seeded:
         return []
+    points, vault = seeded["fsx"], seeded["backup_vault_name"]
+
+    def target(kind: str, name: str, **fields: Any) -> dict[str, Any]:
+        return {"name": name, "resource_type": "FSx", "file_system_type": kind, "backup_vault_name": vault,
+                "recovery_point_arn": points[kind]["recovery_point_arn"], "rto_seconds": 600, "rpo_seconds": 86400, **fields}  # fmt: skip
+
     return [
-        {"name": "drill-shares", "resource_type": "FSx", "file_system_type": "WINDOWS", "backup_vault_name": seeded["backup_vault_name"],
-         "recovery_point_arn": seeded["fsx"]["recovery_point_arn"], "subnet_ids": ["subnet-0fedcba9876543210"],
-         "active_directory_id": "d-0fedcba987", "rto_seconds": 600, "rpo_seconds": 86400},
-    ]  # fmt: skip
+        target("WINDOWS", "drill-shares", subnet_ids=["subnet-0fedcba9876543210"], active_directory_id="d-0fedcba987"),
+        target("LUSTRE", "drill-scratch", subnet_ids=["subnet-0fedcba9876543210"]),
+        target("OPENZFS", "drill-homes"),
+        target("ONTAP", "drill_data", storage_virtual_machine_id=points["ONTAP"]["StorageVirtualMachineId"]),
+    ]
 
 
 def seed_fsx(endpoint_url: str, seeded: dict[str, Any]) -> None:
-    """An FSx for Windows File Server file system and its recovery point (an FSx backup), in the demo's vault."""
+    """FSx for Windows File Server, Lustre and OpenZFS file systems and an FSx for ONTAP volume, each
+    with its recovery point (an FSx backup), in the demo's vault."""
+    from tests.emulator.seed import seed_fsx_ontap_recovery_point
     from tests.emulator.seed import seed_fsx_recovery_point
 
-    seeded["fsx"] = seed_fsx_recovery_point(
-        aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "fsx"), aws_client(endpoint_url, "iam"), "WINDOWS",
-        seeded["backup_vault_name"], "demo-shares",
-    )
+    backup, fsx, iam = aws_client(endpoint_url, "backup"), aws_client(endpoint_url, "fsx"), aws_client(endpoint_url, "iam")
+    vault = seeded["backup_vault_name"]
+    seeded["fsx"] = {kind: seed_fsx_recovery_point(backup, fsx, iam, kind, vault, f"demo-{kind.lower()}") for kind in ("WINDOWS", "LUSTRE", "OPENZFS")}
+    seeded["fsx"]["ONTAP"] = seed_fsx_ontap_recovery_point(backup, fsx, iam, vault, "demo_data")
 
 
 def seed_s3(endpoint_url: str, seeded: dict[str, Any]) -> None:
