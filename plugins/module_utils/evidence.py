@@ -46,7 +46,8 @@ COLUMNS = (
     "tested_at", "run_id", "mode", "outcome", "resource_type", "resource_arn", "name", "backup_vault_name",
     "recovery_point_arn", "recovery_point_created", "recovery_point_age_seconds", "rpo_seconds", "rpo_met",
     "restore_job_id", "restore_job_status", "created_resource_arn", "recovery_time_seconds", "rto_seconds", "rto_met",
-    "validation", "validation_message", "restore_testing_plan", "validation_result_recorded", "teardown", "error", "awx_job_id", "awx_user_name", "awx_job_template_name",
+    "validation", "validation_message", "restore_testing_plan", "validation_result_recorded", "teardown", "error",
+    "awx_job_id", "awx_user_name", "awx_job_template_name",
     "controller_user", "controller_host", "collection_version", "region",
 )  # fmt: skip
 S3ErrorHandler = missing_when("NoSuchBucket", "NoSuchKey", "404")

@@ -228,10 +228,7 @@ def _arn_parts(arn: str) -> tuple[str, str, str]:
     """(service, resource type, identifier) of an ARN."""
     parts = arn.split(":", 5)
     service, resource = parts[2], parts[5] if len(parts) > 5 else ""
-    if service == "rds":
-        kind, _, identifier = resource.partition(":")
-    else:
-        kind, _, identifier = resource.partition("/")
+    kind, _separator, identifier = resource.partition(":" if service == "rds" else "/")
     return service, kind, identifier or kind
 
 

@@ -9,7 +9,6 @@ from botocore.exceptions import ClientError
 from tests.emulator import control, seed
 
 
-
 SELECTION = {"RestoreTestingSelectionName": "databases", "ProtectedResourceType": "RDS", "ProtectedResourceArns": ["*"],
              "ValidationWindowHours": 4, "RestoreMetadataOverrides": {"DBInstanceClass": "db.t3.small"}}  # fmt: skip
 
