@@ -208,11 +208,11 @@ restore_testing_selection:
       sample: ansible-5f0c2a9e1b7d4c3a8e6f0b1d2c3e4f5a6b7c8d9e
 """
 
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupAWSError, InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import sensitive_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import PROTECTED_RESOURCE_CONDITIONS_OPTIONS
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import PROTECTED_RESOURCE_TYPES
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import ensure_selection
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import run_ensure_module
 from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import aws_module_hiding_secrets
 
 ARGUMENT_SPEC = dict(
@@ -235,16 +235,7 @@ def overrides_secrets(params: dict) -> set:
 
 def main() -> None:
     module = aws_module_hiding_secrets(overrides_secrets, argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        client = module.client("backup")
-        result = ensure_selection(client, module.params, module.check_mode)
-    except InputError as e:
-        module.fail_json(msg=str(e))
-    except BackupAWSError as e:
-        module.fail_json_aws_error(e)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_ensure_module(module, ensure_selection)
 
 
 if __name__ == "__main__":
