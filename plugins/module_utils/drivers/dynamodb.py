@@ -29,7 +29,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
@@ -204,9 +203,6 @@ class DynamoDBDriver(Driver):
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
         _tag_table(client_for("dynamodb"), ref.arn, tags)
 
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
-
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
@@ -229,9 +225,6 @@ class DynamoDBDriver(Driver):
         if count is None:
             return Step.done()
         return Step("done", "", [], False, {**raw, "BackupItemCount": count})
-
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "Tags")
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []

@@ -45,7 +45,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import name_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
@@ -440,9 +439,6 @@ class FsxDriver(Driver):
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
         _tag_resource(client_for("fsx"), ref.arn, tags)
 
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
-
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
@@ -468,7 +464,7 @@ class FsxDriver(Driver):
         return Step("done", "", [], False, {**raw, **facts})
 
     def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        facts = raw_facts(raw, "Tags")
+        facts = super().facts(raw)
         windows = facts.get("windows_configuration") or {}
         if windows.get("active_directory_id"):
             facts["active_directory_id"] = windows["active_directory_id"]
