@@ -114,6 +114,31 @@ class Step:
             return cls.stuck(f"{noun} is in state {state}, which it does not leave by itself")
         return cls.done() if state in usable or check_mode else cls.pending(f"{waiting} {state}")
 
+    @classmethod
+    def by_deletion(
+        cls,
+        noun: str,
+        describe: Callable[[], Optional[dict[str, Any]]],
+        delete: Callable[[dict[str, Any]], None],
+        state_member: str,
+        deleting: tuple[str, ...],
+        check_mode: bool,
+    ) -> "Step":
+        """For a resource AWS deletes in the background: done once `describe` finds it no more;
+        pending while its state (`state_member`) is one of `deleting`; otherwise `delete` (given
+        the description) is called and a fresh description tells whether it is gone already."""
+        current = describe()
+        if current is None:
+            return cls.done()
+        if check_mode:
+            return cls.done(changed=True)
+        if current.get(state_member) not in deleting:
+            delete(current)
+            current = describe()
+            if current is None:
+                return cls.done(changed=True)
+        return cls.pending(f"{noun} {current.get(state_member)}", changed=True)
+
 
 # ---- shared helpers ------------------------------------------------------------------------
 

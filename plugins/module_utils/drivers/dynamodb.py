@@ -243,18 +243,13 @@ class DynamoDBDriver(Driver):
         self, client_for: ClientFor, ref: Ref, raw: Optional[dict[str, Any]], dependents: list[dict[str, Any]], check_mode: bool
     ) -> Step:
         dynamodb = client_for("dynamodb")
-        current = _describe_table(dynamodb, ref.identifier)
-        if current is None:
-            return Step.done()
-        if check_mode:
-            return Step.done(changed=True)
-        if current.get("TableStatus") in _GONE_STATES:
-            return Step.pending("table DELETING", changed=True)
-        if current.get("DeletionProtectionEnabled"):
-            _unprotect_table(dynamodb, ref.identifier)
-        _delete_table(dynamodb, ref.identifier)
-        current = _describe_table(dynamodb, ref.identifier)
-        return Step.done(changed=True) if current is None else Step.pending(f"table {current.get('TableStatus')}", changed=True)
+
+        def delete(current: dict[str, Any]) -> None:
+            if current.get("DeletionProtectionEnabled"):
+                _unprotect_table(dynamodb, ref.identifier)
+            _delete_table(dynamodb, ref.identifier)
+
+        return Step.by_deletion("table", lambda: _describe_table(dynamodb, ref.identifier), delete, "TableStatus", _GONE_STATES, check_mode)
 
     def noun(self, ref: Ref) -> str:
         return f"DynamoDB table {ref.identifier}"

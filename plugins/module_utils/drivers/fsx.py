@@ -406,13 +406,10 @@ class FsxDriver(Driver):
         return None if raw is None or raw.get("Lifecycle") in _GONE_STATES else raw
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
-        if "VolumeId" in raw:
-            return {
-                "arn": raw.get("ResourceARN"), "kind": VOLUME_KIND, "identifier": raw.get("VolumeId"),
-                "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("Lifecycle"),
-            }  # fmt: skip
+        # File systems and volumes describe themselves alike but for the identifier.
+        kind, identifier = (VOLUME_KIND, raw.get("VolumeId")) if "VolumeId" in raw else (KIND, raw.get("FileSystemId"))
         return {
-            "arn": raw.get("ResourceARN"), "kind": KIND, "identifier": raw.get("FileSystemId"),
+            "arn": raw.get("ResourceARN"), "kind": kind, "identifier": identifier,
             "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("Lifecycle"),
         }  # fmt: skip
 
@@ -518,30 +515,21 @@ class FsxDriver(Driver):
         fsx = client_for("fsx")
         if ref.kind == VOLUME_KIND:
             return self._delete_volume_step(fsx, ref, check_mode)
-        current = _describe_file_system(fsx, ref.identifier)
-        if current is None:
-            return Step.done()
-        if check_mode:
-            return Step.done(changed=True)
-        if current.get("Lifecycle") in _GONE_STATES:
-            return Step.pending("file system DELETING", changed=True)
-        _delete_file_system(fsx, ref.identifier, str(current.get("FileSystemType") or ""))
-        current = _describe_file_system(fsx, ref.identifier)
-        return Step.done(changed=True) if current is None else Step.pending(f"file system {current.get('Lifecycle')}", changed=True)
+        return Step.by_deletion(
+            "file system",
+            lambda: _describe_file_system(fsx, ref.identifier),
+            lambda current: _delete_file_system(fsx, ref.identifier, str(current.get("FileSystemType") or "")),
+            "Lifecycle",
+            _GONE_STATES,
+            check_mode,
+        )
 
     def _delete_volume_step(self, fsx: Any, ref: Ref, check_mode: bool) -> Step:
         """DeleteVolume of the restored volume only: its storage virtual machine and file system
         existed before the restore and are never touched."""
-        current = _describe_volume(fsx, ref.identifier)
-        if current is None:
-            return Step.done()
-        if check_mode:
-            return Step.done(changed=True)
-        if current.get("Lifecycle") in _GONE_STATES:
-            return Step.pending("volume DELETING", changed=True)
-        _delete_volume(fsx, ref.identifier)
-        current = _describe_volume(fsx, ref.identifier)
-        return Step.done(changed=True) if current is None else Step.pending(f"volume {current.get('Lifecycle')}", changed=True)
+        return Step.by_deletion(
+            "volume", lambda: _describe_volume(fsx, ref.identifier), lambda current: _delete_volume(fsx, ref.identifier), "Lifecycle", _GONE_STATES, check_mode
+        )
 
     def noun(self, ref: Ref) -> str:
         if ref.kind == VOLUME_KIND:
