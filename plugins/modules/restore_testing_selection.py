@@ -77,7 +77,7 @@ options:
         description: Resources whose tag O(protected_resource_conditions.string_equals[].key) has this value.
         type: list
         elements: dict
-        suboptions:
+        suboptions: &tag_key_value
           key:
             description: The tag key.
             type: str
@@ -90,15 +90,7 @@ options:
         description: Resources whose tag O(protected_resource_conditions.string_not_equals[].key) does not have this value.
         type: list
         elements: dict
-        suboptions:
-          key:
-            description: The tag key.
-            type: str
-            required: true
-          value:
-            description: The tag value.
-            type: str
-            required: true
+        suboptions: *tag_key_value
   restore_metadata_overrides:
     description:
       - Restore metadata keys that replace AWS's inferred metadata for the test restores
