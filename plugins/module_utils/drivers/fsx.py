@@ -96,10 +96,16 @@ _PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-fsx.ht
 _Errors = missing_when("FileSystemNotFound", "BackupNotFound", "VolumeNotFound")
 
 
+def _describe_one(client: Any, operation: str, result_key: str, id_member: str, identifier: str) -> Optional[dict[str, Any]]:
+    """DescribeFileSystems / DescribeVolumes filtered to one identifier (their FileSystemIds /
+    VolumeIds): the item that has it, if any."""
+    found = paginate(client, operation, result_key, **{f"{id_member}s": [identifier]})
+    return next((raw for raw in found if raw.get(id_member) == identifier), None)
+
+
 @_Errors.list_error_handler("describe the FSx file system", None)
 def _describe_file_system(client: Any, file_system_id: str) -> Optional[dict[str, Any]]:
-    found = paginate(client, "describe_file_systems", "FileSystems", FileSystemIds=[file_system_id])
-    return next((raw for raw in found if raw.get("FileSystemId") == file_system_id), None)
+    return _describe_one(client, "describe_file_systems", "FileSystems", "FileSystemId", file_system_id)
 
 
 @_Errors.common_error_handler("list the FSx file systems")
@@ -110,8 +116,7 @@ def _describe_file_systems(client: Any) -> list[dict[str, Any]]:
 
 @_Errors.list_error_handler("describe the FSx volume", None)
 def _describe_volume(client: Any, volume_id: str) -> Optional[dict[str, Any]]:
-    found = paginate(client, "describe_volumes", "Volumes", VolumeIds=[volume_id])
-    return next((raw for raw in found if raw.get("VolumeId") == volume_id), None)
+    return _describe_one(client, "describe_volumes", "Volumes", "VolumeId", volume_id)
 
 
 @_Errors.common_error_handler("list the FSx volumes")
