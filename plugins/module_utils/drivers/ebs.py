@@ -222,7 +222,8 @@ class EbsDriver(Driver):
         # recovery point): one DescribeSnapshots for all. Kept under a key of the collection's,
         # SourceSnapshotVolumeSize, beside what EC2 describes.
         ids = sorted({raw["SnapshotId"] for raw in raws if raw.get("SnapshotId")})
-        sizes = {s["SnapshotId"]: s.get("VolumeSize") for s in describe_snapshots(client_for("ec2"), Filters=[{"Name": "snapshot-id", "Values": ids}])} if ids else {}
+        snapshots = describe_snapshots(client_for("ec2"), Filters=[{"Name": "snapshot-id", "Values": ids}]) if ids else []
+        sizes = {s["SnapshotId"]: s.get("VolumeSize") for s in snapshots}
         return [{**raw, "SourceSnapshotVolumeSize": sizes.get(raw.get("SnapshotId") or "")} for raw in raws]
 
     def describe(self, client_for: ClientFor, ref: Ref) -> Optional[dict[str, Any]]:
