@@ -88,6 +88,21 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+# Registered step results and record parts are read defensively: a step that did not run, or
+# failed before returning, leaves a missing or odd-typed value, which reads as empty.
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def by_name(results: Any) -> dict[str, dict[str, Any]]:
+    """A module's per-target results (each carrying the caller's `name`) keyed by that name."""
+    return {str(r["name"]): r for r in map(as_dict, as_list(results)) if r.get("name") is not None}
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers import driver_for
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import as_dict
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import as_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import secret_metadata
 
@@ -22,14 +24,6 @@ _REQUEST_FIELDS = (
     "name", "recovery_point_arn", "resource_arn", "backup_vault_name", "latest_before", "resource_type",
     "metadata_source", "metadata", "force", "idempotency_token",
 )  # fmt: skip
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def new_resources(plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -47,7 +41,7 @@ def copy_requests(plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
     one of the target's resource there)."""
     requests = []
     for item in plan:
-        copy_from = _dict(item.get("copy_from"))
+        copy_from = as_dict(item.get("copy_from"))
         if not copy_from:
             continue
         request = {
@@ -68,8 +62,8 @@ def ready_requests(plan: list[dict[str, Any]], restored: dict[str, Any]) -> list
     built-in validation expects of it."""
     requests = []
     for item in plan:
-        target = _dict(restored.get(item["name"]))
-        job = _dict(target.get("job"))
+        target = as_dict(restored.get(item["name"]))
+        job = as_dict(target.get("job"))
         if not target or not job.get("restore_job_id"):
             continue
         driver = driver_for(item["resource_type"])
@@ -88,19 +82,19 @@ def start_requests(plan: list[dict[str, Any]], targets: Any, copies: Any = None)
     (`copies`, copies_done's), from the vault in the role's Region; without one it is left out
     (its copy failed, which the copy step noted)."""
     requests = []
-    target_list = _list(targets)
-    copies = _dict(copies)
+    target_list = as_list(targets)
+    copies = as_dict(copies)
     for item in plan:
         request = {key: item[key] for key in _REQUEST_FIELDS if item.get(key) not in (None, "")}
         if item.get("copy_from"):
-            copied = _dict(copies.get(item["name"])).get("destination_recovery_point_arn")
+            copied = as_dict(copies.get(item["name"])).get("destination_recovery_point_arn")
             if not copied:
                 continue
             request.pop("resource_arn", None)
             request.pop("latest_before", None)
             request["recovery_point_arn"] = copied
         if item.get("has_secret_metadata") and item["index"] < len(target_list):
-            request["secret_metadata"] = secret_metadata(_dict(target_list[item["index"]]))
+            request["secret_metadata"] = secret_metadata(as_dict(target_list[item["index"]]))
         requests.append(request)
     return plain(requests)
 
@@ -131,11 +125,11 @@ def started_jobs(results: Any) -> dict[str, Any]:
     failed: dict[str, str] = {}
     jobs: dict[str, Any] = {}
     sources: dict[str, Any] = {}
-    for result in _list(results):
-        result = _dict(result)
+    for result in as_list(results):
+        result = as_dict(result)
         name = str(result.get("name") or "")
-        job = _dict(result.get("restore_job"))
-        point = _dict(result.get("recovery_point"))
+        job = as_dict(result.get("restore_job"))
+        point = as_dict(result.get("recovery_point"))
         if point:
             sources[name] = {key: point.get(key) for key in _SOURCE_FIELDS if point.get(key) not in (None, "")}
         if job.get("restore_job_id") and not result.get("failed"):
@@ -158,15 +152,15 @@ def jobs_seen(started: Any, polled: Any, previous: Any, timeout: Any = None) -> 
     """The role's job entry per started target after a poll: the polled job where this poll saw
     it (backup_restore_job_info's `restore_jobs`), else as seen before. With `timeout` (the wait
     is over), a job still running gets an error saying it did not end in time."""
-    by_id = {_dict(job).get("restore_job_id"): _dict(job) for job in _list(polled)}
-    previous = _dict(previous)
+    by_id = {as_dict(job).get("restore_job_id"): as_dict(job) for job in as_list(polled)}
+    previous = as_dict(previous)
     jobs = {}
-    for name, job_id in _dict(started).items():
+    for name, job_id in as_dict(started).items():
         if job_id in by_id:
             entry = _entry(by_id[job_id])
         else:
-            entry = _dict(previous.get(name)) or _entry({"restore_job_id": job_id})
-        if timeout is not None and not entry.get("error") and not _ended(_dict(entry.get("restore_job"))):
+            entry = as_dict(previous.get(name)) or _entry({"restore_job_id": job_id})
+        if timeout is not None and not entry.get("error") and not _ended(as_dict(entry.get("restore_job"))):
             entry = {**entry, "error": f"restore job {job_id} did not end within restore_wait_timeout={timeout} seconds"}
         jobs[name] = entry
     return plain(jobs)

@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.arns import resource_arn_error, resource_type_of_arn
 from ansible_collections.recovery.aws_backup.plugins.module_utils.backup_retry import backup_retry
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupErrorHandler, InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupAWSError, BackupErrorHandler, InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata, to_aws_metadata
 from ansible_collections.recovery.aws_backup.plugins.module_utils.results import json_safe
 
@@ -533,6 +533,21 @@ def ensure_selection(client: Any, params: dict[str, Any], check_mode: bool) -> d
     update_restore_testing_selection(client, plan_name, name, update)
     final = selection_result(get_restore_testing_selection(client, plan_name, name))
     return {"changed": True, "restore_testing_selection": final, "diff": {"before": before, "after": final}}
+
+
+def run_ensure_module(module: Any, ensure: Callable[[Any, dict[str, Any], bool], dict[str, Any]]) -> None:
+    """restore_testing_plan and restore_testing_selection: `ensure` (ensure_plan or
+    ensure_selection) run with the module's options; bad input fails the task with its message
+    unchanged, AWS errors as amazon.aws reports them, and the diff is returned in diff mode only."""
+    try:
+        result = ensure(module.client("backup"), module.params, module.check_mode)
+    except InputError as e:
+        module.fail_json(msg=str(e))
+    except BackupAWSError as e:
+        module.fail_json_aws_error(e)
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
 
 
 def plans_info(client: Any, name: Optional[str]) -> list[dict[str, Any]]:

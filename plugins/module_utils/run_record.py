@@ -21,6 +21,9 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import as_dict
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import as_list
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import by_name
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import PlanError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import build_plan
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
@@ -34,18 +37,6 @@ STEPS = (
     "found", "validated", "ran_hook",
 )  # fmt: skip
 REQUESTS = ("preflight", "copies", "start", "await", "ready", "teardown", "cleanup", "validate_ready", "validation_results")
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, (list, tuple)) else []
-
-
-def _by_name(results: Any) -> dict[str, dict[str, Any]]:
-    return {str(r["name"]): r for r in map(_dict, _list(results)) if r.get("name") is not None}
 
 
 def _epoch(value: Any, what: str = "time") -> Optional[float]:
@@ -124,15 +115,15 @@ def measure(plan: Any, jobs: Any, usable_at: Any) -> dict[str, dict[str, Any]]:
 
 def report(plan: Any, run: Any) -> dict[str, Any]:
     """The drill report: the run, then one entry per planned target in plan order."""
-    run = _dict(run)
-    jobs = _dict(run.get("jobs"))
-    measures = _dict(run.get("measures"))
-    validation = _dict(run.get("validation"))
-    teardown = _dict(run.get("teardown"))
-    failed = _dict(run.get("failed"))
-    sources = _dict(run.get("sources"))
-    copies = _dict(run.get("copies"))
-    copy_teardown = _dict(run.get("copy_teardown"))
+    run = as_dict(run)
+    jobs = as_dict(run.get("jobs"))
+    measures = as_dict(run.get("measures"))
+    validation = as_dict(run.get("validation"))
+    teardown = as_dict(run.get("teardown"))
+    failed = as_dict(run.get("failed"))
+    sources = as_dict(run.get("sources"))
+    copies = as_dict(run.get("copies"))
+    copy_teardown = as_dict(run.get("copy_teardown"))
     dr_region = run.get("dr_region") or ""
     leftovers = run.get("leftovers") or []
     if not isinstance(leftovers, (list, tuple)):
@@ -141,8 +132,8 @@ def report(plan: Any, run: Any) -> dict[str, Any]:
     targets = []
     for item in _plan_items(plan):
         name = item["name"]
-        entry = _dict(jobs.get(name))
-        job = _dict(entry.get("restore_job"))
+        entry = as_dict(jobs.get(name))
+        job = as_dict(entry.get("restore_job"))
         created_arn = entry.get("created_resource_arn") or job.get("created_resource_arn") or ""
         if job.get("status"):
             status = job["status"]
@@ -156,11 +147,11 @@ def report(plan: Any, run: Any) -> dict[str, Any]:
             "restore_job_status": status,
             "created_resource_arn": created_arn,
             "error": failed.get(name) or "",
-            "measures": _dict(measures.get(name)),
+            "measures": as_dict(measures.get(name)),
             "validation": validation.get(name) or "not run",
             "teardown": teardown.get(name) or ("kept" if created_arn else "nothing to delete"),
-            **_regional(item, _dict(sources.get(name)), _dict(copies.get(name)), copy_teardown.get(name),
-                        _dict(measures.get(name)), dr_region),
+            **_regional(item, as_dict(sources.get(name)), as_dict(copies.get(name)), copy_teardown.get(name),
+                        as_dict(measures.get(name)), dr_region),
         })  # fmt: skip
     return plain({
         "run_id": run.get("run_id") or "",
@@ -265,7 +256,7 @@ def new_run(targets: Any, mode: Any, run_id: Any, settings: Any = None) -> dict[
     """The record of a new run: every target checked and planned (InputError with every problem
     at once), nothing observed yet. `settings`: started (epoch), region, wait_timeout,
     fail_on_objective_miss, journal (the journal's path)."""
-    settings = _dict(settings)
+    settings = as_dict(settings)
     plan = build_plan(targets, mode, run_id)
     if mode == "validate":
         plan_name = settings.get("restore_testing_plan")
@@ -295,16 +286,16 @@ def _plan(run: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _copies(run: dict[str, Any], steps: dict[str, Any], now: float) -> tuple[dict[str, Any], dict[str, str]]:
     """Per copy_from target: the copy as last seen, and why a copy failed."""
-    started = _by_name(_dict(steps.get("copies")).get("copy_jobs"))
-    polled = _by_name(_dict(steps.get("status")).get("copy_jobs"))
+    started = by_name(as_dict(steps.get("copies")).get("copy_jobs"))
+    polled = by_name(as_dict(steps.get("status")).get("copy_jobs"))
     copies: dict[str, Any] = {}
     failed: dict[str, str] = {}
     for name in run["order"]:
-        copy_from = _dict(run["targets"][name]["plan"].get("copy_from"))
+        copy_from = as_dict(run["targets"][name]["plan"].get("copy_from"))
         if not copy_from or name not in started:
             continue
         result = started[name]
-        job = {**_dict(result.get("copy_job")), **{k: v for k, v in polled.get(name, {}).items() if k != "name"}}
+        job = {**as_dict(result.get("copy_job")), **{k: v for k, v in polled.get(name, {}).items() if k != "name"}}
         if result.get("failed") or not job.get("copy_job_id"):
             failed[name] = f"copy: {result.get('msg') or 'the copy job was not started'}"
             copies[name] = {"copy_job_id": "", "state": "", "source_region": copy_from.get("region"), "owned": False,
@@ -340,10 +331,10 @@ def _deadline(jobs: list[dict[str, Any]], wait_timeout: int, now: float) -> floa
 
 def fold(run: Any, steps: Any) -> dict[str, Any]:
     """The record with every step's registered result folded in (see STEPS)."""
-    run = plain(_dict(run))
+    run = plain(as_dict(run))
     if not isinstance(run.get("targets"), dict) or not isinstance(run.get("order"), list):
         raise InputError("restore_fold: the record must be the one restore_plan returned")
-    steps = _dict(plain(_dict(steps)))
+    steps = as_dict(plain(as_dict(steps)))
     if run.get("mode") == "validate":
         return validation_record.fold_validation(run, steps)
     now = float(steps.get("now") or 0)
@@ -354,11 +345,11 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
     copies, copy_failed = _copies(run, steps, now)
     failed.update(copy_failed)
 
-    start = _dict(steps.get("start"))
+    start = as_dict(steps.get("start"))
     noted = restore_run.started_jobs(start.get("restore_jobs")) if start else {"started": {}, "jobs": {}, "failed": {}, "sources": {}}
     failed.update(noted["failed"])
-    status = _dict(steps.get("status"))
-    by_id = [{**j, "restore_job_id": j.get("restore_job_id")} for j in _list(status.get("restore_jobs"))]
+    status = as_dict(steps.get("status"))
+    by_id = [{**j, "restore_job_id": j.get("restore_job_id")} for j in as_list(status.get("restore_jobs"))]
     jobs = restore_run.jobs_seen(noted["started"], by_id, noted["jobs"])
 
     # Which jobs are still awaited: the restores once any started, else the copies.
@@ -384,7 +375,7 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
         if entry.get("error"):
             failed[name] = f"restore: {entry['error']}"
 
-    ready = _by_name(_dict(steps.get("ready")).get("resources"))
+    ready = by_name(as_dict(steps.get("ready")).get("resources"))
     usable_at = {n: r["usable_at"] for n, r in ready.items() if r.get("usable_at") is not None}
     facts = {n: r.get("facts") or {} for n, r in ready.items() if r.get("facts")}
     for name, resource in ready.items():
@@ -401,7 +392,7 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
                 validation[name] = verdict
                 if verdict != "passed":
                     failed[name] = "validation: " + verdict.split(": ", 1)[-1]
-        for name, message in _dict(steps.get("hook_failures")).items():
+        for name, message in as_dict(steps.get("hook_failures")).items():
             validation[name] = f"failed: {message}"
             failed[name] = f"validation: {message}"
     if run["fail_on_objective_miss"]:
@@ -410,17 +401,17 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
             if missed:
                 failed[name] = ", ".join(missed)
 
-    teardown_result = _dict(steps.get("teardown"))
-    teardown = {n: r.get("status") for n, r in _by_name(teardown_result.get("resources")).items()}
-    copy_teardown = {n: r.get("status") for n, r in _by_name(teardown_result.get("copies")).items()}
+    teardown_result = as_dict(steps.get("teardown"))
+    teardown = {n: r.get("status") for n, r in by_name(teardown_result.get("resources")).items()}
+    copy_teardown = {n: r.get("status") for n, r in by_name(teardown_result.get("copies")).items()}
 
     for name in run["order"]:
         target = run["targets"][name]
         entry = jobs.get(name)
         target.update({
             "copy": copies.get(name),
-            "job": _dict(entry).get("restore_job") or None,
-            "created_resource_arn": _dict(entry).get("created_resource_arn") or "",
+            "job": as_dict(entry).get("restore_job") or None,
+            "created_resource_arn": as_dict(entry).get("created_resource_arn") or "",
             "source": noted["sources"].get(name) or {},
             "usable_at": usable_at.get(name),
             "facts": facts.get(name) or {},
@@ -450,7 +441,7 @@ def fold(run: Any, steps: Any) -> dict[str, Any]:
     run["journal_done"] = bool(teardown_result) and not teardown_result.get("failed") and not running and not any(
         name in noted["started"] and not (jobs[name]["restore_job"].get("status") in restore_run.ENDED_STATUSES) for name in run["order"]
     )
-    run["cleanup"], run["cleanup_lines"] = _cleaned(_dict(steps.get("cleaned")))
+    run["cleanup"], run["cleanup_lines"] = _cleaned(as_dict(steps.get("cleaned")))
     run["report"] = report(plan, {
         "run_id": run["id"], "mode": run["mode"], "error": error, "jobs": jobs, "measures": measures,
         "validation": validation, "teardown": teardown, "failed": run["failed"], "leftovers": run["leftovers"],
@@ -468,7 +459,7 @@ def report_lines(run: dict[str, Any]) -> list[str]:
     for name in run["order"]:
         target = run["targets"][name]
         m = target["measures"]
-        job = _dict(target.get("job"))
+        job = as_dict(target.get("job"))
         parts = [f"restore job {job['restore_job_id']} {job.get('status') or ''}".rstrip() if job.get("restore_job_id")
                  else ("FAILED" if target["error"] else "NOT STARTED")]
         if m.get("recovery_time_seconds") is not None:
@@ -493,20 +484,20 @@ def _cleaned(cleaned: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Per run cleaned up, each job's and copy's status; and a line per run."""
     summary: dict[str, Any] = {}
     lines = []
-    for result in map(_dict, _list(cleaned.get("results"))):
-        run_id = _dict(result.get("item")).get("run_id")
+    for result in map(as_dict, as_list(cleaned.get("results"))):
+        run_id = as_dict(result.get("item")).get("run_id")
         if not run_id:
             continue
-        statuses = [f"restore job {r.get('restore_job_id')}: {r.get('status')}" for r in map(_dict, _list(result.get("resources")))]
-        statuses += [f"copy job {c.get('copy_job_id')}: {c.get('status')}" for c in map(_dict, _list(result.get("copies")))]
-        summary[run_id] = _list(result.get("resources")) + _list(result.get("copies"))
+        statuses = [f"restore job {r.get('restore_job_id')}: {r.get('status')}" for r in map(as_dict, as_list(result.get("resources")))]
+        statuses += [f"copy job {c.get('copy_job_id')}: {c.get('status')}" for c in map(as_dict, as_list(result.get("copies")))]
+        summary[run_id] = as_list(result.get("resources")) + as_list(result.get("copies"))
         lines.append(f"run {run_id}: {'; '.join(statuses) or result.get('msg') or 'nothing found'}")
     return summary, lines or ["Nothing to clean up"]
 
 
 def _leftovers(run: dict[str, Any], steps: dict[str, Any]) -> list[dict[str, Any]]:
-    marked = _dict(steps.get("preflight")).get("resources")
-    journals = _list(steps.get("journals"))
+    marked = as_dict(steps.get("preflight")).get("resources")
+    journals = as_list(steps.get("journals"))
     if marked is None and not journals:
         return []
     return cleanup_runs(journals, marked or [], run["id"])
@@ -526,14 +517,14 @@ def progress_lines(run: dict[str, Any], now: float) -> list[str]:
     for name in run["order"]:
         target = run["targets"][name]
         item = target["plan"]
-        copy = _dict(target.get("copy"))
+        copy = as_dict(target.get("copy"))
         label = f"{item.get('resource_type')} {name}"
         if copy.get("copy_job_id") and not target.get("job") and not target.get("error"):
             created = _epoch(copy.get("creation_date"))
             elapsed = f", {_clock(now - created)} elapsed" if created is not None and now else ""
             lines.append(f"{label}: copy job {copy['copy_job_id']} {copy.get('state') or 'status not known yet'} from {copy.get('source_region')}{elapsed}")
             continue
-        job = _dict(target.get("job"))
+        job = as_dict(target.get("job"))
         if not job.get("restore_job_id"):
             lines.append(f"{label}: not started ({target.get('error') or 'no restore job'})")
             continue
@@ -558,7 +549,7 @@ def requests(run: Any, step: Any, targets: Any = None) -> Any:
     """The options of the module the role's next step calls, from the record (see REQUESTS).
     `targets` (restore_targets) only for `start`: its secret metadata goes straight to the
     module's no_log option and never into the record."""
-    run = _dict(run)
+    run = as_dict(run)
     if step not in REQUESTS:
         raise InputError(f"restore_requests: step must be one of {', '.join(REQUESTS)}, got {step!r}")
     if step in ("validate_ready", "validation_results"):
@@ -570,7 +561,7 @@ def requests(run: Any, step: Any, targets: Any = None) -> Any:
             {"run_id": r["run_id"], "journals": r["journals"],
              "resources": [{"name": job_id, "restore_job_id": job_id} for job_id in r["restore_job_ids"]],
              "copies": [{"name": c["copy_job_id"], **c} for c in r["copy_jobs"]]}
-            for r in _list(run.get("leftovers"))
+            for r in as_list(run.get("leftovers"))
         ])  # fmt: skip
     plan = _plan(run)
     if step == "preflight":
@@ -580,10 +571,10 @@ def requests(run: Any, step: Any, targets: Any = None) -> Any:
     if step == "start":
         copies = {n: t.get("copy") for n, t in run["targets"].items() if t.get("copy")}
         return restore_run.start_requests(plan, targets, copies)
-    started = {n: t["job"]["restore_job_id"] for n, t in run["targets"].items() if _dict(t.get("job")).get("restore_job_id")}
+    started = {n: t["job"]["restore_job_id"] for n, t in run["targets"].items() if as_dict(t.get("job")).get("restore_job_id")}
     if step == "await":
         copies = [{"name": n, "copy_job_id": t["copy"]["copy_job_id"], "region": t["copy"]["region"]}
-                  for n, t in run["targets"].items() if _dict(t.get("copy")).get("copy_job_id")]
+                  for n, t in run["targets"].items() if as_dict(t.get("copy")).get("copy_job_id")]
         restores = [{"name": n, "restore_job_id": job_id} for n, job_id in started.items()]
         # Every job of the run, ended or not: one list call answers them all, and the last answer
         # is the record's.
@@ -593,5 +584,5 @@ def requests(run: Any, step: Any, targets: Any = None) -> Any:
     return plain({
         "resources": [{"name": n, "restore_job_id": job_id} for n, job_id in started.items()],
         "copies": [{"name": n, "copy_job_id": t["copy"]["copy_job_id"], "region": t["copy"]["region"]}
-                   for n, t in run["targets"].items() if _dict(t.get("copy")).get("owned")],
+                   for n, t in run["targets"].items() if as_dict(t.get("copy")).get("owned")],
     })  # fmt: skip

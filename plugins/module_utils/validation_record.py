@@ -20,24 +20,15 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import as_dict
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import as_list
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import by_name
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
 
 # Seconds kept between the end of the built-in checks' wait and the earliest validation window's
 # close, for the user's tasks and the put.
 PUT_MARGIN_SECONDS = 120
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, (list, tuple)) else []
-
-
-def _by_name(results: Any) -> dict[str, dict[str, Any]]:
-    return {str(r["name"]): r for r in map(_dict, _list(results)) if r.get("name") is not None}
 
 
 def new_validation_run(run: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
@@ -66,17 +57,17 @@ def fold_validation(run: dict[str, Any], steps: dict[str, Any]) -> dict[str, Any
     """The validation record with the steps' results folded in: found (restored_resource_info with
     restore_testing_plan), ready (restored_resource), hook_failures, validated
     (restore_validation_result), error, now."""
-    found = _dict(steps.get("found"))
-    jobs = [_dict(j) for j in _list(found.get("restore_testing_jobs"))]
+    found = as_dict(steps.get("found"))
+    jobs = [as_dict(j) for j in as_list(found.get("restore_testing_jobs"))]
     awaiting = [j for j in jobs if j.get("awaiting_validation")]
     run["restore_testing_plan_arn"] = found.get("restore_testing_plan_arn") or ""
     run["order"] = [str(j["name"]) for j in awaiting]
     run["skipped"] = [{"restore_job_id": j.get("restore_job_id"), "resource_type": j.get("resource_type"), "reason": j.get("reason")}
                       for j in jobs if not j.get("awaiting_validation")]  # fmt: skip
-    ready = _by_name(_dict(steps.get("ready")).get("resources"))
-    hooks = _dict(steps.get("hook_failures"))
+    ready = by_name(as_dict(steps.get("ready")).get("resources"))
+    hooks = as_dict(steps.get("hook_failures"))
     ran_hook = bool(steps.get("ran_hook"))
-    validated = _by_name(_dict(steps.get("validated")).get("results"))
+    validated = by_name(as_dict(steps.get("validated")).get("results"))
     failed: dict[str, str] = {}
     targets = {}
     for job in awaiting:
@@ -95,16 +86,16 @@ def fold_validation(run: dict[str, Any], steps: dict[str, Any]) -> dict[str, Any
         targets[name] = {
             "plan": {
                 "name": name, "resource_type": job.get("resource_type"), "restore_job_id": job.get("restore_job_id"),
-                "recovery_point_arn": job.get("recovery_point_arn"), "expected": _dict(job.get("expected")),
+                "recovery_point_arn": job.get("recovery_point_arn"), "expected": as_dict(job.get("expected")),
                 "validation_window_ends": job.get("validation_window_ends"),
             },
             "job": {k: job.get(k) for k in ("restore_job_id", "status", "creation_date", "completion_date", "recovery_point_arn",
                                             "source_resource_arn", "resource_type", "created_resource_arn", "validation_status",
                                             "deletion_status", "backup_vault_arn", "recovery_point_creation_date")},
             "created_resource_arn": job.get("created_resource_arn") or "",
-            "usable_at": _dict(resource).get("usable_at"),
-            "facts": _dict(_dict(resource).get("facts")),
-            "validation": str(_dict(resource).get("validation") or ("not run" if resource is None else "")) or "not run",
+            "usable_at": as_dict(resource).get("usable_at"),
+            "facts": as_dict(as_dict(resource).get("facts")),
+            "validation": str(as_dict(resource).get("validation") or ("not run" if resource is None else "")) or "not run",
             "verdict": {"validation_status": verdict[0], "validation_status_message": verdict[1]} if verdict else None,
             "result": {"validation_status": put.get("validation_status"), "recorded": bool(put) and not put.get("failed"),
                        "changed": bool(put.get("changed"))} if put else None,
@@ -150,7 +141,7 @@ def validation_report(run: dict[str, Any]) -> dict[str, Any]:
     targets = []
     for name in run["order"]:
         target = run["targets"][name]
-        verdict, result = _dict(target.get("verdict")), _dict(target.get("result"))
+        verdict, result = as_dict(target.get("verdict")), as_dict(target.get("result"))
         targets.append({
             "name": name, "restore_job_id": target["plan"]["restore_job_id"], "resource_type": target["plan"]["resource_type"],
             "recovery_point_arn": target["plan"]["recovery_point_arn"] or "", "created_resource_arn": target["created_resource_arn"],
@@ -178,7 +169,7 @@ def validation_report_lines(run: dict[str, Any]) -> list[str]:
     ]
     for name in run["order"]:
         target = run["targets"][name]
-        verdict, result = _dict(target.get("verdict")), _dict(target.get("result"))
+        verdict, result = as_dict(target.get("verdict")), as_dict(target.get("result"))
         if not verdict:
             state = "not validated"
         else:

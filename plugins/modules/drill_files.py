@@ -51,17 +51,13 @@ options:
     type: dict
     default: {}
     version_added: 0.3.0
+extends_documentation_fragment:
+  - recovery.aws_backup.attributes.no_diff
+  - recovery.aws_backup.attributes.controller
 attributes:
   check_mode:
     support: full
     description: Reports what would be written or removed, and writes nothing.
-  diff_mode:
-    support: none
-    description: Shows no diff.
-  platform:
-    support: full
-    platforms: posix
-    description: Runs on the controller.
 """
 
 EXAMPLES = r"""

@@ -59,13 +59,11 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - recovery.aws_backup.requirements
   - recovery.aws_backup.requirements.plotly
+  - recovery.aws_backup.attributes.no_diff
 attributes:
   check_mode:
     support: full
     description: Reads the history and AWS, writes no file.
-  diff_mode:
-    support: none
-    description: Shows no diff.
 seealso:
   - module: recovery.aws_backup.restore_history
 """

@@ -59,17 +59,12 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - recovery.aws_backup.attributes.no_diff
+  - recovery.aws_backup.attributes.controller
 attributes:
   check_mode:
     support: full
     description: Returns the record and writes nothing.
-  diff_mode:
-    support: none
-    description: Shows no diff.
-  platform:
-    support: full
-    platforms: posix
-    description: Runs on the controller.
 seealso:
   - module: recovery.aws_backup.evidence_report
 """

@@ -167,8 +167,7 @@ restore_testing_plan:
       sample: {"team": "storage"}
 """
 
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupAWSError, InputError
-from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import RECOVERY_POINT_SELECTION_OPTIONS, ensure_plan
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import RECOVERY_POINT_SELECTION_OPTIONS, ensure_plan, run_ensure_module
 from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import BackupModule
 
 ARGUMENT_SPEC = dict(
@@ -189,16 +188,7 @@ def main() -> None:
         required_if=[["state", "present", ["schedule_expression", "recovery_point_selection"]]],
         supports_check_mode=True,
     )
-    try:
-        client = module.client("backup")
-        result = ensure_plan(client, module.params, module.check_mode)
-    except InputError as e:
-        module.fail_json(msg=str(e))
-    except BackupAWSError as e:
-        module.fail_json_aws_error(e)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_ensure_module(module, ensure_plan)
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ options:
         description: Resources whose tag O(protected_resource_conditions.string_equals[].key) has this value.
         type: list
         elements: dict
-        suboptions:
+        suboptions: &tag_key_value
           key:
             description: The tag key.
             type: str
@@ -90,15 +90,7 @@ options:
         description: Resources whose tag O(protected_resource_conditions.string_not_equals[].key) does not have this value.
         type: list
         elements: dict
-        suboptions:
-          key:
-            description: The tag key.
-            type: str
-            required: true
-          value:
-            description: The tag value.
-            type: str
-            required: true
+        suboptions: *tag_key_value
   restore_metadata_overrides:
     description:
       - Restore metadata keys that replace AWS's inferred metadata for the test restores
@@ -208,11 +200,11 @@ restore_testing_selection:
       sample: ansible-5f0c2a9e1b7d4c3a8e6f0b1d2c3e4f5a6b7c8d9e
 """
 
-from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import BackupAWSError, InputError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import sensitive_values
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import PROTECTED_RESOURCE_CONDITIONS_OPTIONS
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import PROTECTED_RESOURCE_TYPES
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import ensure_selection
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_testing import run_ensure_module
 from ansible_collections.recovery.aws_backup.plugins.module_utils.secret_params import aws_module_hiding_secrets
 
 ARGUMENT_SPEC = dict(
@@ -235,16 +227,7 @@ def overrides_secrets(params: dict) -> set:
 
 def main() -> None:
     module = aws_module_hiding_secrets(overrides_secrets, argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        client = module.client("backup")
-        result = ensure_selection(client, module.params, module.check_mode)
-    except InputError as e:
-        module.fail_json(msg=str(e))
-    except BackupAWSError as e:
-        module.fail_json_aws_error(e)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_ensure_module(module, ensure_selection)
 
 
 if __name__ == "__main__":

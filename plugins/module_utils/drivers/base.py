@@ -114,6 +114,31 @@ class Step:
             return cls.stuck(f"{noun} is in state {state}, which it does not leave by itself")
         return cls.done() if state in usable or check_mode else cls.pending(f"{waiting} {state}")
 
+    @classmethod
+    def by_deletion(
+        cls,
+        noun: str,
+        describe: Callable[[], Optional[dict[str, Any]]],
+        delete: Callable[[dict[str, Any]], None],
+        state_member: str,
+        deleting: tuple[str, ...],
+        check_mode: bool,
+    ) -> "Step":
+        """For a resource AWS deletes in the background: done once `describe` finds it no more;
+        pending while its state (`state_member`) is one of `deleting`; otherwise `delete` (given
+        the description) is called and a fresh description tells whether it is gone already."""
+        current = describe()
+        if current is None:
+            return cls.done()
+        if check_mode:
+            return cls.done(changed=True)
+        if current.get(state_member) not in deleting:
+            delete(current)
+            current = describe()
+            if current is None:
+                return cls.done(changed=True)
+        return cls.pending(f"{noun} {current.get(state_member)}", changed=True)
+
 
 # ---- shared helpers ------------------------------------------------------------------------
 
@@ -185,6 +210,9 @@ class Driver(abc.ABC):
     # (AWS Backup developer guide, "Restore a backup": DynamoDB, S3 and others); the module
     # refuses the option for such a type before any call.
     refuses_copied_tags: bool = False
+    # The member of the type's descriptions that carries its tags, as a list of Key/Value (RDS:
+    # TagList; most services: Tags).
+    tags_member: str = "Tags"
 
     # ---- plan side (no AWS)
 
@@ -334,7 +362,7 @@ class Driver(abc.ABC):
 
     def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
         """raw as AWS describes it once `tags` are put on (tagging adds to the tags there are)."""
-        return raw
+        return {**raw, self.tags_member: tag_list({**tag_dict(raw.get(self.tags_member)), **tags})}
 
     def dependents(self, client_for: ClientFor, ref: Ref, raw: dict[str, Any]) -> list[dict[str, Any]]:
         """Normalised dependents teardown must own and delete before the resource."""
@@ -351,7 +379,7 @@ class Driver(abc.ABC):
 
     def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
         """The description in snake_case, its tags as a dict (tag keys kept as they are)."""
-        return raw_facts(raw, "Tags")
+        return raw_facts(raw, self.tags_member)
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         return []

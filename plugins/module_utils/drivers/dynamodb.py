@@ -29,7 +29,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
@@ -204,9 +203,6 @@ class DynamoDBDriver(Driver):
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
         _tag_table(client_for("dynamodb"), ref.arn, tags)
 
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
-
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
@@ -230,9 +226,6 @@ class DynamoDBDriver(Driver):
             return Step.done()
         return Step("done", "", [], False, {**raw, "BackupItemCount": count})
 
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "Tags")
-
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []
         differs(facts, "table_status", "ACTIVE", problems)
@@ -250,18 +243,13 @@ class DynamoDBDriver(Driver):
         self, client_for: ClientFor, ref: Ref, raw: Optional[dict[str, Any]], dependents: list[dict[str, Any]], check_mode: bool
     ) -> Step:
         dynamodb = client_for("dynamodb")
-        current = _describe_table(dynamodb, ref.identifier)
-        if current is None:
-            return Step.done()
-        if check_mode:
-            return Step.done(changed=True)
-        if current.get("TableStatus") in _GONE_STATES:
-            return Step.pending("table DELETING", changed=True)
-        if current.get("DeletionProtectionEnabled"):
-            _unprotect_table(dynamodb, ref.identifier)
-        _delete_table(dynamodb, ref.identifier)
-        current = _describe_table(dynamodb, ref.identifier)
-        return Step.done(changed=True) if current is None else Step.pending(f"table {current.get('TableStatus')}", changed=True)
+
+        def delete(current: dict[str, Any]) -> None:
+            if current.get("DeletionProtectionEnabled"):
+                _unprotect_table(dynamodb, ref.identifier)
+            _delete_table(dynamodb, ref.identifier)
+
+        return Step.by_deletion("table", lambda: _describe_table(dynamodb, ref.identifier), delete, "TableStatus", _GONE_STATES, check_mode)
 
     def noun(self, ref: Ref) -> str:
         return f"DynamoDB table {ref.identifier}"

@@ -30,7 +30,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import name_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
@@ -256,16 +255,10 @@ class EbsDriver(Driver):
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
         create_tags(client_for("ec2"), [ref.identifier], tags)
 
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
-
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
         return Step.by_state(self.noun(ref), raw.get("State"), ("available", "in-use"), _STUCK_STATES, check_mode, "volume")
-
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "Tags")
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []

@@ -37,9 +37,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs_where_expected
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import name_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import create_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import delete_snapshot
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.ebs import delete_volume
@@ -248,9 +246,6 @@ class Ec2Driver(Driver):
             ids += self._restore_made(client_for, raw, tags[JOB_TAG])
         create_tags(client_for("ec2"), ids, tags)
 
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
-
     def _owned(self, client_for: ClientFor, job_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
         """The volumes, AMIs and snapshots carrying the mark of this restore job."""
         ec2 = client_for("ec2")
@@ -280,9 +275,6 @@ class Ec2Driver(Driver):
         if state in _STUCK_STATES:
             return Step.stuck(f"{self.noun(ref)} is {state}, which it does not leave by itself")
         return Step.done() if state == "running" or check_mode else Step.pending(f"instance {state}")
-
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "Tags")
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []

@@ -34,7 +34,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import find_key
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import missing_when
@@ -314,9 +313,6 @@ class EfsDriver(Driver):
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
         _tag_file_system(client_for("efs"), ref.identifier, tags)
 
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
-
     def creates(self, settings: dict[str, Any]) -> bool:
         return bool(settings.get("subnet_ids"))
 
@@ -350,9 +346,6 @@ class EfsDriver(Driver):
         if waiting:
             return Step.pending(f"mount targets {', '.join(waiting)}", created, bool(created))
         return Step.done(created, bool(created))
-
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "Tags")
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []

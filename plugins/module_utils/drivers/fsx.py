@@ -45,7 +45,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import name_tags
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
@@ -97,10 +96,16 @@ _PAGE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-fsx.ht
 _Errors = missing_when("FileSystemNotFound", "BackupNotFound", "VolumeNotFound")
 
 
+def _describe_one(client: Any, operation: str, result_key: str, id_member: str, identifier: str) -> Optional[dict[str, Any]]:
+    """DescribeFileSystems / DescribeVolumes filtered to one identifier (their FileSystemIds /
+    VolumeIds): the item that has it, if any."""
+    found = paginate(client, operation, result_key, **{f"{id_member}s": [identifier]})
+    return next((raw for raw in found if raw.get(id_member) == identifier), None)
+
+
 @_Errors.list_error_handler("describe the FSx file system", None)
 def _describe_file_system(client: Any, file_system_id: str) -> Optional[dict[str, Any]]:
-    found = paginate(client, "describe_file_systems", "FileSystems", FileSystemIds=[file_system_id])
-    return next((raw for raw in found if raw.get("FileSystemId") == file_system_id), None)
+    return _describe_one(client, "describe_file_systems", "FileSystems", "FileSystemId", file_system_id)
 
 
 @_Errors.common_error_handler("list the FSx file systems")
@@ -111,8 +116,7 @@ def _describe_file_systems(client: Any) -> list[dict[str, Any]]:
 
 @_Errors.list_error_handler("describe the FSx volume", None)
 def _describe_volume(client: Any, volume_id: str) -> Optional[dict[str, Any]]:
-    found = paginate(client, "describe_volumes", "Volumes", VolumeIds=[volume_id])
-    return next((raw for raw in found if raw.get("VolumeId") == volume_id), None)
+    return _describe_one(client, "describe_volumes", "Volumes", "VolumeId", volume_id)
 
 
 @_Errors.common_error_handler("list the FSx volumes")
@@ -407,13 +411,10 @@ class FsxDriver(Driver):
         return None if raw is None or raw.get("Lifecycle") in _GONE_STATES else raw
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
-        if "VolumeId" in raw:
-            return {
-                "arn": raw.get("ResourceARN"), "kind": VOLUME_KIND, "identifier": raw.get("VolumeId"),
-                "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("Lifecycle"),
-            }  # fmt: skip
+        # File systems and volumes describe themselves alike but for the identifier.
+        kind, identifier = (VOLUME_KIND, raw.get("VolumeId")) if "VolumeId" in raw else (KIND, raw.get("FileSystemId"))
         return {
-            "arn": raw.get("ResourceARN"), "kind": KIND, "identifier": raw.get("FileSystemId"),
+            "arn": raw.get("ResourceARN"), "kind": kind, "identifier": identifier,
             "created": raw.get("CreationTime"), "tags": tag_dict(raw.get("Tags")), "state": raw.get("Lifecycle"),
         }  # fmt: skip
 
@@ -440,9 +441,6 @@ class FsxDriver(Driver):
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
         _tag_resource(client_for("fsx"), ref.arn, tags)
 
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
-
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
@@ -468,7 +466,7 @@ class FsxDriver(Driver):
         return Step("done", "", [], False, {**raw, **facts})
 
     def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        facts = raw_facts(raw, "Tags")
+        facts = super().facts(raw)
         windows = facts.get("windows_configuration") or {}
         if windows.get("active_directory_id"):
             facts["active_directory_id"] = windows["active_directory_id"]
@@ -522,30 +520,21 @@ class FsxDriver(Driver):
         fsx = client_for("fsx")
         if ref.kind == VOLUME_KIND:
             return self._delete_volume_step(fsx, ref, check_mode)
-        current = _describe_file_system(fsx, ref.identifier)
-        if current is None:
-            return Step.done()
-        if check_mode:
-            return Step.done(changed=True)
-        if current.get("Lifecycle") in _GONE_STATES:
-            return Step.pending("file system DELETING", changed=True)
-        _delete_file_system(fsx, ref.identifier, str(current.get("FileSystemType") or ""))
-        current = _describe_file_system(fsx, ref.identifier)
-        return Step.done(changed=True) if current is None else Step.pending(f"file system {current.get('Lifecycle')}", changed=True)
+        return Step.by_deletion(
+            "file system",
+            lambda: _describe_file_system(fsx, ref.identifier),
+            lambda current: _delete_file_system(fsx, ref.identifier, str(current.get("FileSystemType") or "")),
+            "Lifecycle",
+            _GONE_STATES,
+            check_mode,
+        )
 
     def _delete_volume_step(self, fsx: Any, ref: Ref, check_mode: bool) -> Step:
         """DeleteVolume of the restored volume only: its storage virtual machine and file system
         existed before the restore and are never touched."""
-        current = _describe_volume(fsx, ref.identifier)
-        if current is None:
-            return Step.done()
-        if check_mode:
-            return Step.done(changed=True)
-        if current.get("Lifecycle") in _GONE_STATES:
-            return Step.pending("volume DELETING", changed=True)
-        _delete_volume(fsx, ref.identifier)
-        current = _describe_volume(fsx, ref.identifier)
-        return Step.done(changed=True) if current is None else Step.pending(f"volume {current.get('Lifecycle')}", changed=True)
+        return Step.by_deletion(
+            "volume", lambda: _describe_volume(fsx, ref.identifier), lambda current: _delete_volume(fsx, ref.identifier), "Lifecycle", _GONE_STATES, check_mode
+        )
 
     def noun(self, ref: Ref) -> str:
         if ref.kind == VOLUME_KIND:

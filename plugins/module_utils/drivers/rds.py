@@ -27,7 +27,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import error_code
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import given
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import paginate
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import missing_when
@@ -138,14 +137,10 @@ def find_taken_instances(client_for: ClientFor, identifiers: list[str]) -> list[
 class RdsTagged(Driver):
     """What RDS resources (DB instances and clusters) share: tags by ARN, in TagList."""
 
+    tags_member = "TagList"
+
     def tag(self, client_for: ClientFor, ref: Ref, tags: dict[str, str]) -> None:
         add_tags(client_for("rds"), ref.arn, tags)
-
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "TagList": tag_list({**tag_dict(raw.get("TagList")), **tags})}
-
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "TagList")
 
 
 class RdsDriver(RdsTagged):

@@ -28,7 +28,6 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base i
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import TargetOption
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import differs
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import error_code
-from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import raw_facts
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.base import tag_list
 from ansible_collections.recovery.aws_backup.plugins.module_utils.errors import InputError
@@ -247,9 +246,6 @@ class S3Driver(Driver):
         s3 = client_for("s3")
         _put_tags(s3, ref.identifier, {**tag_dict(_bucket_tags(s3, ref.identifier)), **tags})
 
-    def with_tags(self, raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-        return {**raw, "Tags": tag_list({**tag_dict(raw.get("Tags")), **tags})}
-
     def make_usable_step(
         self, client_for: ClientFor, ref: Ref, raw: dict[str, Any], settings: dict[str, Any], tags: dict[str, str], check_mode: bool
     ) -> Step:
@@ -259,9 +255,6 @@ class S3Driver(Driver):
             return Step.done()
         s3 = client_for("s3")
         return Step("done", "", [], False, {**raw, "Versioning": _bucket_versioning(s3, ref.identifier), "ObjectCount": _count_objects(s3, ref.identifier)})
-
-    def facts(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return raw_facts(raw, "Tags")
 
     def validate(self, facts: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         problems: list[str] = []
