@@ -46,7 +46,7 @@ test: setup
 # Unit and integration tests, four workers (each with its own emulator server; most tests wait on
 # ansible-playbook and emulated jobs), long tests rebalanced across workers (worksteal).
 pytest: setup $(CHROMIUM)
-	$(BIN)/python -m pytest -n 4 --dist worksteal
+	$(BIN)/python -m pytest -n 4 --dist worksteal --durations=25
 
 # ansible-test sanity, as Galaxy reviewers run it (see tests/tools/sanity.sh).
 sanity: setup

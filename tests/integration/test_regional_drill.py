@@ -164,7 +164,7 @@ def test_bad_regional_fields_fail_before_any_aws_call_naming_the_field(emulator_
     # The playbook checks dr_targets before the role: each problem names the item as the variable does.
     assert "dr_targets[0] (name 'dr-app-data'): copy_from.region must be an AWS Region" in result.stdout
     assert "dr_targets[1] (name 'dr-orders'): availability_zone cannot be given with multi_az true" in result.stdout
-    assert "dr_targets[2] (name 'dr-orders-2'): kms_key_id is only supported for EFS, Aurora, DocumentDB and Neptune" in result.stdout
+    assert "dr_targets[2] (name 'dr-orders-2'): kms_key_id is only supported for EFS, Aurora, DocumentDB, Neptune and FSx" in result.stdout
     assert emulator_server.calls() == {}
 
 
