@@ -5,6 +5,7 @@ module is sent anywhere, no connection is needed) and check their arguments agai
 
 from __future__ import annotations
 
+import abc
 from typing import Any
 
 from ansible.plugins.action import ActionBase
@@ -22,5 +23,6 @@ class ControllerAction(ActionBase):
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
         return self.act(result, args, task_vars or {})
 
+    @abc.abstractmethod
     def act(self, result: dict[str, Any], args: dict[str, Any], task_vars: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
+        """The action on its checked arguments: `result` completed and returned."""
