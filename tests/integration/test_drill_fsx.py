@@ -90,6 +90,15 @@ def test_a_drill_restores_validates_measures_and_tears_down(emulator_server, run
     assert calls.get("DescribeBackups", 0) >= 5 and calls.get("TagResource", 0) >= 5
     assert calls.get("DeleteFileSystem") == 4 and calls.get("DeleteVolume") == 1
 
+    # The same drill again restores again: new restore jobs, each validated and deleted.
+    again = run_playbook(ROLE, role_vars(points, "drill", targets))
+    assert again.rc == 0, again.stdout[-3000:]
+    second = next(r for r in reports(again) if r["run_id"] != summary["run_id"])
+    first_jobs = {t["restore_job_id"] for t in summary["targets"]}
+    assert len({t["restore_job_id"] for t in second["targets"]} - first_jobs) == 5
+    assert all(t["validation"] == "passed" and t["teardown"] == "deleted" for t in second["targets"]), second["targets"]
+    assert inventory(emulator_server) == before
+
 
 def test_a_file_system_or_volume_named_like_a_target_is_never_touched(emulator_server, run_playbook):
     points = seeded_points(emulator_server)
