@@ -323,6 +323,14 @@ def restore_testing(endpoint_url: str, seeded: dict[str, Any], report_dir: Path,
         return completed.returncode
     jobs = control(endpoint_url, "restore-testing-runs", {"restore_testing_plan_name": PLAN})["restore_job_ids"]
     print(f"restore testing: the emulator ran the plan as its schedule would: restore job(s) {', '.join(jobs)}")  # noqa: T201
+    # The validation runs once the restores completed, as the "Restore Job State Change" event
+    # (status COMPLETED) would launch it.
+    deadline = time.monotonic() + 300
+    while any(backup.describe_restore_job(RestoreJobId=job)["Status"] not in ("COMPLETED", "ABORTED", "FAILED") for job in jobs):
+        if time.monotonic() > deadline:
+            print("restore testing: the plan's restore jobs did not end within 300 s")  # noqa: T201
+            return 1
+        time.sleep(1)
     variables = {"rt_plan": PLAN, "rt_report_dir": str(report_dir), "rt_aws_endpoint_url": endpoint_url, "rt_region": REGION,
                  "ansible_python_interpreter": sys.executable}  # fmt: skip
     completed = subprocess.run(playbook_command(variables, "restore_validation.yml"), cwd=REPO_ROOT, env=env, check=False)  # noqa: S603
