@@ -38,6 +38,7 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.files import w
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import HistoryError
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import is_record_name
 from ansible_collections.recovery.aws_backup.plugins.module_utils.history import parse_record
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import as_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
 
@@ -51,10 +52,6 @@ COLUMNS = (
     "controller_user", "controller_host", "collection_version", "region",
 )  # fmt: skip
 S3ErrorHandler = missing_when("NoSuchBucket", "NoSuchKey", "404")
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _when(value: Any) -> Optional[datetime]:
@@ -84,9 +81,9 @@ def tests(records: Iterable[dict[str, Any]], start: Optional[datetime] = None) -
     those at or after `start`; newest first."""
     rows = []
     for entry in records:
-        who = _dict(entry.get("ran_by"))
+        who = as_dict(entry.get("ran_by"))
         for target in entry.get("targets") or []:
-            target = _dict(target)
+            target = as_dict(target)
             tested_at = _when(target.get("restore_job_created")) or _when(entry.get("started")) or _when(entry.get("recorded"))
             if tested_at is None or (start is not None and tested_at < start):
                 continue
@@ -95,7 +92,7 @@ def tests(records: Iterable[dict[str, Any]], start: Optional[datetime] = None) -
                 "tested_at": _text(tested_at), "run_id": entry.get("run_id"), "mode": entry.get("mode"),
                 "awx_job_id": who.get("awx_job_id"), "awx_user_name": who.get("awx_user_name"),
                 "awx_job_template_name": who.get("awx_job_template_name"), "controller_user": who.get("controller_user"),
-                "controller_host": who.get("controller_host"), "collection_version": _dict(entry.get("collection")).get("version"),
+                "controller_host": who.get("controller_host"), "collection_version": as_dict(entry.get("collection")).get("version"),
                 "region": entry.get("region"),
             })  # fmt: skip
             rows.append(row)
@@ -109,7 +106,7 @@ def coverage(protected: Iterable[dict[str, Any]], rows: list[dict[str, Any]]) ->
     tests, passed tests and the last passed one. A resource in several vaults is listed once."""
     by_arn: dict[str, dict[str, Any]] = {}
     for resource in protected:
-        resource = _dict(resource)
+        resource = as_dict(resource)
         arn = resource.get("ResourceArn") or resource.get("resource_arn")
         if not arn:
             continue

@@ -41,6 +41,7 @@ from typing import Any, Iterable, Optional
 from ansible_collections.recovery.aws_backup.plugins.module_utils.files import write_atomically
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import MASK
 from ansible_collections.recovery.aws_backup.plugins.module_utils.metadata import mask_metadata
+from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import as_dict
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import parse_iso8601
 from ansible_collections.recovery.aws_backup.plugins.module_utils.restore_plan import plain
 
@@ -63,10 +64,6 @@ class HistoryError(Exception):
     """A record that cannot be written, or a history entry that cannot be read."""
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def iso(epoch: Any) -> Optional[str]:
     """An epoch (seconds) or ISO 8601 time as UTC ISO 8601 text with Z; None for none."""
     if epoch in (None, ""):
@@ -81,7 +78,7 @@ def iso(epoch: Any) -> Optional[str]:
 def ran_by(variables: Any, controller_user: str = "", controller_host: str = "") -> dict[str, Any]:
     """Who or what ran the run: AWX's job variables where present, and the controller's user and
     host (always: inside AWX they name the execution node's container)."""
-    variables = _dict(variables)
+    variables = as_dict(variables)
     who: dict[str, Any] = {}
     for key, names in _AWX.items():
         value = next((variables[n] for n in names if variables.get(n) not in (None, "")), None)
@@ -132,10 +129,10 @@ def _vault_name(arn: Any) -> str:
 def target_entry(target: dict[str, Any], reported: dict[str, Any]) -> dict[str, Any]:
     """One target of a record, from the run's target (plan, job, source, measures) and its entry
     in the run's report."""
-    plan = _dict(target.get("plan"))
-    job = _dict(target.get("job"))
-    source = _dict(target.get("source"))
-    measures = _dict(target.get("measures")) or _dict(reported.get("measures"))
+    plan = as_dict(target.get("plan"))
+    job = as_dict(target.get("job"))
+    source = as_dict(target.get("source"))
+    measures = as_dict(target.get("measures")) or as_dict(reported.get("measures"))
     validation, message = _validation(target.get("validation") or reported.get("validation"))
     error = str(target.get("error") or reported.get("error") or "")
     created_arn = target.get("created_resource_arn") or reported.get("created_resource_arn") or ""
@@ -191,10 +188,10 @@ def validation_entry(target: dict[str, Any], restore_testing_plan: str) -> dict[
     the objectives stay empty: the job ran on AWS's schedule, long before it was validated, and a
     restore testing plan has no RTO or RPO. The outcome is passed only when the verdict was
     SUCCESSFUL and the run reported no error for the job (its result put)."""
-    plan = _dict(target.get("plan"))
-    job = _dict(target.get("job"))
-    verdict = _dict(target.get("verdict"))
-    result = _dict(target.get("result"))
+    plan = as_dict(target.get("plan"))
+    job = as_dict(target.get("job"))
+    verdict = as_dict(target.get("verdict"))
+    result = as_dict(target.get("result"))
     error = str(target.get("error") or "")
     status = verdict.get("validation_status") or ""
     if not status and not error:
@@ -233,17 +230,17 @@ def record(run: Any, who: Any, collection_version: str, now: Any, secret_values:
     """The history record of a run: `run` the role's record (restore_run), `who` ran_by's,
     `now` when it is recorded (epoch or ISO). Values of `secret_values` (the targets' secret
     metadata) and of keys naming credentials are masked wherever they appear."""
-    run = plain(_dict(run))
+    run = plain(as_dict(run))
     if not isinstance(run.get("targets"), dict) or not isinstance(run.get("order"), list) or not run.get("id"):
         raise HistoryError("run must be the restore role's record of a run (restore_run)")
-    report = _dict(run.get("report"))
+    report = as_dict(run.get("report"))
     reported = {t.get("name"): t for t in report.get("targets") or [] if isinstance(t, dict)}
     validation = run.get("mode") == "validate"
     plan_name = str(run.get("restore_testing_plan_arn") or run.get("restore_testing_plan") or "")
     if validation:
-        targets = [validation_entry(_dict(run["targets"].get(name)), plan_name) for name in run["order"]]
+        targets = [validation_entry(as_dict(run["targets"].get(name)), plan_name) for name in run["order"]]
     else:
-        targets = [target_entry(_dict(run["targets"].get(name)), _dict(reported.get(name))) for name in run["order"]]
+        targets = [target_entry(as_dict(run["targets"].get(name)), as_dict(reported.get(name))) for name in run["order"]]
     error = str(run.get("error") or "")
     entry = {
         "schema": SCHEMA,
@@ -254,7 +251,7 @@ def record(run: Any, who: Any, collection_version: str, now: Any, secret_values:
         "recorded": iso(now),
         "succeeded": not error and not any(t["outcome"] == "failed" for t in targets),
         "error": error,
-        "ran_by": plain(_dict(who)),
+        "ran_by": plain(as_dict(who)),
         "collection": {"name": COLLECTION, "version": collection_version or ""},
         "targets": targets,
     }
@@ -265,7 +262,7 @@ def record(run: Any, who: Any, collection_version: str, now: Any, secret_values:
 
 def record_name(entry: dict[str, Any]) -> str:
     """The record's file (or object) name: restore-<run id>.json."""
-    run_id = str(_dict(entry).get("run_id") or "")
+    run_id = str(as_dict(entry).get("run_id") or "")
     if not _SAFE_ID.match(run_id):
         raise HistoryError(f"run_id {run_id!r} cannot name a history record")
     return f"{RECORD_PREFIX}{run_id}{RECORD_SUFFIX}"
