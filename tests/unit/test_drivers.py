@@ -121,7 +121,15 @@ def test_restore_metadata_expected_and_usable_settings():
     assert AURORA.restore_metadata("ledger", {"availability_zone": "us-east-1a", "kms_key_id": "k"}) == {
         "DBClusterIdentifier": "ledger", "AvailabilityZones": ["us-east-1a"], "KmsKeyId": "k"
     }  # fmt: skip
-    assert AURORA.expected("ledger", {"instance_count": 2}, {}) == {"db_cluster_identifier": "ledger", "instance_count": 2}
+    assert AURORA.expected("ledger", {"instance_count": 2}, {}) == {
+        "db_cluster_identifier": "ledger", "instance_count": 2, "engines": ["aurora-", "aurora"]
+    }  # fmt: skip
+    # Every cluster type's validation checks the engine: an Aurora target restored as anything else fails.
+    aurora_facts = {"status": "available", "db_cluster_identifier": "ledger", "db_cluster_members": [{}, {}]}
+    assert AURORA.validate({**aurora_facts, "engine": "aurora-postgresql"}, AURORA.expected("ledger", {"instance_count": 2}, {})) == []
+    assert AURORA.validate({**aurora_facts, "engine": "docdb"}, AURORA.expected("ledger", {"instance_count": 2}, {})) == [
+        "engine is 'docdb', expected aurora-* or aurora"
+    ]
     assert AURORA.usable_settings("ledger", {"instance_count": 2}, None) == {
         "instance_identifiers": ["ledger-1", "ledger-2"], "db_instance_class": "db.r6g.large"
     }  # fmt: skip

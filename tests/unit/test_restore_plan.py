@@ -322,14 +322,14 @@ def test_aurora_plan_item():
     )
     assert default["metadata"] == {"DBClusterIdentifier": "ledger"}
     assert default["settings"] == {"instance_identifiers": ["ledger-1"], "db_instance_class": "db.r6g.large"}
-    assert default["expected"] == {"db_cluster_identifier": "ledger", "instance_count": 1}
+    assert default["expected"] == {"db_cluster_identifier": "ledger", "instance_count": 1, "engines": ["aurora-", "aurora"]}
     # The instance class is the cluster instances', not restore metadata.
     assert given["metadata"] == {
         "DBClusterIdentifier": "ledger2", "DBSubnetGroupName": "private", "VpcSecurityGroupIds": ["sg-1"], "Port": 5432,
     }
     assert given["settings"] == {"instance_identifiers": ["ledger2-1", "ledger2-2", "ledger2-3"],
                                  "db_instance_class": "db.r7g.large", "engine": "aurora-postgresql"}
-    assert given["expected"] == {"db_cluster_identifier": "ledger2", "instance_count": 3}
+    assert given["expected"] == {"db_cluster_identifier": "ledger2", "instance_count": 3, "engines": ["aurora-", "aurora"]}
 
 
 def test_user_metadata_merges_case_insensitively_and_wins():

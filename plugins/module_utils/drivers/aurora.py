@@ -12,6 +12,5 @@ from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluste
 
 class AuroraDriver(ClusterDriver):
     resource_type = "Aurora"
-    label = "Aurora"
     # aurora-mysql and aurora-postgresql; "aurora" is Aurora MySQL 5.6's (RDS CreateDBCluster Engine).
     engines = ("aurora-", "aurora")

@@ -64,6 +64,11 @@ def engine_matches(engine: Any, engines: tuple[str, ...] | list[str]) -> bool:
     return any(engine.startswith(e) if e.endswith("-") else engine == e for e in engines)
 
 
+def engine_names(engines: tuple[str, ...] | list[str]) -> str:
+    """The engines as messages name them: a prefix as "aurora-*"."""
+    return " or ".join(f"{e}*" if e.endswith("-") else e for e in engines)
+
+
 def _typed_value(key: str, value: str, kind: str) -> str:
     import json
 
@@ -104,13 +109,10 @@ SHARED_RESTORE_KEY_TYPES = {
 class ClusterDriver(rds.RdsTagged):
     """A DB cluster type; subclasses name the type, its engines and its instance class default."""
 
-    label = ""  # how messages name the type
     engines: tuple[str, ...] = ()  # the Engine values of its clusters (a trailing "-" matches a prefix)
-    checks_engine = False  # whether validation compares the Engine with the type's
     # The keys of the service's RestoreDBClusterFromSnapshot and their types ("str", "int", "bool",
-    # "list"), for check_metadata; None: no rule is applied (the type's keys are not checked).
+    # "list"), for check_metadata (restore_keys_source names the page); None: no rule is applied.
     restore_key_types: Optional[dict[str, str]] = None
-    restore_source = ""  # the API reference page of those keys
     services = ("rds",)
     kinds = (KIND,)
     identifier_kinds = ("db-cluster", "db-instance")
@@ -135,7 +137,7 @@ class ClusterDriver(rds.RdsTagged):
     def check_name(self, name: str, target: dict[str, Any]) -> list[str]:
         reasons = rds.identifier_reasons(name)
         if reasons:
-            return [f"name {name!r} is not a valid {self.label} DB cluster identifier ({'; '.join(reasons)}): use {rds.IDENTIFIER_RULES}"]
+            return [f"name {name!r} is not a valid {self.resource_type} DB cluster identifier ({'; '.join(reasons)}): use {rds.IDENTIFIER_RULES}"]
         count = target.get("instance_count", 1)
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             return []
@@ -161,10 +163,7 @@ class ClusterDriver(rds.RdsTagged):
         return {key: value for key, value in built.items() if value is not None}
 
     def expected(self, name: str, target: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
-        expected: dict[str, Any] = {"db_cluster_identifier": name, "instance_count": _instance_count(target)}
-        if self.checks_engine:
-            expected["engines"] = list(self.engines)
-        return expected
+        return {"db_cluster_identifier": name, "instance_count": _instance_count(target), "engines": list(self.engines)}
 
     def restore_test_expected(self, identifier: str, metadata: dict[str, Any]) -> dict[str, Any]:
         # Restore testing restores the cluster; the validation creates no DB instances in it (see base).
@@ -216,14 +215,14 @@ class ClusterDriver(rds.RdsTagged):
         for name in ("DBClusterIdentifier", "Engine"):
             key = find_key(result, name)
             if key is None or not str(result[key]).strip():
-                raise InputError(f"metadata.{name} is required to restore a {self.label} recovery point (RestoreDBClusterFromSnapshot, {self.restore_source})")
+                raise InputError(f"metadata.{name} is required to restore a {self.resource_type} recovery point (RestoreDBClusterFromSnapshot, {self.restore_keys_source})")
         key = find_key(result, "DBClusterIdentifier")
         reasons = rds.identifier_reasons(result[key])  # type: ignore[index]
         if reasons:
-            raise InputError(f"metadata.{key} {result[key]!r} is not a valid {self.label} DB cluster identifier ({'; '.join(reasons)})")  # type: ignore[index]
+            raise InputError(f"metadata.{key} {result[key]!r} is not a valid {self.resource_type} DB cluster identifier ({'; '.join(reasons)})")  # type: ignore[index]
         key = find_key(result, "Engine")
         if not engine_matches(result[key], self.engines):  # type: ignore[index]
-            raise InputError(f"metadata.{key} is {result[key]!r}: a {self.label} cluster's engine is {' or '.join(self.engines)}")  # type: ignore[index]
+            raise InputError(f"metadata.{key} is {result[key]!r}: a {self.resource_type} cluster's engine is {engine_names(self.engines)}")  # type: ignore[index]
         for name, kind in self.restore_key_types.items():
             key = find_key(result, name)
             if key is not None:
@@ -326,7 +325,7 @@ class ClusterDriver(rds.RdsTagged):
         differs(facts, "status", "available", problems)
         differs(facts, "db_cluster_identifier", expected.get("db_cluster_identifier"), problems)
         if expected.get("engines") and not engine_matches(facts.get("engine"), expected["engines"]):
-            problems.append(f"engine is {facts.get('engine')!r}, expected {' or '.join(expected['engines'])}")
+            problems.append(f"engine is {facts.get('engine')!r}, expected {engine_names(expected['engines'])}")
         members = len(facts.get("db_cluster_members") or [])
         if "instance_count" in expected and members != expected.get("instance_count"):
             problems.append(f"the cluster has {members} DB instances, expected {expected.get('instance_count')}")

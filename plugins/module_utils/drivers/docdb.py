@@ -20,15 +20,11 @@ from __future__ import annotations
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import SHARED_RESTORE_KEY_TYPES
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import ClusterDriver
 
-RESTORE_SOURCE = "https://docs.aws.amazon.com/documentdb/latest/developerguide/API_RestoreDBClusterFromSnapshot.html"
-
 
 class DocumentDbDriver(ClusterDriver):
     resource_type = "DocumentDB"
-    label = "DocumentDB"
     # "The name of the database engine to be used for this cluster. Valid values: docdb"
     # (DocumentDB CreateDBCluster Engine).
     engines = ("docdb",)
-    checks_engine = True
     restore_key_types = SHARED_RESTORE_KEY_TYPES
-    restore_source = RESTORE_SOURCE
+    restore_keys_source = "https://docs.aws.amazon.com/documentdb/latest/developerguide/API_RestoreDBClusterFromSnapshot.html"

@@ -20,14 +20,10 @@ from __future__ import annotations
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import SHARED_RESTORE_KEY_TYPES
 from ansible_collections.recovery.aws_backup.plugins.module_utils.drivers.cluster import ClusterDriver
 
-RESTORE_SOURCE = "https://docs.aws.amazon.com/neptune/latest/apiref/API_RestoreDBClusterFromSnapshot.html"
-
 
 class NeptuneDriver(ClusterDriver):
     resource_type = "Neptune"
-    label = "Neptune"
     # "Valid Values: neptune" (Neptune CreateDBCluster Engine).
     engines = ("neptune",)
-    checks_engine = True
     restore_key_types = {**SHARED_RESTORE_KEY_TYPES, "DatabaseName": "str", "OptionGroupName": "str", "EnableIAMDatabaseAuthentication": "bool"}
-    restore_source = RESTORE_SOURCE
+    restore_keys_source = "https://docs.aws.amazon.com/neptune/latest/apiref/API_RestoreDBClusterFromSnapshot.html"
