@@ -41,12 +41,7 @@ KIND = "dynamodb-table"
 # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html).
 TABLE_NAME = re.compile(r"[a-zA-Z0-9_.\-]{3,255}")
 TABLE_NAME_RULES = "3 to 255 letters, digits, '_', '-' or '.'"
-# The keys "Restore a Amazon DynamoDB table" documents for StartRestoreJob (read case-insensitively):
-# targetTableName (the new table), encryptionType ("Default" or "KMS"), kmsMasterKeyArn (the key
-# for "KMS"). Anything else is not a DynamoDB restore parameter.
-RESTORE_KEYS = frozenset(("targettablename", "encryptiontype", "kmsmasterkeyarn"))
 ENCRYPTION_TYPES = ("Default", "KMS")
-_RESTORE_KEYS_SOURCE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-dynamodb.html"
 # TableStatus: CREATING, UPDATING, DELETING, ACTIVE, INACCESSIBLE_ENCRYPTION_CREDENTIALS, ARCHIVING,
 # ARCHIVED (DescribeTable, TableDescription). A table whose KMS key is lost, or archived because
 # of it, does not come back by itself.
@@ -95,8 +90,11 @@ _delete_table = deletion_call(_Errors, "delete the table", "delete_table", "Tabl
 
 class DynamoDBDriver(Driver):
     resource_type = "DynamoDB"
-    restore_keys = RESTORE_KEYS
-    restore_keys_source = _RESTORE_KEYS_SOURCE
+    # The keys "Restore a Amazon DynamoDB table" documents for StartRestoreJob (read case-insensitively):
+    # targetTableName (the new table), encryptionType ("Default" or "KMS"), kmsMasterKeyArn (the key
+    # for "KMS"). Anything else is not a DynamoDB restore parameter.
+    restore_keys = frozenset(("targettablename", "encryptiontype", "kmsmasterkeyarn"))
+    restore_keys_source = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-dynamodb.html"
     services = ("dynamodb",)
     kinds = (KIND,)
     identifier_kinds = (KIND,)

@@ -52,25 +52,6 @@ PERFORMANCE_MODES = ("generalPurpose", "maxIO")
 # system root ("/file1"). The newer guide is followed. Keys are lower-cased: AWS reads them
 # case-insensitively.
 BOOLEAN_KEYS = ("encrypted", "newfilesystem")
-# The keys the AWS Backup API reference lists for restoring an EFS file system, "You need
-# to specify specific metadata to restore an Amazon EFS instance: file-system-id, Encrypted,
-# KmsKeyId, PerformanceMode, CreationToken, newFileSystem, ItemsToRestore"
-# (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html, Metadata;
-# same text in botocore's backup service-2.json, StartRestoreJobInput.Metadata). Anything else
-# is not an EFS restore parameter.
-RESTORE_KEYS = frozenset(
-    k.lower()
-    for k in (
-        "file-system-id",
-        "Encrypted",
-        "KmsKeyId",
-        "PerformanceMode",
-        "CreationToken",
-        "newFileSystem",
-        "ItemsToRestore",
-    )
-)
-_RESTORE_KEYS_SOURCE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html"
 _GONE_STATES = ("deleting", "deleted")
 # LifeCycleState "error" (file system or mount target) is not left by itself.
 _STUCK_STATES = ("error",)
@@ -157,8 +138,25 @@ def _id_list_problem(option: str, value: Any) -> Optional[str]:
 
 class EfsDriver(Driver):
     resource_type = "EFS"
-    restore_keys = RESTORE_KEYS
-    restore_keys_source = _RESTORE_KEYS_SOURCE
+    # The keys the AWS Backup API reference lists for restoring an EFS file system, "You need
+    # to specify specific metadata to restore an Amazon EFS instance: file-system-id, Encrypted,
+    # KmsKeyId, PerformanceMode, CreationToken, newFileSystem, ItemsToRestore"
+    # (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html, Metadata;
+    # same text in botocore's backup service-2.json, StartRestoreJobInput.Metadata). Anything else
+    # is not an EFS restore parameter.
+    restore_keys = frozenset(
+        k.lower()
+        for k in (
+            "file-system-id",
+            "Encrypted",
+            "KmsKeyId",
+            "PerformanceMode",
+            "CreationToken",
+            "newFileSystem",
+            "ItemsToRestore",
+        )
+    )
+    restore_keys_source = "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartRestoreJob.html"
     new_resource_key = "newFileSystem"
     services = ("efs",)
     kinds = (KIND,)

@@ -41,12 +41,6 @@ KIND = "s3-bucket"
 # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
 BUCKET_RULES = "3 to 63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit"
-# The keys restoring-s3 documents for StartRestoreJob (read case-insensitively).
-RESTORE_KEYS = frozenset(
-    k.lower()
-    for k in ("DestinationBucketName", "NewBucket", "RestoreACLs", "EncryptionType", "KMSKey", "ItemsToRestore", "RestoreLatestVersionsUpTo", "RestoreTime")
-)
-_RESTORE_KEYS_SOURCE = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-s3.html"
 BOOLEAN_KEYS = ("NewBucket", "RestoreACLs")
 MAX_ITEMS = 5
 # DeleteObjects takes at most 1000 keys a request (Amazon S3 API Reference, DeleteObjects).
@@ -133,8 +127,12 @@ def _exists(client: Any, bucket: str) -> bool:
 
 class S3Driver(Driver):
     resource_type = "S3"
-    restore_keys = RESTORE_KEYS
-    restore_keys_source = _RESTORE_KEYS_SOURCE
+    # The keys restoring-s3 documents for StartRestoreJob (read case-insensitively).
+    restore_keys = frozenset(
+        k.lower()
+        for k in ("DestinationBucketName", "NewBucket", "RestoreACLs", "EncryptionType", "KMSKey", "ItemsToRestore", "RestoreLatestVersionsUpTo", "RestoreTime")
+    )
+    restore_keys_source = "https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-s3.html"
     new_resource_key = "NewBucket"
     services = ("s3",)
     kinds = (KIND,)
