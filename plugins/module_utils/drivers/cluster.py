@@ -107,7 +107,7 @@ SHARED_RESTORE_KEY_TYPES = {
 
 
 class ClusterDriver(rds.RdsTagged):
-    """A DB cluster type; subclasses name the type, its engines and its instance class default."""
+    """A DB cluster type; subclasses name the type, its engines and its restore metadata keys."""
 
     engines: tuple[str, ...] = ()  # the Engine values of its clusters (a trailing "-" matches a prefix)
     # The keys of the service's RestoreDBClusterFromSnapshot and their types ("str", "int", "bool",
