@@ -23,7 +23,7 @@ def status_playbook(path: Path, arguments: dict) -> Path:
         "module_defaults": {"group/recovery.aws_backup.aws": {"region": "{{ aws_region }}", "endpoint_url": "{{ aws_endpoint_url }}"}},
         "tasks": [
             {"name": "Status", "recovery.aws_backup.backup_job_status": arguments, "register": "status", "ignore_errors": True},
-            {"name": "Save", "ansible.builtin.copy": {"content": "{{ status | to_json }}", "dest": "{{ output_dir }}/status.json", "mode": "0600"}},
+            {"name": "Save", "ansible.legacy.write_output": {"content": "{{ status | to_json }}", "dest": "{{ output_dir }}/status.json", "mode": "0600"}},
         ],
     }]  # fmt: skip
     path.write_text(yaml.safe_dump(play, sort_keys=False))

@@ -38,7 +38,7 @@ PLAYBOOK = """
       {on_failure}
 
     - name: Save the result
-      ansible.builtin.copy:
+      ansible.legacy.write_output:
         content: "{{{{ started | to_json }}}}"
         dest: "{{{{ output_dir }}}}/result.json"
         mode: "0600"

@@ -46,7 +46,7 @@ BATCH_PLAYBOOK = play("Mark a run's restores, each with its own tags and mount t
       register: restored
 
     - name: Save the result
-      ansible.builtin.copy:
+      ansible.legacy.write_output:
         content: "{{ restored | to_json }}"
         dest: "{{ output_dir }}/result.json"
         mode: "0600"
@@ -279,7 +279,7 @@ RESOURCES_PLAYBOOK = play("A run's restores by the caller's names - made usable,
       register: absent
 
     - name: Save the results
-      ansible.builtin.copy:
+      ansible.legacy.write_output:
         content: "{{ {'preflight': preflight, 'present': present, 'absent': absent} | to_json }}"
         dest: "{{ output_dir }}/result.json"
         mode: "0600"
