@@ -40,6 +40,8 @@ FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
 }
 ANSIBLE_PLAYBOOK = REPO_ROOT / ".venv" / "bin" / "ansible-playbook"
+# write_output, which the tests' playbooks save their registered results with (see its docstring).
+TEST_ACTION_PLUGINS = REPO_ROOT / "tests" / "action_plugins"
 SERVER_START_TIMEOUT = 60.0
 
 
@@ -311,6 +313,7 @@ def playbook_invocation(emulator_server: EmulatorServer, tmp_path: Path) -> Any:
             "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
             "ANSIBLE_REMOTE_TEMP": str(tmp_path / "ansible-remote"),
             "ANSIBLE_ASYNC_DIR": str(tmp_path / "ansible-async"),
+            "ANSIBLE_ACTION_PLUGINS": str(TEST_ACTION_PLUGINS),
             **(env or {}),
         }
         return PlaybookInvocation(command, run_env, variables, output_dir)

@@ -17,6 +17,7 @@ from tests.emulator.control import post as post_control
 
 PLAYBOOKS = Path(__file__).parent / "playbooks" / "backup_copy_job"
 COPY_ONE = PLAYBOOKS / "copy_one.yml"
+COPY_CASES = PLAYBOOKS / "copy_cases.yml"
 DR_REGION = "us-west-2"
 RECOVERY_ACCOUNT = "210987654321"
 
@@ -48,6 +49,14 @@ def copy(run_playbook, the_case: dict, result_file: str = "result", **kwargs) ->
     assert result.rc == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     return result.load_json(f"{result_file}.json")
+
+
+def copy_cases(run_playbook, cases: list[dict]) -> list[dict]:
+    """backup_copy_job once per case, in order, in one playbook run: the results, in order."""
+    result = run_playbook(COPY_CASES, {"cases": cases})
+    assert result.rc == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.load_json("results.json")
 
 
 def copy_jobs(server) -> list[dict]:
@@ -102,27 +111,32 @@ def test_timeout_then_resume(run_playbook, emulator_server, efs_point, dr_vault)
     assert resumed["copy_job"]["copy_job_id"] == timed_out["copy_job"]["copy_job_id"]
 
 
-@pytest.mark.parametrize(
-    "overrides, option",
-    [
-        ({"recovery_point_arn": "not-an-arn"}, "recovery_point_arn"),
-        ({"source_backup_vault_name": ""}, "source_backup_vault_name"),
-        ({"destination_backup_vault_arn": "dr-vault"}, "destination_backup_vault_arn"),
-        ({"iam_role_arn": "arn:aws:iam::123456789012:user/x"}, "iam_role_arn"),
-        ({"lifecycle": {"delete_after_days": -1}}, "lifecycle.delete_after_days"),
-        ({"lifecycle": {"delete_after_days": "soon"}}, "delete_after_days"),
-        ({"wait_timeout": -5}, "wait_timeout"),
-    ],
-)
-def test_bad_input_fails_clearly_before_any_call(run_playbook, emulator_server, overrides, option):
+# Each bad input, with the option its message must name.
+BAD_INPUTS = [
+    ({"recovery_point_arn": "not-an-arn"}, "recovery_point_arn"),
+    ({"source_backup_vault_name": ""}, "source_backup_vault_name"),
+    ({"destination_backup_vault_arn": "dr-vault"}, "destination_backup_vault_arn"),
+    ({"iam_role_arn": "arn:aws:iam::123456789012:user/x"}, "iam_role_arn"),
+    ({"lifecycle": {"delete_after_days": -1}}, "lifecycle.delete_after_days"),
+    ({"lifecycle": {"delete_after_days": "soon"}}, "delete_after_days"),
+    ({"wait_timeout": -5}, "wait_timeout"),
+]
+
+
+def test_every_bad_input_fails_clearly_before_any_call(run_playbook, emulator_server):
+    """Every case in one playbook run (a task looping over them): each fails naming its option,
+    and the whole run makes no AWS call."""
     point = {
         "recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45",
         "backup_vault_name": "prod-vault",
         "iam_role_arn": "arn:aws:iam::123456789012:role/backup",
     }
     emulator_server.reset_calls()
-    result = copy(run_playbook, case(point, "arn:aws:backup:us-west-2:123456789012:backup-vault:dr", **overrides))
-    assert result["failed"] is True and option in result["msg"], result
+    results = copy_cases(run_playbook, [case(point, "arn:aws:backup:us-west-2:123456789012:backup-vault:dr", **overrides)
+                                        for overrides, _option in BAD_INPUTS])  # fmt: skip
+    assert len(results) == len(BAD_INPUTS)
+    for (overrides, option), result in zip(BAD_INPUTS, results):
+        assert result["failed"] is True and option in result["msg"], (overrides, result)
     assert emulator_server.calls() == {}
 
 
@@ -134,8 +148,8 @@ def test_newest_copy_is_found_and_restored_in_the_dr_region(run_playbook, emulat
     other_fs = seed.create_efs(efs, name="other")
     other = seed.backup_and_wait(backup, vault, other_fs["FileSystemArn"], role).recovery_point_arn
     # copied newest first, the other resource last: the pick must follow the backups' creation dates
-    for point in (newer, older, other):
-        assert copy(run_playbook, case(dict(efs_point, recovery_point_arn=point), dr_vault))["copy_job"]["state"] == "COMPLETED"
+    copied = copy_cases(run_playbook, [case(dict(efs_point, recovery_point_arn=point), dr_vault) for point in (newer, older, other)])
+    assert [result["copy_job"]["state"] for result in copied] == ["COMPLETED"] * 3, copied
     copies = {
         job["SourceRecoveryPointArn"]: job["DestinationRecoveryPointArn"] for job in copy_jobs(emulator_server)
     }

@@ -23,7 +23,7 @@ def status_playbook(path: Path, arguments: dict) -> Path:
         "module_defaults": {"group/recovery.aws_backup.aws": {"region": "{{ aws_region }}", "endpoint_url": "{{ aws_endpoint_url }}"}},
         "tasks": [
             {"name": "Status", "recovery.aws_backup.backup_job_status": arguments, "register": "status", "ignore_errors": True},
-            {"name": "Save", "ansible.builtin.copy": {"content": "{{ status | to_json }}", "dest": "{{ output_dir }}/status.json", "mode": "0600"}},
+            {"name": "Save", "ansible.legacy.write_output": {"content": "{{ status | to_json }}", "dest": "{{ output_dir }}/status.json", "mode": "0600"}},
         ],
     }]  # fmt: skip
     path.write_text(yaml.safe_dump(play, sort_keys=False))
@@ -94,17 +94,37 @@ def test_progress_interval_returns_the_names_still_running(run_playbook, emulato
     assert status["running"] == ["late"] and status["all_ended"] is False
 
 
-@pytest.mark.parametrize(
-    "arguments, message",
-    [
-        ({}, "restore_jobs, copy_jobs or restore_job_ids must list at least one job"),
-        ({"restore_jobs": [{"name": "web", "restore_job_id": "a b"}]}, "restore_jobs[0] (web).restore_job_id"),
-        ({"copy_jobs": [{"name": "web", "copy_job_id": "c-1", "region": "eu"}]}, "copy_jobs[0] (web).region"),
-        ({"restore_job_ids": ["a"], "wait": True, "wait_timeout": 0}, "wait_timeout must be"),
-    ],
-)
-def test_bad_input_names_the_option_before_any_call(run_playbook, emulator_server, tmp_path, arguments, message):
+# Each bad input, with what its message must say.
+BAD_INPUTS = [
+    ({}, "restore_jobs, copy_jobs or restore_job_ids must list at least one job"),
+    ({"restore_jobs": [{"name": "web", "restore_job_id": "a b"}]}, "restore_jobs[0] (web).restore_job_id"),
+    ({"copy_jobs": [{"name": "web", "copy_job_id": "c-1", "region": "eu"}]}, "copy_jobs[0] (web).region"),
+    ({"restore_job_ids": ["a"], "wait": True, "wait_timeout": 0}, "wait_timeout must be"),
+]
+
+
+def test_every_bad_input_names_the_option_before_any_call(run_playbook, emulator_server, tmp_path):
+    """Every case as its own task in one playbook run: each fails naming its option, and the whole
+    run makes no AWS call."""
     emulator_server.reset_calls()
-    status = run_status(run_playbook, tmp_path, arguments)
-    assert status["failed"] is True and message in status["msg"], status
+    play = [{
+        "name": "backup_job_status with bad input", "hosts": "localhost", "gather_facts": False,
+        "module_defaults": {"group/recovery.aws_backup.aws": {"region": "{{ aws_region }}", "endpoint_url": "{{ aws_endpoint_url }}"}},
+        "tasks": [
+            *({"name": f"Status {n}", "recovery.aws_backup.backup_job_status": arguments, "register": f"status_{n}", "ignore_errors": True}
+              for n, (arguments, _message) in enumerate(BAD_INPUTS)),
+            {"name": "Save", "ansible.legacy.write_output": {
+                "content": "{{ [" + ", ".join(f"status_{n}" for n in range(len(BAD_INPUTS))) + "] | to_json }}",
+                "dest": "{{ output_dir }}/statuses.json", "mode": "0600"}},
+        ],
+    }]  # fmt: skip
+    playbook = tmp_path / "bad_input.yml"
+    playbook.write_text(yaml.safe_dump(play, sort_keys=False))
+    result = run_playbook(playbook)
+    assert result.rc == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    statuses = result.load_json("statuses.json")
+    assert len(statuses) == len(BAD_INPUTS)
+    for (arguments, message), status in zip(BAD_INPUTS, statuses):
+        assert status["failed"] is True and message in status["msg"], (arguments, status)
     assert emulator_server.calls() == {}

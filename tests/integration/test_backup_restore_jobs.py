@@ -38,7 +38,7 @@ PLAYBOOK = """
       {on_failure}
 
     - name: Save the result
-      ansible.builtin.copy:
+      ansible.legacy.write_output:
         content: "{{{{ started | to_json }}}}"
         dest: "{{{{ output_dir }}}}/result.json"
         mode: "0600"
@@ -140,30 +140,79 @@ def test_check_mode_then_first_run_then_rerun(run_playbook, playbooks, emulator_
     assert checked_again["changed"] is False and entry_ids(checked_again) == entry_ids(first)
 
 
-@pytest.mark.parametrize(
-    "breakage, problem",
-    [
-        (lambda restores: restores[1]["metadata"].pop("file-system-id"), "restores[1] (home): metadata.file-system-id"),
-        (lambda restores: restores[2].update(recovery_point_arn="fs-0123"), "restores[2] (logs): recovery_point_arn"),
-        (lambda restores: restores[2].update(resource_arn="arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"),
-         "restores[2] (logs): parameters are mutually exclusive: recovery_point_arn|resource_arn"),
-        (lambda restores: restores[2].update(name="app"), "restores[2] (app): name 'app' is also the name of restores[0]"),
-        (lambda restores: restores[1].update(resource_type="Elastic"), "restores[1] (home): resource_type 'Elastic' is not a resource type"),
-    ],
-)  # fmt: skip
-def test_one_bad_element_fails_the_task_before_any_aws_call(run_playbook, playbooks, emulator_server, points, breakage, problem):
-    restores = restores_of(points)
-    breakage(restores)
+# Each breakage of one element, with what the message must say.
+BREAKAGES = [
+    (lambda restores: restores[1]["metadata"].pop("file-system-id"), "restores[1] (home): metadata.file-system-id"),
+    (lambda restores: restores[2].update(recovery_point_arn="fs-0123"), "restores[2] (logs): recovery_point_arn"),
+    (lambda restores: restores[2].update(resource_arn="arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"),
+     "restores[2] (logs): parameters are mutually exclusive: recovery_point_arn|resource_arn"),
+    (lambda restores: restores[2].update(name="app"), "restores[2] (app): name 'app' is also the name of restores[0]"),
+    (lambda restores: restores[1].update(resource_type="Elastic"), "restores[1] (home): resource_type 'Elastic' is not a resource type"),
+]  # fmt: skip
+
+# The task of PLAYBOOK once per broken list of restores (`cases`), in one run; each registered
+# result is the module's own (`started` is the item's result in failed_when).
+CASES_PLAYBOOK = """
+- name: Start restores in one task, once per case
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/recovery.aws_backup.aws:
+      endpoint_url: "{{{{ aws_endpoint_url }}}}"
+      region: "{{{{ aws_region }}}}"
+  tasks:
+    - name: Start the restores
+      recovery.aws_backup.backup_restore_jobs:
+        iam_role_arn: "{{{{ iam_role_arn }}}}"
+        restores: "{{{{ restores }}}}"
+      loop: "{{{{ cases }}}}"
+      loop_control:
+        loop_var: restores
+        index_var: case_index
+        label: "case {{{{ case_index }}}}"
+      register: started
+      {on_failure}
+
+    - name: Save the results
+      ansible.legacy.write_output:
+        content: "{{{{ started.results | to_json }}}}"
+        dest: "{{{{ output_dir }}}}/results.json"
+        mode: "0600"
+      check_mode: false
+"""
+
+
+def test_one_bad_element_fails_the_task_before_any_aws_call(run_playbook, emulator_server, points, tmp_path):
+    """Each breakage in its own list of restores, every list in one playbook run: as registered
+    with ignore_errors, then as the restore role registers it (the play fails, naming each)."""
+    cases = []
+    for breakage, _problem in BREAKAGES:
+        restores = restores_of(points)
+        breakage(restores)
+        cases.append(restores)
+    variables = {"iam_role_arn": points[0]["iam_role_arn"], "cases": cases}
+    ignore_errors, as_the_role = tmp_path / "cases_ignore_errors.yml", tmp_path / "cases_as_the_role.yml"
+    ignore_errors.write_text(CASES_PLAYBOOK.format(on_failure="ignore_errors: true"))
+    as_the_role.write_text(CASES_PLAYBOOK.format(on_failure="failed_when: started.restore_jobs is not defined"))
+
     emulator_server.reset_calls()
-    result, _output = run(run_playbook, playbooks["ignore_errors"], points, restores)
-    assert result["failed"] is True
-    assert problem in result["msg"], result["msg"]
-    assert "restore_jobs" not in result
+    run = run_playbook(ignore_errors, variables)
+    assert run.rc == 0 and "Traceback" not in run.stdout + run.stderr, run.stdout + run.stderr
+    results = run.load_json("results.json")
+    assert len(results) == len(BREAKAGES)
+    for (_breakage, problem), result in zip(BREAKAGES, results):
+        assert result["failed"] is True
+        assert problem in result["msg"], result["msg"]
+        assert "restore_jobs" not in result
     assert emulator_server.calls() == {}  # no StartRestoreJob, nor any other call
     assert restore_job_ids(emulator_server) == set()
+
     emulator_server.reset_calls()  # the listing just made
-    as_the_role = run_playbook(playbooks["as_the_role"], {"iam_role_arn": points[0]["iam_role_arn"], "restores": restores})
-    assert as_the_role.rc != 0 and problem in as_the_role.stdout
+    run = run_playbook(as_the_role, variables)
+    assert run.rc != 0
+    for _breakage, problem in BREAKAGES:
+        assert problem in run.stdout, (problem, run.stdout)
     assert emulator_server.calls() == {}
 
 

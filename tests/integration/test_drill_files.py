@@ -53,7 +53,7 @@ def test_bad_input_fails_naming_the_option(run_playbook, tmp_path):
           - content: "{}"
       register: no_path
       ignore_errors: true
-    - ansible.builtin.copy:
+    - ansible.legacy.write_output:
         content: "{{ {'bad_mode': bad_mode, 'no_path': no_path} | to_json }}"
         dest: "{{ output_dir }}/bad.json"
         mode: "0600"

@@ -36,7 +36,7 @@ def module_defaults_playbook(module_args: dict) -> list:
     ]
     tasks.append({"name": "An amazon.aws module in the same play", "amazon.aws.backup_vault_info": {}, "register": "vaults"})
     saved = "{{ {" + ", ".join(f"'{module}': {module}" for module in module_args) + ", 'vaults': vaults} | to_json }}"
-    tasks.append({"name": "Save the results", "ansible.builtin.copy": {"content": saved, "dest": "{{ output_dir }}/results.json", "mode": "0600"}})
+    tasks.append({"name": "Save the results", "ansible.legacy.write_output": {"content": saved, "dest": "{{ output_dir }}/results.json", "mode": "0600"}})
     return [{
         "name": "Connection options from module_defaults reach every module",
         "hosts": "localhost",
@@ -143,7 +143,7 @@ def test_the_old_name_of_backup_job_status_still_works_with_module_defaults(emul
         "tasks": [
             {"name": "Old name", "recovery.aws_backup.backup_restore_job_info": {"restore_job_ids": ["00000000-0000-0000-0000-000000000002"]},
              "register": "old"},
-            {"name": "Save", "ansible.builtin.copy": {"content": "{{ old | to_json }}", "dest": "{{ output_dir }}/old.json", "mode": "0600"}},
+            {"name": "Save", "ansible.legacy.write_output": {"content": "{{ old | to_json }}", "dest": "{{ output_dir }}/old.json", "mode": "0600"}},
         ],
     }]  # fmt: skip
     playbook = tmp_path / "old_name.yml"

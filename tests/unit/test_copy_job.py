@@ -255,11 +255,19 @@ def test_wait_timeout_bounds_throttling_too():
 
 
 def test_wait_stops_on_an_error_that_is_not_transient():
+    now = [0.0]
+    asked = []
+
     def describe(job_id):
+        asked.append(now[0])
         raise throttled("AccessDeniedException")
 
+    def sleep(seconds):  # a clock that moves only when the wait sleeps: no spinning until the first poll is due
+        now[0] += seconds
+
     with pytest.raises(job_wait.JobAWSError):
-        job_wait.wait_for_job(describe, {"CopyJobId": "J", "State": "RUNNING"}, job_wait.COPY_JOB, 100, lambda s: None)
+        job_wait.wait_for_job(describe, {"CopyJobId": "J", "State": "RUNNING"}, job_wait.COPY_JOB, 100, sleep, lambda: now[0])
+    assert len(asked) == 1 and now[0] < 100  # the first refusal ended the wait, long before its timeout
 
 
 def test_partial_fails_the_wait():
