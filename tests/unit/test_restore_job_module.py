@@ -28,8 +28,11 @@ def run_module(capsys, args: dict, check_mode: bool = False, diff: bool = False)
 
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch):
-    # The emulator's jobs take seconds, not hours: poll often so the tests stay fast.
+    # The emulator's jobs take seconds, not hours: poll often so the tests stay fast. The return
+    # allowance shrinks with the gap it comes off: left at 0.5 s, a 0.2 s gap is negative and the
+    # wait polls without pause, burning the CPU the other tests share.
     monkeypatch.setattr(jw, "WAIT_MIN_DELAY", 0.2)
+    monkeypatch.setattr(jw, "WAIT_RETURN_ALLOWANCE", 0.05)
     monkeypatch.setattr(jw, "WAIT_SPARSE_DELAY", 0.5)
     monkeypatch.setattr(jw, "WAIT_ESTIMATE_SLACK", 0.1)
     monkeypatch.setattr(jw, "WAIT_FIRST_DELAY", 0.2)
