@@ -215,14 +215,19 @@ class ClusterDriver(rds.RdsTagged):
         for name in ("DBClusterIdentifier", "Engine"):
             key = find_key(result, name)
             if key is None or not str(result[key]).strip():
-                raise InputError(f"metadata.{name} is required to restore a {self.resource_type} recovery point (RestoreDBClusterFromSnapshot, {self.restore_keys_source})")
+                raise InputError(
+                    f"metadata.{name} is required to restore a {self.resource_type} recovery point "
+                    f"(RestoreDBClusterFromSnapshot, {self.restore_keys_source})"
+                )
         key = find_key(result, "DBClusterIdentifier")
         reasons = rds.identifier_reasons(result[key])  # type: ignore[index]
         if reasons:
-            raise InputError(f"metadata.{key} {result[key]!r} is not a valid {self.resource_type} DB cluster identifier ({'; '.join(reasons)})")  # type: ignore[index]
+            identifier = result[key]  # type: ignore[index]
+            raise InputError(f"metadata.{key} {identifier!r} is not a valid {self.resource_type} DB cluster identifier ({'; '.join(reasons)})")
         key = find_key(result, "Engine")
         if not engine_matches(result[key], self.engines):  # type: ignore[index]
-            raise InputError(f"metadata.{key} is {result[key]!r}: a {self.resource_type} cluster's engine is {engine_names(self.engines)}")  # type: ignore[index]
+            engine = result[key]  # type: ignore[index]
+            raise InputError(f"metadata.{key} is {engine!r}: a {self.resource_type} cluster's engine is {engine_names(self.engines)}")
         for name, kind in self.restore_key_types.items():
             key = find_key(result, name)
             if key is not None:
