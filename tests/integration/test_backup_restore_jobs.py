@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.emulator import seed
+from tests.integration.plays import play
 
 PASSWORD = "pw-Hunter2-playbook-metadata"
 SECRET = "pw-Hunter2-playbook-secret"
@@ -20,27 +21,18 @@ SECRET = "pw-Hunter2-playbook-secret"
 # module gave it (failed included); with `failed_when: false` a play sees every job id whatever
 # failed; `failed_when: ... restore_jobs is not defined` (the restore role's) fails the play only
 # when nothing was started because an element was wrong.
-PLAYBOOK = """
-- name: Start restores in one task
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  module_defaults:
-    group/recovery.aws_backup.aws:
-      endpoint_url: "{{{{ aws_endpoint_url }}}}"
-      region: "{{{{ aws_region }}}}"
-  tasks:
+PLAYBOOK = play("Start restores in one task") + """
     - name: Start the restores
       recovery.aws_backup.backup_restore_jobs:
-        iam_role_arn: "{{{{ iam_role_arn }}}}"
-        restores: "{{{{ restores }}}}"
+        iam_role_arn: "{{ iam_role_arn }}"
+        restores: "{{ restores }}"
       register: started
       {on_failure}
 
     - name: Save the result
       ansible.legacy.write_output:
-        content: "{{{{ started | to_json }}}}"
-        dest: "{{{{ output_dir }}}}/result.json"
+        content: "{{ started | to_json }}"
+        dest: "{{ output_dir }}/result.json"
         mode: "0600"
       check_mode: false
       changed_when: false  # the recap counts the restores task alone
@@ -56,7 +48,7 @@ def playbooks(tmp_path: Path) -> dict[str, Path]:
         ("as_the_role", "failed_when: started.restore_jobs is not defined"),
     ):
         path = tmp_path / f"{name}.yml"
-        path.write_text(PLAYBOOK.format(on_failure=on_failure))
+        path.write_text(PLAYBOOK.replace("{on_failure}", on_failure))
         written[name] = path
     return written
 
@@ -152,32 +144,23 @@ BREAKAGES = [
 
 # The task of PLAYBOOK once per broken list of restores (`cases`), in one run; each registered
 # result is the module's own (`started` is the item's result in failed_when).
-CASES_PLAYBOOK = """
-- name: Start restores in one task, once per case
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  module_defaults:
-    group/recovery.aws_backup.aws:
-      endpoint_url: "{{{{ aws_endpoint_url }}}}"
-      region: "{{{{ aws_region }}}}"
-  tasks:
+CASES_PLAYBOOK = play("Start restores in one task, once per case") + """
     - name: Start the restores
       recovery.aws_backup.backup_restore_jobs:
-        iam_role_arn: "{{{{ iam_role_arn }}}}"
-        restores: "{{{{ restores }}}}"
-      loop: "{{{{ cases }}}}"
+        iam_role_arn: "{{ iam_role_arn }}"
+        restores: "{{ restores }}"
+      loop: "{{ cases }}"
       loop_control:
         loop_var: restores
         index_var: case_index
-        label: "case {{{{ case_index }}}}"
+        label: "case {{ case_index }}"
       register: started
       {on_failure}
 
     - name: Save the results
       ansible.legacy.write_output:
-        content: "{{{{ started.results | to_json }}}}"
-        dest: "{{{{ output_dir }}}}/results.json"
+        content: "{{ started.results | to_json }}"
+        dest: "{{ output_dir }}/results.json"
         mode: "0600"
       check_mode: false
 """
@@ -193,8 +176,8 @@ def test_one_bad_element_fails_the_task_before_any_aws_call(run_playbook, emulat
         cases.append(restores)
     variables = {"iam_role_arn": points[0]["iam_role_arn"], "cases": cases}
     ignore_errors, as_the_role = tmp_path / "cases_ignore_errors.yml", tmp_path / "cases_as_the_role.yml"
-    ignore_errors.write_text(CASES_PLAYBOOK.format(on_failure="ignore_errors: true"))
-    as_the_role.write_text(CASES_PLAYBOOK.format(on_failure="failed_when: started.restore_jobs is not defined"))
+    ignore_errors.write_text(CASES_PLAYBOOK.replace("{on_failure}", "ignore_errors: true"))
+    as_the_role.write_text(CASES_PLAYBOOK.replace("{on_failure}", "failed_when: started.restore_jobs is not defined"))
 
     emulator_server.reset_calls()
     run = run_playbook(ignore_errors, variables)

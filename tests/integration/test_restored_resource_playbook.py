@@ -13,22 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.emulator import seed
+from tests.integration.plays import play
 
 PLAYBOOK = Path(__file__).parent / "playbooks" / "restored_resource" / "run.yml"
-
-
-def play(name: str) -> str:
-    """A localhost play's header, the collection's modules pointed at the emulator."""
-    return f"""
-- name: {name}
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  module_defaults:
-    group/recovery.aws_backup.aws:
-      endpoint_url: "{{{{ aws_endpoint_url }}}}"
-      region: "{{{{ aws_region }}}}"
-  tasks:"""
 
 
 # A run's restores in one task, as the restore role makes it: the targets (restore job id and own
