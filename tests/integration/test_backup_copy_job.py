@@ -16,7 +16,6 @@ from tests.emulator import seed
 from tests.emulator.control import post as post_control
 
 PLAYBOOKS = Path(__file__).parent / "playbooks" / "backup_copy_job"
-COPY_ONE = PLAYBOOKS / "copy_one.yml"
 COPY_CASES = PLAYBOOKS / "copy_cases.yml"
 DR_REGION = "us-west-2"
 RECOVERY_ACCOUNT = "210987654321"
@@ -44,19 +43,18 @@ def case(point: dict, destination: str, **overrides) -> dict:
     }
 
 
-def copy(run_playbook, the_case: dict, result_file: str = "result", **kwargs) -> dict:
-    result = run_playbook(COPY_ONE, {"case": the_case, "result_file": result_file}, **kwargs)
+def copy_cases(run_playbook, cases: list[dict], result_file: str = "results", **kwargs) -> list[dict]:
+    """backup_copy_job once per case, in order, in one playbook run: the results, in order."""
+    result = run_playbook(COPY_CASES, {"cases": cases, "result_file": result_file}, **kwargs)
     assert result.rc == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     return result.load_json(f"{result_file}.json")
 
 
-def copy_cases(run_playbook, cases: list[dict]) -> list[dict]:
-    """backup_copy_job once per case, in order, in one playbook run: the results, in order."""
-    result = run_playbook(COPY_CASES, {"cases": cases})
-    assert result.rc == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.load_json("results.json")
+def copy(run_playbook, the_case: dict, result_file: str = "results", **kwargs) -> dict:
+    """backup_copy_job for one case, in a playbook run of its own: its result."""
+    [result] = copy_cases(run_playbook, [the_case], result_file, **kwargs)
+    return result
 
 
 def copy_jobs(server) -> list[dict]:
